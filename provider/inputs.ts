@@ -1,0 +1,172 @@
+/**
+ * The resource's inputs: schema, defaults, normalisation, and the messages `pulumi preview` shows.
+ *
+ * The schema is built inside a function: the provider is serialized into the stack state by
+ * Pulumi's closure serializer, which cannot capture a live zod schema.
+ */
+import { z } from "zod";
+
+/** The value Pulumi passes for an input that is not known yet (during preview). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export const DEFAULT_TIMEOUT_SECONDS = 900;
+export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
+
+const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const REGION_PATTERN = /^[a-z]{2}(-[a-z0-9]+)+$/;
+const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+export type DesiredState = "stopped" | "running";
+export type StopType = "SOFT" | "HARD";
+export type OnDelete = "leave" | "restore";
+
+export function inputSchema() {
+  return z.strictObject({
+    serverIds: z.array(
+      z.string().regex(UUID_PATTERN, {
+        error: "expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)",
+      }),
+      { error: "expected a list of ECS server ids" },
+    ),
+    state: z.enum(["stopped", "running"], { error: 'expected "stopped" or "running"' }).default("stopped"),
+    stopType: z.enum(["SOFT", "HARD"], { error: 'expected "SOFT" or "HARD"' }).default("SOFT"),
+    hardStopAfterSeconds: z
+      .number({ error: "expected a number of seconds" })
+      .int({ error: "expected a whole number of seconds" })
+      .positive({ error: "expected a positive number of seconds" })
+      .optional(),
+    timeoutSeconds: z
+      .number({ error: "expected a number of seconds" })
+      .int({ error: "expected a whole number of seconds" })
+      .min(1, { error: "expected at least 1 second" })
+      .max(MAX_TIMEOUT_SECONDS, { error: `expected at most ${MAX_TIMEOUT_SECONDS} seconds (one day)` })
+      .default(DEFAULT_TIMEOUT_SECONDS),
+    onDelete: z.enum(["leave", "restore"], { error: 'expected "leave" or "restore"' }).default("leave"),
+    region: z.string().regex(REGION_PATTERN, { error: "expected a Huawei Cloud region name such as cn-north-4" }).optional(),
+    projectId: z.string().regex(PROJECT_ID_PATTERN, { error: "expected a project id: 32 lower-case hex characters" }).optional(),
+    endpoint: z.url({ error: "expected an absolute URL such as https://ecs.cn-north-4.myhuaweicloud.com" }).optional(),
+  });
+}
+
+/** The inputs after `check`: defaults applied, `serverIds` de-duplicated (case-insensitively) and sorted. */
+export type PowerStateInputs = z.output<ReturnType<typeof inputSchema>>;
+
+export interface CheckFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+export interface CheckOutcome {
+  readonly inputs: Record<string, unknown>;
+  readonly failures: CheckFailure[];
+}
+
+/** Keys the engine or the SDK add to inputs; they are carried through untouched. */
+const RESERVED_KEYS = ["__provider"];
+const CREDENTIAL_KEYS = ["accessKey", "secretKey", "securityToken", "ak", "sk", "password"];
+
+/**
+ * Validates and normalises the inputs. Unknown values (preview) are tolerated: the property is
+ * left as it is and validated on the real run. Each failure names the property path, the value and the rule.
+ */
+export function checkInputs(news: Record<string, unknown>): CheckOutcome {
+  const reserved: Record<string, unknown> = {};
+  const candidate: Record<string, unknown> = {};
+  const failures: CheckFailure[] = [];
+  for (const [key, value] of Object.entries(news)) {
+    if (RESERVED_KEYS.includes(key)) reserved[key] = value;
+    else if (value === undefined || value === null) continue;
+    else if (CREDENTIAL_KEYS.includes(key)) {
+      failures.push({
+        property: key,
+        reason: `${key} is not an input of ServerPowerState: credentials are never resource inputs (they would be stored in the state). Set huaweicloud:accessKey and huaweicloud:secretKey with \`pulumi config set --secret\`, or HW_ACCESS_KEY / HW_SECRET_KEY in the environment`,
+      });
+    } else candidate[key] = value;
+  }
+  if (failures.length > 0) return { inputs: news, failures };
+
+  const unknownPaths = findUnknowns(candidate);
+  const toValidate = replaceUnknowns(candidate);
+  const result = inputSchema().safeParse(toValidate);
+  if (!result.success) {
+    for (const issue of result.error.issues) {
+      const path = z.core.toDotPath(issue.path);
+      if (unknownPaths.some((p) => path === p || path.startsWith(`${p}[`) || path.startsWith(`${p}.`))) continue;
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) failures.push({ property: key, reason: describeUnrecognizedKey(key) });
+      } else failures.push({ property: path, reason: describeIssue(path, issue, toValidate) });
+    }
+  }
+  if (failures.length > 0 || !result.success) return { inputs: news, failures };
+
+  const normalised: Record<string, unknown> = { ...result.data };
+  for (const path of unknownPaths) {
+    // A whole property unknown: keep the sentinel so the engine shows it as "computed".
+    if (!path.includes("[")) normalised[path] = UNKNOWN_VALUE;
+  }
+  if (Array.isArray(candidate.serverIds)) {
+    normalised.serverIds = unknownPaths.some((p) => p.startsWith("serverIds"))
+      ? candidate.serverIds
+      : normaliseServerIds(result.data.serverIds);
+  }
+  if (typeof normalised.endpoint === "string") normalised.endpoint = normalised.endpoint.replace(/\/+$/, "");
+  return { inputs: { ...normalised, ...reserved }, failures: [] };
+}
+
+/** Lower-cased, de-duplicated, sorted: order and case do not matter to ECS. */
+export function normaliseServerIds(ids: readonly string[]): string[] {
+  return [...new Set(ids.map((id) => id.toLowerCase()))].sort();
+}
+
+/** True when any input (or element of serverIds) is not known yet. */
+export function hasUnknowns(inputs: Record<string, unknown>): boolean {
+  return findUnknowns(inputs).length > 0;
+}
+
+function findUnknowns(inputs: Record<string, unknown>): string[] {
+  const paths: string[] = [];
+  for (const [key, value] of Object.entries(inputs)) {
+    if (value === UNKNOWN_VALUE) paths.push(key);
+    else if (Array.isArray(value)) value.forEach((v, i) => v === UNKNOWN_VALUE && paths.push(`${key}[${i}]`));
+  }
+  return paths;
+}
+
+const PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000";
+
+/** Substitutes a valid placeholder for each unknown so the rest can still be validated. */
+function replaceUnknowns(inputs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(inputs)) {
+    if (value === UNKNOWN_VALUE) continue;
+    // Keep positions, so that paths in messages are the user's own indexes.
+    out[key] = Array.isArray(value) ? value.map((v) => (v === UNKNOWN_VALUE ? PLACEHOLDER_ID : v)) : value;
+  }
+  if (inputs.serverIds === UNKNOWN_VALUE) out.serverIds = [];
+  return out;
+}
+
+function describeUnrecognizedKey(key: string): string {
+  return `${JSON.stringify(key)} is not an input of ServerPowerState; the inputs are serverIds, state, stopType, hardStopAfterSeconds, timeoutSeconds, onDelete, region, projectId, endpoint`;
+}
+
+function describeIssue(path: string, issue: z.core.$ZodIssue, inputs: Record<string, unknown>): string {
+  const label = path || "inputs";
+  const value = valueAt(inputs, issue.path);
+  if (value === undefined && issue.code === "invalid_type") return `${label} is required: ${issue.message}`;
+  return `${label} ${renderValue(value)} is invalid: ${issue.message}`;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function renderValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
