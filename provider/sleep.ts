@@ -2,21 +2,19 @@
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted) {
-      reject(abortReason(signal));
+      reject(signal.reason ?? new Error("aborted"));
       return;
     }
+    // Declared before the closures that use it: Pulumi's closure serializer needs that order.
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(abortReason(signal!));
+      reject(signal?.reason ?? new Error("aborted"));
     };
-    const timer = setTimeout(() => {
+    timer = setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, Math.max(0, ms));
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new Error("aborted");
 }

@@ -1,0 +1,29 @@
+/**
+ * The root Pulumi program (see Pulumi.yaml): one ServerPowerState from stack config, so a pipeline
+ * can park or wake a fleet with config alone:
+ *
+ *   pulumi config set ecs-power:serverIds '["616fb98f-46ca-475e-917e-2563e5a8cd19", "..."]'
+ *   pulumi config set ecs-power:state stopped        # or running
+ *   pulumi up
+ *
+ * Credentials and region come from huaweicloud:* config or the environment (see README).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ServerPowerState, type DesiredState, type OnDelete, type StopType } from "./provider";
+
+const config = new pulumi.Config();
+
+const fleet = new ServerPowerState("fleet", {
+  serverIds: config.requireObject<string[]>("serverIds"),
+  state: config.get<DesiredState>("state"),
+  stopType: config.get<StopType>("stopType"),
+  hardStopAfterSeconds: config.getNumber("hardStopAfterSeconds"),
+  timeoutSeconds: config.getNumber("timeoutSeconds"),
+  onDelete: config.get<OnDelete>("onDelete"),
+});
+
+export const state = fleet.state;
+export const servers = fleet.servers;
+export const jobs = fleet.jobs;
+export const initialStates = fleet.initialStates;
+export const convergedAt = fleet.convergedAt;

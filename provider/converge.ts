@@ -1,0 +1,422 @@
+/**
+ * Converge: bring each server to its goal state and record the truth.
+ *
+ *   list (what is there) → plan → batch actions (each server at most once) → wait for the jobs →
+ *   list again to confirm `status` and an empty `task_state` → records.
+ *
+ * Jobs are the main signal; a server is listed again as soon as its sub-job (or job) ends. Servers
+ * that were already moving (out-of-band tasks) are watched through the server list instead.
+ */
+import type { DesiredState, StopType } from "./inputs";
+import { actionFor, planConvergence, targetStatus, type PowerAction, type ServerSnapshot } from "./plan";
+import { DEFAULT_WAITER_OPTIONS, runWaiter, type WaiterOptions, type WaiterState } from "./waiter";
+
+/** What the converger needs from the ECS client. */
+export interface PowerApi {
+  batchAction(
+    action: PowerAction,
+    serverIds: readonly string[],
+    options?: { type?: StopType; signal?: AbortSignal; onSubmitted?: (submission: SubmissionView) => void },
+  ): Promise<SubmissionView[]>;
+  getJob(jobId: string, options?: { signal?: AbortSignal }): Promise<JobView>;
+  listServers(ids: readonly string[], options?: { signal?: AbortSignal }): Promise<ObservationView[]>;
+}
+
+export interface SubmissionView {
+  readonly jobId: string;
+  readonly serverIds: readonly string[];
+}
+
+export interface SubJobView {
+  readonly status: string;
+  readonly serverId?: string | null;
+  readonly errorCode?: string | null;
+  readonly failReason?: string | null;
+  readonly errorcodeMessage?: string | null;
+}
+
+export interface JobView {
+  readonly status: string;
+  readonly beginTime?: string | null;
+  readonly endTime?: string | null;
+  readonly errorCode?: string | null;
+  readonly failReason?: string | null;
+  readonly subJobs: readonly SubJobView[];
+}
+
+export interface ObservationView extends ServerSnapshot {
+  readonly fault?: { readonly message?: string | null; readonly code?: unknown } | null;
+}
+
+export interface ServerError {
+  readonly code: string;
+  readonly message: string;
+}
+
+/** One server as recorded in the stack (the `servers` output). */
+export interface ServerRecord {
+  readonly status: string | null;
+  readonly taskState: string | null;
+  readonly lastJobId: string | null;
+  readonly error: ServerError | null;
+}
+
+/** One submitted job as recorded in the stack (the `jobs` output). */
+export interface JobRecord {
+  jobId: string;
+  action: PowerAction;
+  type: StopType | null;
+  status: string;
+  serverIds: string[];
+  beginTime: string | null;
+  endTime: string | null;
+}
+
+export interface ServerFailure extends ServerError {
+  readonly id: string;
+}
+
+export interface ConvergeOptions {
+  readonly api: PowerApi;
+  /** Server id → desired state. */
+  readonly goals: Readonly<Record<string, DesiredState>>;
+  readonly stopType: StopType;
+  readonly hardStopAfterSeconds?: number;
+  /** The whole operation's budget. */
+  readonly timeoutSeconds: number;
+  /** Progress lines (reach the `pulumi up` output through console.log). */
+  readonly log?: (line: string) => void;
+  readonly label?: string;
+  readonly waiter?: Partial<Pick<WaiterOptions, "minDelayMs" | "maxDelayMs" | "maxDelayFraction" | "lastPollLeadMs">>;
+  /** After an ambiguous submit (sent, no answer), how long to watch for the servers to move before failing them. */
+  readonly ambiguousGraceMs?: number;
+  readonly progressIntervalMs?: number;
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
+}
+
+export interface ConvergeResult {
+  readonly outcome: WaiterState;
+  readonly servers: Record<string, ServerRecord>;
+  readonly jobs: JobRecord[];
+  readonly failures: ServerFailure[];
+  /** The first observation of each server, before anything was submitted. */
+  readonly before: Record<string, ObservationView>;
+}
+
+type Phase = "observe" | "job" | "done" | "failed";
+
+interface Tracked {
+  readonly id: string;
+  readonly goal: DesiredState;
+  phase: Phase;
+  jobId: string | null;
+  softStopSentAt: number | null;
+  hardStopSent: boolean;
+  ambiguousSince: number | null;
+  rejectedOnce: boolean;
+  last: ObservationView | null;
+  subJobError: ServerError | null;
+  error: ServerError | null;
+}
+
+const TERMINAL_JOB_STATUSES = ["SUCCESS", "FAIL"];
+/** Synchronous rejections that are about one server's state: look again, then decide. */
+const SERVER_STATE_CODES = ["Ecs.0100", "Ecs.0114", "Ecs.0614", "Ecs.0605"];
+
+export async function converge(options: ConvergeOptions): Promise<ConvergeResult> {
+  const now = options.now ?? Date.now;
+  const log = options.log ?? (() => undefined);
+  const label = options.label ?? "ServerPowerState";
+  const ambiguousGraceMs = options.ambiguousGraceMs ?? 30_000;
+  const progressIntervalMs = options.progressIntervalMs ?? 15_000;
+  const { api, signal } = options;
+
+  const tracked: Record<string, Tracked> = {};
+  for (const [id, goal] of Object.entries(options.goals)) {
+    tracked[id] = {
+      id, goal, phase: "observe", jobId: null, softStopSentAt: null, hardStopSent: false,
+      ambiguousSince: null, rejectedOnce: false, last: null, subJobError: null, error: null,
+    };
+  }
+  const all = Object.values(tracked);
+  const submitted = new Set<string>();
+  const jobs: Record<string, JobRecord> = {};
+  const unobservableJobs = new Set<string>();
+  const before: Record<string, ObservationView> = {};
+  let lastProgressAt = now();
+
+  const fail = (server: Tracked, error: ServerError): void => {
+    server.phase = "failed";
+    server.error = error;
+  };
+
+  const observe = async (servers: Tracked[]): Promise<void> => {
+    if (servers.length === 0) return;
+    const observations = await api.listServers(servers.map((s) => s.id), { signal });
+    for (const observation of observations) {
+      const server = tracked[observation.id];
+      if (!server) continue;
+      server.last = observation;
+      if (!(observation.id in before)) before[observation.id] = observation;
+    }
+  };
+
+  const submit = async (action: PowerAction, servers: Tracked[], type: StopType | null): Promise<void> => {
+    if (servers.length === 0) return;
+    const ids = servers.map((s) => s.id);
+    const sentAt = now();
+    const accepted = new Set<string>();
+    try {
+      await api.batchAction(action, ids, {
+        ...(type ? { type } : {}),
+        signal,
+        onSubmitted: (submission) => {
+          jobs[submission.jobId] = {
+            jobId: submission.jobId, action, type, status: "SUBMITTED", serverIds: [...submission.serverIds],
+            beginTime: null, endTime: null,
+          };
+          for (const id of submission.serverIds) {
+            const server = tracked[id];
+            accepted.add(id);
+            submitted.add(id);
+            server.phase = "job";
+            server.jobId = submission.jobId;
+            server.subJobError = null;
+            if (action === "os-stop" && type === "SOFT") server.softStopSentAt = sentAt;
+          }
+        },
+      });
+    } catch (error) {
+      const info = describeError(error);
+      for (const server of servers) {
+        if (accepted.has(server.id)) continue;
+        if (info.code === "ECS_AMBIGUOUS_SUBMIT") {
+          // It may have been accepted: never send it again in this operation; watch it instead.
+          submitted.add(server.id);
+          server.ambiguousSince = now();
+          server.phase = "observe";
+        } else if (info.huaweiCode !== undefined && SERVER_STATE_CODES.includes(info.huaweiCode) && !server.rejectedOnce) {
+          // Rejected before acceptance because of some server's state: look again and re-plan once.
+          server.rejectedOnce = true;
+          server.phase = "observe";
+        } else {
+          fail(server, { code: info.huaweiCode ?? info.code, message: info.message });
+        }
+      }
+    }
+  };
+
+  const pollJobs = async (): Promise<void> => {
+    const active = new Set<string>();
+    for (const server of all) if (server.phase === "job" && server.jobId) active.add(server.jobId);
+    await Promise.all(
+      [...active].map(async (jobId) => {
+        const record = jobs[jobId];
+        let job: JobView;
+        try {
+          job = await api.getJob(jobId, { signal });
+        } catch (error) {
+          // The job cannot be read (expired, denied, unreachable): follow its servers through the list.
+          unobservableJobs.add(jobId);
+          record.status = "UNKNOWN";
+          log(`${label}: cannot read job ${jobId} (${describeError(error).message}); following its servers instead`);
+          for (const server of all) if (server.jobId === jobId && server.phase === "job") server.phase = "observe";
+          return;
+        }
+        record.status = job.status;
+        record.beginTime = job.beginTime || null;
+        record.endTime = job.endTime || null;
+        const jobEnded = TERMINAL_JOB_STATUSES.includes(job.status);
+        for (const sub of job.subJobs) {
+          const server = sub.serverId ? tracked[sub.serverId] : undefined;
+          if (!server || server.jobId !== jobId || server.phase !== "job") continue;
+          if (sub.status === "FAIL") {
+            server.subJobError = {
+              code: sub.errorCode || "SUBJOB_FAILED",
+              message: sub.failReason || sub.errorcodeMessage || `sub-job of job ${jobId} failed`,
+            };
+          }
+          if (TERMINAL_JOB_STATUSES.includes(sub.status)) server.phase = "observe";
+        }
+        if (jobEnded) {
+          for (const server of all) {
+            if (server.jobId !== jobId || server.phase !== "job") continue;
+            if (job.status === "FAIL" && !server.subJobError) {
+              server.subJobError = { code: job.errorCode || "JOB_FAILED", message: job.failReason || `job ${jobId} failed` };
+            }
+            server.phase = "observe";
+          }
+        }
+      }),
+    );
+  };
+
+  const classifyObserved = (): Tracked[] => {
+    const toAct: Tracked[] = [];
+    const observed = all.filter((s) => s.phase === "observe" && s.last);
+    const goals: Record<string, DesiredState> = {};
+    for (const s of observed) goals[s.id] = s.goal;
+    const plan = planConvergence(observed.map((s) => s.last!), goals, submitted);
+    for (const id of plan.done) {
+      tracked[id].phase = "done";
+      tracked[id].error = null;
+    }
+    for (const failure of plan.failed) {
+      const server = tracked[failure.id];
+      fail(server, server.subJobError && failure.code.startsWith("STILL_") ? server.subJobError : { code: failure.code, message: failure.message });
+    }
+    for (const id of plan.wait) {
+      const server = tracked[id];
+      // Back to following its job if that job is still running and readable.
+      if (server.jobId && !unobservableJobs.has(server.jobId) && !TERMINAL_JOB_STATUSES.includes(jobs[server.jobId]?.status ?? "")) {
+        server.phase = "job";
+      }
+    }
+    for (const id of plan.act) {
+      const server = tracked[id];
+      if (server.ambiguousSince !== null) {
+        if (now() - server.ambiguousSince >= ambiguousGraceMs) {
+          fail(server, {
+            code: "ECS_AMBIGUOUS_SUBMIT",
+            message: `the ${actionFor(server.goal)} call for this server got no answer and the server has not moved: it was not sent again; run pulumi up again`,
+          });
+        }
+      } else toAct.push(server);
+    }
+    return toAct;
+  };
+
+  const escalateHardStops = async (): Promise<void> => {
+    const after = options.hardStopAfterSeconds;
+    if (after === undefined || options.stopType !== "SOFT") return;
+    const due = all.filter(
+      (s) => s.goal === "stopped" && (s.phase === "job" || s.phase === "observe") && s.softStopSentAt !== null &&
+        !s.hardStopSent && now() - s.softStopSentAt >= after * 1000,
+    );
+    if (due.length === 0) return;
+    for (const server of due) server.hardStopSent = true;
+    log(`${label}: ${due.length} server(s) still running ${after}s after a SOFT stop; sending a HARD stop: ${summarizeIds(due.map((s) => s.id))}`);
+    await submit("os-stop", due, "HARD");
+  };
+
+  const reportProgress = (force: boolean): void => {
+    if (!force && now() - lastProgressAt < progressIntervalMs) return;
+    lastProgressAt = now();
+    const done = all.filter((s) => s.phase === "done").length;
+    const failed = all.filter((s) => s.phase === "failed").length;
+    const running = Object.values(jobs).filter((j) => !TERMINAL_JOB_STATUSES.includes(j.status)).map((j) => j.jobId);
+    log(
+      `${label}: ${done}/${all.length} servers done${failed ? `, ${failed} failed` : ""}` +
+        (running.length ? `; waiting on job${running.length > 1 ? "s" : ""} ${running.join(", ")}` : ""),
+    );
+  };
+
+  const waiterOptions: WaiterOptions = {
+    ...DEFAULT_WAITER_OPTIONS,
+    ...options.waiter,
+    maxWaitMs: options.timeoutSeconds * 1000,
+    signal,
+    now,
+    sleep: options.sleep,
+    random: options.random,
+  };
+
+  let firstRound = true;
+  let pollError: ErrorInfo | null = null;
+  const outcome = await runWaiter(waiterOptions, async () => {
+    await pollJobs();
+    await observe(all.filter((s) => s.phase === "observe"));
+    const toAct = classifyObserved();
+    if (firstRound) {
+      firstRound = false;
+      const already = all.filter((s) => s.phase === "done").length;
+      const counts: string[] = [];
+      for (const action of ["os-stop", "os-start"] as const) {
+        const n = toAct.filter((s) => actionFor(s.goal) === action).length;
+        if (n > 0) counts.push(`${action === "os-stop" ? "stopping" : "starting"} ${n}`);
+      }
+      log(`${label}: ${all.length} servers: ${already} already in state${counts.length ? `, ${counts.join(", ")}` : ""}` +
+        `${all.length - already - toAct.length > 0 ? `, ${all.length - already - toAct.length} to wait for or failed` : ""}`);
+    }
+    for (const action of ["os-stop", "os-start"] as const) {
+      const servers = toAct.filter((s) => actionFor(s.goal) === action);
+      await submit(action, servers, action === "os-stop" ? options.stopType : null);
+    }
+    await escalateHardStops();
+    reportProgress(false);
+    const pending = all.filter((s) => s.phase === "observe" || s.phase === "job").length;
+    return { state: pending === 0 ? "SUCCESS" : "RETRY" };
+  }).catch((error: unknown) => {
+    // A call failed for good (after the client's own retries): keep what is known, fail the rest with it.
+    pollError = describeError(error);
+    return { state: "FAILURE" as const };
+  });
+
+  const unfinished = all.filter((s) => s.phase === "observe" || s.phase === "job");
+  if (unfinished.length > 0) {
+    // Record the truth for what did not finish, then say why it did not.
+    await observe(unfinished).catch(() => undefined);
+    for (const server of unfinished) {
+      const job = server.jobId ? jobs[server.jobId] : undefined;
+      const seen = server.last ? `${server.last.status ?? "unknown"}${server.last.taskState ? ` (${server.last.taskState})` : ""}` : "not observed";
+      if (pollError) {
+        const { code, huaweiCode, message } = pollError;
+        fail(server, { code: huaweiCode ?? code, message });
+        continue;
+      }
+      const why = outcome.state === "ABORTED" ? "the operation was cancelled" : `not ${targetStatus(server.goal)} after ${options.timeoutSeconds}s`;
+      fail(server, {
+        code: outcome.state === "ABORTED" ? "ABORTED" : "TIMEOUT",
+        message: `${why}: it is ${seen}${job ? `, job ${job.jobId} is ${job.status}` : ""}; run pulumi up again to keep waiting (servers already moving are not sent the action again), or raise timeoutSeconds`,
+      });
+    }
+  }
+  reportProgress(true);
+
+  const servers: Record<string, ServerRecord> = {};
+  const failures: ServerFailure[] = [];
+  for (const server of all) {
+    servers[server.id] = {
+      status: server.last?.status ?? null,
+      taskState: server.last?.taskState ?? null,
+      lastJobId: server.jobId,
+      error: server.error,
+    };
+    if (server.phase === "failed" && server.error) failures.push({ id: server.id, ...server.error });
+  }
+  return { outcome: outcome.state, servers, jobs: Object.values(jobs), failures, before };
+}
+
+interface ErrorInfo {
+  readonly code: string;
+  readonly huaweiCode?: string;
+  readonly message: string;
+}
+
+/**
+ * Reads the structured fields of the client's errors (and copes with anything else thrown). The
+ * message is about one server: Huawei's message, the request id and the hint, without the server list.
+ */
+export function describeError(error: unknown): ErrorInfo {
+  if (error && typeof error === "object") {
+    const e = error as { code?: unknown; huaweiCode?: unknown; huaweiMessage?: unknown; reason?: unknown; requestId?: unknown; hint?: unknown; operation?: unknown; message?: unknown };
+    const text = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
+    const what = text(e.huaweiMessage) ?? text(e.reason);
+    const parts = what
+      ? [`${text(e.operation) ? `${text(e.operation)}: ` : ""}${what}`, text(e.requestId) && `(request id ${text(e.requestId)})`, text(e.hint)]
+      : [text(e.message) ?? String(error)];
+    return {
+      code: text(e.code) ?? "ERROR",
+      huaweiCode: text(e.huaweiCode),
+      message: parts.filter((p): p is string => Boolean(p)).join(" "),
+    };
+  }
+  return { code: "ERROR", message: String(error) };
+}
+
+export function summarizeIds(ids: readonly string[], max = 10): string {
+  return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
+}

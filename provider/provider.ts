@@ -1,0 +1,340 @@
+/**
+ * The dynamic provider behind `ServerPowerState`. Which ECS calls each lifecycle method makes:
+ *
+ * - configure: none; keeps the huaweicloud:* stack config (secrets arrive decrypted, stay in memory).
+ * - check:     none; validates and normalises the inputs and the settings.
+ * - diff:      none; compares inputs and the recorded server statuses (drift found by refresh).
+ * - create / update: GET cloudservers/detail, POST cloudservers/action (os-stop / os-start),
+ *              GET jobs/{job_id} until the jobs end, GET cloudservers/detail to confirm.
+ * - read:      GET cloudservers/detail (ceil(n/100) calls).
+ * - delete:    none with onDelete "leave"; with "restore", as create/update towards the initial states.
+ *
+ * This object is serialized into the stack state by value: everything a method needs is built inside
+ * the method, and credentials are read in `configure` or from the environment when a method runs.
+ */
+import { randomUUID } from "node:crypto";
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { converge, summarizeIds, type JobRecord, type ServerFailure, type ServerRecord } from "./converge";
+import { EcsClient } from "./ecsClient";
+import { validateEndpoint } from "./endpoint";
+import { findProjectId } from "./findProjectId";
+import { checkInputs, hasUnknowns, UNKNOWN_VALUE, type DesiredState, type PowerStateInputs } from "./inputs";
+import { restoreGoals, targetStatus } from "./plan";
+import { readProviderConfig, resolveSettings, resolveTarget, type ProviderConfig, type ResolvedSettings } from "./settings";
+
+/** What the stack records for a ServerPowerState: the inputs, plus what was observed. */
+export interface PowerStateOutputs extends PowerStateInputs {
+  /** Server id → its status as last observed. */
+  servers: Record<string, ServerRecord>;
+  /** The jobs submitted by the last operation. */
+  jobs: JobRecord[];
+  /** Server id → status before this resource first changed it. */
+  initialStates: Record<string, string>;
+  /** When the last operation ended with every server in the declared state. */
+  convergedAt: string | null;
+  /** The endpoint and project the servers were acted on through; a change means a replacement. */
+  resolvedEndpoint: string;
+  resolvedProjectId: string;
+  resolvedRegion: string | null;
+}
+
+const INPUT_KEYS = [
+  "serverIds", "state", "stopType", "hardStopAfterSeconds", "timeoutSeconds", "onDelete", "region", "projectId", "endpoint",
+] as const;
+
+type Props = Record<string, unknown>;
+
+/** The error shape the engine records as a partial failure: the resource is kept with `properties`. */
+export class PartialFailureError extends Error {
+  readonly code = "PARTIAL_FAILURE";
+  constructor(
+    message: string,
+    readonly id: string,
+    readonly properties: Props,
+    readonly reasons: string[],
+  ) {
+    super(message);
+    this.name = "PartialFailureError";
+  }
+}
+
+interface ProviderState {
+  config: ProviderConfig;
+}
+
+export const serverPowerStateProvider = {
+  config: {} as ProviderConfig,
+
+  async configure(this: ProviderState, req: dynamic.ConfigureRequest): Promise<void> {
+    this.config = readProviderConfig((key) => req.config.get(key));
+  },
+
+  async check(this: ProviderState, _olds: Props, news: Props): Promise<dynamic.CheckResult> {
+    const outcome = checkInputs(news);
+    if (outcome.failures.length > 0 || hasUnknowns(outcome.inputs)) return outcome;
+    return { inputs: outcome.inputs, failures: checkSettings(outcome.inputs as unknown as PowerStateInputs, this.config) };
+  },
+
+  async diff(this: ProviderState, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    return diffPowerState(olds, news, this.config, process.env);
+  },
+
+  async create(this: ProviderState, news: Props): Promise<dynamic.CreateResult> {
+    const id = `sps-${randomUUID()}`;
+    const outs = await operate(id, news, undefined, this.config);
+    return { id, outs };
+  },
+
+  async update(this: ProviderState, id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
+    const { changed } = comparePowerState(olds, news, this.config, process.env);
+    if (changed.length === 1 && changed[0] === "__provider") {
+      // Only the provider's code changed: record the new inputs, touch nothing in the cloud.
+      return { outs: { ...olds, ...pickInputs(news) } };
+    }
+    return { outs: await operate(id, news, olds as Partial<PowerStateOutputs>, this.config) };
+  },
+
+  async read(this: ProviderState, id: string, props: Props): Promise<dynamic.ReadResult> {
+    const olds = props as Partial<PowerStateOutputs>;
+    const ids = olds.serverIds ?? [];
+    const settings = await settingsFor(olds, this.config, olds);
+    const client = newClient(settings);
+    try {
+      const observations = await client.listServers(ids);
+      const target = olds.state ? targetStatus(olds.state) : undefined;
+      const servers: Record<string, ServerRecord> = {};
+      for (const o of observations) {
+        const previous = olds.servers?.[o.id];
+        servers[o.id] = {
+          status: o.status,
+          taskState: o.taskState,
+          lastJobId: previous?.lastJobId ?? null,
+          error: !o.found
+            ? { code: "Ecs.0114", message: "server not found in this project: it may have been deleted; remove it from serverIds" }
+            : o.status === target && !o.taskState
+              ? null
+              : (previous?.error ?? null),
+        };
+      }
+      return { id, props: { ...props, servers }, inputs: pickInputs(props) };
+    } finally {
+      await client.close();
+    }
+  },
+
+  async delete(this: ProviderState, id: string, props: Props): Promise<void> {
+    const olds = props as Partial<PowerStateOutputs>;
+    if (olds.onDelete !== "restore") return;
+    const goals = restoreGoals(olds.initialStates ?? {});
+    if (Object.keys(goals).length === 0) return;
+    const settings = await settingsFor(olds, this.config, olds);
+    const client = newClient(settings);
+    try {
+      const result = await converge({
+        api: client,
+        goals,
+        stopType: olds.stopType ?? "SOFT",
+        timeoutSeconds: olds.timeoutSeconds ?? 900,
+        log: (line) => console.log(line),
+        label: `ServerPowerState ${id} (restore)`,
+      });
+      // A server deleted meanwhile has nothing left to restore.
+      const failures = result.failures.filter((f) => f.code !== "Ecs.0114");
+      if (failures.length > 0) {
+        throw new Error(
+          `ServerPowerState ${id}: could not restore ${failures.length} server(s) to their initial state; the resource stays in the stack, run pulumi destroy again:\n` +
+            failureLines(failures).join("\n"),
+        );
+      }
+    } finally {
+      await client.close();
+    }
+  },
+};
+
+/** Create and update: converge the declared servers (and, with onDelete "restore", those dropped from the list). */
+async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs> | undefined, config: ProviderConfig): Promise<Props> {
+  const inputs = news as unknown as PowerStateInputs;
+  const settings = await settingsFor(inputs, config, undefined);
+  const client = newClient(settings);
+  try {
+    const goals: Record<string, DesiredState> = {};
+    if (inputs.onDelete === "restore" && olds?.serverIds) {
+      const dropped = olds.serverIds.filter((s) => !inputs.serverIds.includes(s));
+      const restore = restoreGoals(pick(olds.initialStates ?? {}, dropped));
+      Object.assign(goals, restore);
+    }
+    for (const serverId of inputs.serverIds) goals[serverId] = inputs.state;
+
+    const result = await converge({
+      api: client,
+      goals,
+      stopType: inputs.stopType,
+      hardStopAfterSeconds: inputs.hardStopAfterSeconds,
+      timeoutSeconds: inputs.timeoutSeconds,
+      log: (line) => console.log(line),
+      label: `ServerPowerState ${id}`,
+    });
+
+    const declared = new Set(inputs.serverIds);
+    const initialStates: Record<string, string> = {};
+    const servers: Record<string, ServerRecord> = {};
+    for (const serverId of inputs.serverIds) {
+      const recorded = olds?.initialStates?.[serverId];
+      const seen = result.before[serverId];
+      if (recorded !== undefined) initialStates[serverId] = recorded;
+      else if (seen?.found && seen.status) initialStates[serverId] = seen.status;
+      servers[serverId] = result.servers[serverId];
+    }
+    const failures = result.failures.filter((f) => declared.has(f.id) || f.code !== "Ecs.0114");
+    const outs: Props = {
+      ...pickInputs(news),
+      servers,
+      jobs: result.jobs,
+      initialStates,
+      convergedAt: failures.length === 0 ? new Date().toISOString() : (olds?.convergedAt ?? null),
+      resolvedEndpoint: settings.endpoint,
+      resolvedProjectId: settings.projectId,
+      resolvedRegion: settings.region ?? null,
+    } satisfies Omit<PowerStateOutputs, keyof PowerStateInputs> & Props;
+
+    if (failures.length > 0) {
+      const target = targetStatus(inputs.state);
+      const reasons = failureLines(failures);
+      throw new PartialFailureError(
+        `ServerPowerState ${id}: ${failures.length} of ${Object.keys(goals).length} server(s) did not reach their desired state (${target} for the declared ones); ` +
+          `the stack records what was observed, and the next pulumi up retries only these:\n${reasons.join("\n")}`,
+        id,
+        { ...news, ...outs },
+        reasons,
+      );
+    }
+    return outs;
+  } finally {
+    await client.close();
+  }
+}
+
+/** One line per failed server (the first 100; the rest summarised by cause). */
+export function failureLines(failures: readonly ServerFailure[], max = 100): string[] {
+  const lines = failures.slice(0, max).map((f) => `server ${f.id}: ${f.code}: ${f.message}`);
+  const rest = failures.slice(max);
+  const byCause: Record<string, string[]> = {};
+  for (const f of rest) (byCause[`${f.code}: ${f.message}`] ??= []).push(f.id);
+  for (const [cause, ids] of Object.entries(byCause)) lines.push(`${ids.length} more server(s) (${summarizeIds(ids, 5)}): ${cause}`);
+  return lines;
+}
+
+/**
+ * Settings for an operation. The project id comes from the args, the config or the environment, or
+ * is looked up from the region through IAM; `recorded` (old outputs) short-cuts that lookup.
+ */
+async function settingsFor(
+  args: Partial<PowerStateInputs>,
+  config: ProviderConfig,
+  recorded: Partial<PowerStateOutputs> | undefined,
+): Promise<ResolvedSettings & { projectId: string }> {
+  const settings = resolveSettings(
+    {
+      region: args.region ?? recorded?.resolvedRegion ?? undefined,
+      projectId: args.projectId ?? recorded?.resolvedProjectId,
+      endpoint: args.endpoint ?? recorded?.resolvedEndpoint,
+    },
+    config,
+    process.env,
+  );
+  validateEndpoint(settings.endpoint);
+  if (settings.projectId !== undefined) return { ...settings, projectId: settings.projectId };
+  const projectId = await findProjectId({
+    region: settings.region!,
+    credentials: settings.credentials,
+    iamEndpoint: settings.iamEndpoint,
+  });
+  return { ...settings, projectId };
+}
+
+function newClient(settings: ResolvedSettings & { projectId: string }): EcsClient {
+  return new EcsClient({
+    endpoint: settings.endpoint,
+    projectId: settings.projectId,
+    credentials: settings.credentials,
+    ...(settings.serversPerMinute !== undefined ? { serversPerMinute: settings.serversPerMinute } : {}),
+  });
+}
+
+/** Settings problems found at preview, without any API call. */
+function checkSettings(inputs: PowerStateInputs, config: ProviderConfig): dynamic.CheckFailure[] {
+  try {
+    const settings = resolveSettings(inputs, config, process.env);
+    validateEndpoint(settings.endpoint);
+    return [];
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const property = inputs.endpoint !== undefined && /endpoint/i.test(message) ? "endpoint" : "";
+    return [{ property, reason: message }];
+  }
+}
+
+/**
+ * Changes when the declared set, state or settings differ from the record, or when any recorded
+ * server is not settled in the declared status (drift found by `pulumi refresh`, or a failure).
+ * Replaces only when the endpoint or project changes. No API calls.
+ */
+export function diffPowerState(olds: Props, news: Props, config: ProviderConfig, env: Readonly<Record<string, string | undefined>>): dynamic.DiffResult {
+  if (hasUnknowns(news)) return { changes: true };
+  const { changed, replaces } = comparePowerState(olds, news, config, env);
+  return { changes: changed.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
+}
+
+/** What differs between the record and the new inputs: changed properties, and those that force a replacement. */
+export function comparePowerState(
+  olds: Props,
+  news: Props,
+  config: ProviderConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): { changed: string[]; replaces: string[] } {
+  const o = olds as Partial<PowerStateOutputs>;
+  const n = news as Partial<PowerStateInputs>;
+
+  const replaces: string[] = [];
+  if (o.resolvedEndpoint !== undefined) {
+    const target = resolveTarget(n, config, env);
+    if (target.endpoint !== o.resolvedEndpoint) replaces.push("endpoint");
+    if (target.projectId !== undefined && o.resolvedProjectId !== undefined && target.projectId !== o.resolvedProjectId) {
+      replaces.push("projectId");
+    } else if (target.projectId === undefined && target.region !== (o.resolvedRegion ?? undefined)) {
+      replaces.push("region");
+    }
+  }
+
+  const changed: string[] = [];
+  const oldIds = [...(o.serverIds ?? [])].sort().join(",");
+  const newIds = [...(n.serverIds ?? [])].sort().join(",");
+  if (oldIds !== newIds) changed.push("serverIds");
+  for (const key of ["state", "stopType", "hardStopAfterSeconds", "timeoutSeconds", "onDelete"] as const) {
+    if ((o[key] ?? null) !== (n[key] ?? null)) changed.push(key);
+  }
+  if (n.state !== undefined && n.serverIds !== undefined) {
+    const target = targetStatus(n.state);
+    const drifted = n.serverIds.some((serverId) => {
+      const s = o.servers?.[serverId];
+      return !s || s.status !== target || s.taskState || s.error;
+    });
+    if (drifted) changed.push("servers");
+  }
+  // A new provider code must reach the state; the update then makes no API call.
+  if (olds.__provider !== news.__provider) changed.push("__provider");
+  return { changed, replaces };
+}
+
+function pickInputs(props: Props): Props {
+  const out: Props = {};
+  for (const key of INPUT_KEYS) if (props[key] !== undefined && props[key] !== UNKNOWN_VALUE) out[key] = props[key];
+  return out;
+}
+
+function pick<T>(record: Readonly<Record<string, T>>, keys: readonly string[]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const key of keys) if (key in record) out[key] = record[key];
+  return out;
+}

@@ -1,0 +1,63 @@
+/**
+ * `ServerPowerState`: the declared power state of a set of Huawei Cloud ECS servers.
+ *
+ * `pulumi up` converges them (batch os-stop / os-start, waits for the jobs, confirms each server)
+ * and records what it observed; `pulumi refresh` re-reads each server, so drift shows up in the
+ * next preview.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { JobRecord, ServerRecord } from "./converge";
+import type { DesiredState, OnDelete, StopType } from "./inputs";
+import { serverPowerStateProvider } from "./provider";
+
+export interface ServerPowerStateArgs {
+  /** ECS server ids (UUIDs). Order does not matter; duplicates are removed; any number (batched). */
+  readonly serverIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** `"stopped"` (SHUTOFF, via os-stop; the default) or `"running"` (ACTIVE, via os-start). */
+  readonly state?: pulumi.Input<DesiredState>;
+  /** The os-stop type: `"SOFT"` (default, ACPI shutdown) or `"HARD"` (forced). */
+  readonly stopType?: pulumi.Input<StopType>;
+  /** Send a HARD stop to servers a SOFT stop has not stopped after this many seconds. Off by default. */
+  readonly hardStopAfterSeconds?: pulumi.Input<number>;
+  /** This resource's own deadline for one create/update/delete (Pulumi's customTimeouts do not reach dynamic providers). Default 900. */
+  readonly timeoutSeconds?: pulumi.Input<number>;
+  /** `"leave"` (default): delete changes nothing. `"restore"`: servers return to the status they had before this resource first changed them. */
+  readonly onDelete?: pulumi.Input<OnDelete>;
+  /** Overrides `huaweicloud:region`. */
+  readonly region?: pulumi.Input<string>;
+  /** Overrides `huaweicloud:projectId`. */
+  readonly projectId?: pulumi.Input<string>;
+  /** Overrides `huaweicloud:ecsEndpoint` (default `https://ecs.{region}.myhuaweicloud.com`). */
+  readonly endpoint?: pulumi.Input<string>;
+}
+
+export class ServerPowerState extends pulumi.dynamic.Resource {
+  declare readonly serverIds: pulumi.Output<string[]>;
+  declare readonly state: pulumi.Output<DesiredState>;
+  declare readonly stopType: pulumi.Output<StopType>;
+  declare readonly hardStopAfterSeconds: pulumi.Output<number | undefined>;
+  declare readonly timeoutSeconds: pulumi.Output<number>;
+  declare readonly onDelete: pulumi.Output<OnDelete>;
+  declare readonly region: pulumi.Output<string | undefined>;
+  declare readonly projectId: pulumi.Output<string | undefined>;
+  declare readonly endpoint: pulumi.Output<string | undefined>;
+  /** Server id → `{ status, taskState, lastJobId, error }` as last observed. */
+  declare readonly servers: pulumi.Output<Record<string, ServerRecord>>;
+  /** The jobs this resource submitted in its last operation. */
+  declare readonly jobs: pulumi.Output<JobRecord[]>;
+  /** Server id → status before this resource first changed it. */
+  declare readonly initialStates: pulumi.Output<Record<string, string>>;
+  /** ISO time of the last operation that left every server in the declared state. */
+  declare readonly convergedAt: pulumi.Output<string | null>;
+
+  constructor(name: string, args: ServerPowerStateArgs, opts?: pulumi.CustomResourceOptions) {
+    // A fresh object: the SDK adds __provider to it. The outputs are seeded so that they are exposed.
+    const props = {
+      state: undefined, stopType: undefined, hardStopAfterSeconds: undefined, timeoutSeconds: undefined,
+      onDelete: undefined, region: undefined, projectId: undefined, endpoint: undefined,
+      ...args,
+      servers: undefined, jobs: undefined, initialStates: undefined, convergedAt: undefined,
+    };
+    super(serverPowerStateProvider, name, props, opts, "huaweicloud", "ServerPowerState");
+  }
+}
