@@ -234,10 +234,8 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
           const server = sub.serverId ? tracked[sub.serverId] : undefined;
           if (!server || server.jobId !== jobId || server.phase !== "job") continue;
           if (sub.status === "FAIL") {
-            server.subJobError = {
-              code: sub.errorCode || "SUBJOB_FAILED",
-              message: sub.failReason || sub.errorcodeMessage || `sub-job of job ${jobId} failed`,
-            };
+            const code = sub.errorCode || "SUBJOB_FAILED";
+            server.subJobError = { code, message: subJobReason(code, sub) ?? `its sub-job in job ${jobId} failed` };
           }
           if (TERMINAL_JOB_STATUSES.includes(sub.status)) server.phase = "observe";
         }
@@ -266,7 +264,13 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     }
     for (const failure of plan.failed) {
       const server = tracked[failure.id];
-      fail(server, server.subJobError && failure.code.startsWith("STILL_") ? server.subJobError : { code: failure.code, message: failure.message });
+      const stillThere = failure.code.startsWith("STILL_");
+      if (stillThere && server.ambiguousSince !== null) {
+        // Our call got no answer: it may yet show up as a task. Watch it for a while, never resend.
+        if (now() - server.ambiguousSince >= ambiguousGraceMs) fail(server, ambiguousError(server));
+        continue;
+      }
+      fail(server, server.subJobError && stillThere ? server.subJobError : { code: failure.code, message: failure.message });
     }
     for (const id of plan.wait) {
       const server = tracked[id];
@@ -275,17 +279,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
         server.phase = "job";
       }
     }
-    for (const id of plan.act) {
-      const server = tracked[id];
-      if (server.ambiguousSince !== null) {
-        if (now() - server.ambiguousSince >= ambiguousGraceMs) {
-          fail(server, {
-            code: "ECS_AMBIGUOUS_SUBMIT",
-            message: `the ${actionFor(server.goal)} call for this server got no answer and the server has not moved: it was not sent again; run pulumi up again`,
-          });
-        }
-      } else toAct.push(server);
-    }
+    for (const id of plan.act) toAct.push(tracked[id]);
     return toAct;
   };
 
@@ -357,14 +351,18 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
 
   const unfinished = all.filter((s) => s.phase === "observe" || s.phase === "job");
   if (unfinished.length > 0) {
-    // Record the truth for what did not finish, then say why it did not.
-    await observe(unfinished).catch(() => undefined);
+    // Record the truth for what did not finish (unless the calls themselves fail), then say why.
+    if (!pollError) await observe(unfinished).catch(() => undefined);
     for (const server of unfinished) {
       const job = server.jobId ? jobs[server.jobId] : undefined;
       const seen = server.last ? `${server.last.status ?? "unknown"}${server.last.taskState ? ` (${server.last.taskState})` : ""}` : "not observed";
       if (pollError) {
         const { code, huaweiCode, message } = pollError;
         fail(server, { code: huaweiCode ?? code, message });
+        continue;
+      }
+      if (server.ambiguousSince !== null && server.last?.status !== targetStatus(server.goal) && !server.last?.taskState) {
+        fail(server, ambiguousError(server));
         continue;
       }
       const why = outcome.state === "ABORTED" ? "the operation was cancelled" : `not ${targetStatus(server.goal)} after ${options.timeoutSeconds}s`;
@@ -388,6 +386,20 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     if (server.phase === "failed" && server.error) failures.push({ id: server.id, ...server.error });
   }
   return { outcome: outcome.state, servers, jobs: Object.values(jobs), failures, before };
+}
+
+function ambiguousError(server: Tracked): ServerError {
+  return {
+    code: "ECS_AMBIGUOUS_SUBMIT",
+    message: `the ${actionFor(server.goal)} call for this server got no answer and the server has not moved, so it may not have been accepted; it was not sent again: run pulumi up again`,
+  };
+}
+
+/** A failed sub-job's cause: `errorcode_message`, else `fail_reason` without a repeated leading code. */
+function subJobReason(code: string, sub: SubJobView): string | undefined {
+  if (sub.errorcodeMessage) return sub.errorcodeMessage;
+  if (!sub.failReason) return undefined;
+  return sub.failReason.startsWith(`${code}: `) ? sub.failReason.slice(code.length + 2) : sub.failReason;
 }
 
 interface ErrorInfo {

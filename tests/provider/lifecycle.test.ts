@@ -1,0 +1,331 @@
+/**
+ * Each lifecycle method of the ServerPowerState provider against the local ECS emulator, over real
+ * HTTP (the provider object is called in-process; tests/lifecycle drives it through Pulumi's host).
+ */
+import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
+import { EcsClient } from "../../provider/ecsClient";
+import type { PowerStateOutputs } from "../../provider/provider";
+import { PartialFailureError, serverPowerStateProvider as provider } from "../../provider/provider";
+
+const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+
+let emulator: RunningEmulator;
+let admin: EmulatorAdmin;
+
+async function configure(extra: Record<string, string> = {}): Promise<void> {
+  const values: Record<string, string> = {
+    "huaweicloud:accessKey": accessKey,
+    "huaweicloud:secretKey": secretKey,
+    "huaweicloud:projectId": projectId,
+    "huaweicloud:ecsEndpoint": emulator.url,
+    ...extra,
+  };
+  await provider.configure({
+    config: {
+      get: (key: string) => values[key],
+      require: (key: string) => {
+        if (values[key] === undefined) throw new Error(`missing ${key}`);
+        return values[key];
+      },
+    },
+  });
+}
+
+/** check, as the engine runs it before create/update; fails the test on any failure. */
+async function checked(news: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const result = await provider.check({}, { __provider: "test", ...news });
+  expect(result.failures ?? []).toEqual([]);
+  return result.inputs as Record<string, unknown>;
+}
+
+async function actionCalls(): Promise<number> {
+  return (await admin.stats()).requests["POST action"] ?? 0;
+}
+
+async function statuses(): Promise<Record<string, string>> {
+  return Object.fromEntries((await admin.listServers()).map((s) => [s.id, s.status]));
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({ stopSeconds: 0.2, startSeconds: 0.2 });
+  admin = new EmulatorAdmin(emulator.url);
+});
+afterAll(async () => {
+  await emulator?.stop();
+});
+beforeEach(async () => {
+  await admin.reset();
+  await admin.putServers([
+    { id: id(1), status: "ACTIVE" },
+    { id: id(2), status: "ACTIVE" },
+    { id: id(3), status: "SHUTOFF" },
+    { id: id(4), status: "ACTIVE" },
+    { id: id(5), status: "SHUTOFF" },
+  ]);
+  await configure();
+});
+
+describe("check and diff", () => {
+  it("make no API call", async () => {
+    const inputs = await checked({ serverIds: [id(2), id(1)] });
+    await provider.diff("x", { ...inputs, servers: {} }, inputs);
+    expect((await admin.stats()).total).toBe(0);
+  });
+
+  it("report missing credentials at preview, naming the keys", async () => {
+    await provider.configure({ config: { get: (k: string) => (k === "huaweicloud:ecsEndpoint" ? emulator.url : undefined), require: () => "" } });
+    const saved = { ...process.env };
+    for (const k of ["HW_ACCESS_KEY", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"]) delete process.env[k];
+    try {
+      const result = await provider.check({}, { serverIds: [id(1)], projectId });
+      expect(result.failures).toEqual([{ property: "", reason: expect.stringContaining("no credentials: set huaweicloud:accessKey (or HW_ACCESS_KEY) and huaweicloud:secretKey") }]);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("reject a plain-http endpoint that is not loopback", async () => {
+    const result = await provider.check({}, { serverIds: [id(1)], endpoint: "http://ecs.example.com" });
+    expect(result.failures).toEqual([{ property: "endpoint", reason: expect.stringMatching(/https/) }]);
+  });
+});
+
+describe("create", () => {
+  it("stops a mixed fleet, acting only on the running servers, and records the truth", async () => {
+    const inputs = await checked({ serverIds: [id(4), id(1), id(2), id(3), id(1)] });
+    const { id: resourceId, outs } = await provider.create(inputs);
+    const o = outs as PowerStateOutputs;
+    expect(resourceId).toMatch(/^sps-/);
+    expect(o.serverIds).toEqual([id(1), id(2), id(3), id(4)]);
+    for (const n of [1, 2, 3, 4]) expect(o.servers[id(n)]).toMatchObject({ status: "SHUTOFF", taskState: null, error: null });
+    expect(o.servers[id(3)].lastJobId).toBeNull();
+    expect(o.jobs).toHaveLength(1);
+    expect(o.jobs[0]).toMatchObject({ action: "os-stop", type: "SOFT", status: "SUCCESS", serverIds: [id(1), id(2), id(4)] });
+    expect(o.jobs[0].endTime).toMatch(/Z$/);
+    expect(o.servers[id(1)].lastJobId).toBe(o.jobs[0].jobId);
+    expect(o.initialStates).toEqual({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE", [id(3)]: "SHUTOFF", [id(4)]: "ACTIVE" });
+    expect(Date.parse(o.convergedAt!)).not.toBeNaN();
+    expect(await actionCalls()).toBe(1);
+    expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(2)]: "SHUTOFF", [id(4)]: "SHUTOFF" });
+  });
+
+  it("adopts servers already in the declared state without any action", async () => {
+    const { outs } = await provider.create(await checked({ serverIds: [id(3), id(5)] }));
+    expect((outs as PowerStateOutputs).jobs).toEqual([]);
+    expect(await actionCalls()).toBe(0);
+  });
+
+  it("waits for a server already stopping instead of sending it the action again", async () => {
+    // Someone else's stop is under way on id(1), and takes a while.
+    await admin.injectFault({ serverId: id(1), kind: "stuck" });
+    const other = new EcsClient({ endpoint: emulator.url, projectId, credentials: { accessKey, secretKey } });
+    await other.batchAction("os-stop", [id(1)]);
+    await other.close();
+    const finishLater = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => admin.setServer(id(1), { status: "SHUTOFF" }));
+    const { outs } = await provider.create(await checked({ serverIds: [id(1)] }));
+    await finishLater;
+    expect((outs as PowerStateOutputs).servers[id(1)]).toMatchObject({ status: "SHUTOFF", taskState: null, lastJobId: null });
+    expect((outs as PowerStateOutputs).jobs).toEqual([]);
+    expect(await actionCalls()).toBe(1);
+  });
+});
+
+describe("update", () => {
+  async function created(news: Record<string, unknown>): Promise<{ rid: string; outs: Record<string, unknown> }> {
+    const { id: rid, outs } = await provider.create(await checked(news));
+    return { rid, outs: { __provider: "test", ...outs } };
+  }
+
+  it("stops only the servers added; leaves removed ones as they are", async () => {
+    const { rid, outs } = await created({ serverIds: [id(1), id(3)] });
+    await admin.reset();
+    const news = await checked({ serverIds: [id(2), id(3), id(4)] });
+    expect((await provider.diff(rid, outs, news)).changes).toBe(true);
+    const { outs: after } = await provider.update!(rid, outs, news);
+    const o = after as PowerStateOutputs;
+    expect(o.jobs).toHaveLength(1);
+    expect(o.jobs[0].serverIds).toEqual([id(2), id(4)]);
+    expect(Object.keys(o.servers).sort()).toEqual([id(2), id(3), id(4)]);
+    expect(o.initialStates).toEqual({ [id(2)]: "ACTIVE", [id(3)]: "SHUTOFF", [id(4)]: "ACTIVE" });
+    expect((await statuses())[id(1)]).toBe("SHUTOFF");
+  });
+
+  it("starts them when the state switches to running", async () => {
+    const { rid, outs } = await created({ serverIds: [id(1), id(3)] });
+    const { outs: after } = await provider.update!(rid, outs, await checked({ serverIds: [id(1), id(3)], state: "running" }));
+    const o = after as PowerStateOutputs;
+    expect(o.jobs.map((j) => [j.action, j.type, j.serverIds])).toEqual([["os-start", null, [id(1), id(3)]]]);
+    expect(o.servers[id(1)].status).toBe("ACTIVE");
+    expect(o.initialStates).toEqual({ [id(1)]: "ACTIVE", [id(3)]: "SHUTOFF" });
+  });
+
+  it("after drift found by read, diff asks for an update that acts only on the drifted server", async () => {
+    const { rid, outs } = await created({ serverIds: [id(1), id(2), id(3)] });
+    const news = await checked({ serverIds: [id(1), id(2), id(3)] });
+    expect((await provider.diff(rid, outs, news)).changes).toBe(false);
+    await admin.setServer(id(2), { status: "ACTIVE" });
+    await admin.reset();
+    const read = await provider.read!(rid, outs);
+    expect((read.props as PowerStateOutputs).servers[id(2)]).toMatchObject({ status: "ACTIVE", taskState: null });
+    // the host adds __provider back to what read returns
+    const { __provider: _code, ...declared } = news;
+    expect(read.inputs).toEqual(declared);
+    expect((await admin.stats()).requests).toEqual({ "GET list": 1 });
+    const refreshed = { ...read.props };
+    expect((await provider.diff(rid, refreshed, news)).changes).toBe(true);
+    const { outs: after } = await provider.update!(rid, refreshed, news);
+    expect((after as PowerStateOutputs).jobs.map((j) => j.serverIds)).toEqual([[id(2)]]);
+  });
+
+  it("persists a new provider code without any API call", async () => {
+    const { rid, outs } = await created({ serverIds: [id(1)] });
+    await admin.reset();
+    const news = { ...(await checked({ serverIds: [id(1)] })), __provider: "new code" };
+    expect(await provider.diff(rid, outs, news)).toMatchObject({ changes: true, replaces: [] });
+    const { outs: after } = await provider.update!(rid, outs, news);
+    expect(after).toMatchObject({ servers: (outs as unknown as PowerStateOutputs).servers, serverIds: [id(1)] });
+    expect((await admin.stats()).total).toBe(0);
+  });
+
+  it("replaces (delete first) when the endpoint changes", async () => {
+    const { rid, outs } = await created({ serverIds: [id(1)] });
+    const news = await checked({ serverIds: [id(1)], endpoint: emulator.url.replace("127.0.0.1", "localhost") });
+    expect(await provider.diff(rid, outs, news)).toEqual({ changes: true, replaces: ["endpoint"], deleteBeforeReplace: true });
+  });
+});
+
+describe("failures", () => {
+  it("a failed sub-job names the server, its code and reason; the rest converge; the next update retries only it", async () => {
+    await admin.injectFault({ serverId: id(2), kind: "fail-subjob", errorCode: "Ecs.1000", reason: "hypervisor said no" });
+    const inputs = await checked({ serverIds: [id(1), id(2), id(3)] });
+    const error = await provider.create(inputs).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(PartialFailureError);
+    const failure = error as PartialFailureError;
+    expect(failure.id).toMatch(/^sps-/);
+    expect(failure.reasons).toEqual([`server ${id(2)}: Ecs.1000: hypervisor said no`]);
+    expect(failure.message).toContain("1 of 3 server(s) did not reach");
+    const props = failure.properties as unknown as PowerStateOutputs & { __provider: string };
+    expect(props.__provider).toBe("test");
+    expect(props.servers[id(1)]).toMatchObject({ status: "SHUTOFF", error: null });
+    expect(props.servers[id(2)]).toMatchObject({ status: "ACTIVE", error: { code: "Ecs.1000", message: "hypervisor said no" } });
+    expect(props.convergedAt).toBeNull();
+
+    const news = await checked({ serverIds: [id(1), id(2), id(3)] });
+    expect((await provider.diff(failure.id, failure.properties, news)).changes).toBe(true);
+    await admin.reset();
+    const { outs } = await provider.update!(failure.id, failure.properties, news);
+    const o = outs as PowerStateOutputs;
+    expect(o.jobs.map((j) => j.serverIds)).toEqual([[id(2)]]);
+    expect(o.servers[id(2)]).toMatchObject({ status: "SHUTOFF", error: null });
+    expect(o.initialStates[id(2)]).toBe("ACTIVE");
+    expect(o.convergedAt).not.toBeNull();
+  });
+
+  it("a server that does not exist is named, and not sent to the API", async () => {
+    const ghost = id(99);
+    const error = await provider.create(await checked({ serverIds: [id(1), ghost] })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect((error as PartialFailureError).reasons).toEqual([expect.stringMatching(new RegExp(`^server ${ghost}: Ecs.0114: server not found`))]);
+    expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF" });
+  });
+
+  it("a locked server is named with Ecs.0605 and what to do", async () => {
+    await admin.setServer(id(1), { locked: true });
+    const error = (await provider.create(await checked({ serverIds: [id(1), id(2)] })).catch((e: unknown) => e)) as PartialFailureError;
+    expect(error.reasons).toEqual([expect.stringMatching(new RegExp(`^server ${id(1)}: Ecs.0605: .*unlock it`))]);
+    expect((await statuses())[id(2)]).toBe("SHUTOFF");
+  });
+
+  it("a transition that never ends hits the resource's own deadline", async () => {
+    await admin.injectFault({ serverId: id(1), kind: "stuck" });
+    const error = (await provider.create(await checked({ serverIds: [id(1), id(2)], timeoutSeconds: 2 })).catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.reasons).toEqual([expect.stringMatching(new RegExp(`^server ${id(1)}: TIMEOUT: not SHUTOFF after 2s: it is ACTIVE \\(powering-off\\), job \\w+ is RUNNING; run pulumi up again`))]);
+    const props = error.properties as unknown as PowerStateOutputs;
+    expect(props.servers[id(2)].status).toBe("SHUTOFF");
+  });
+
+  it("throttling of the action is retried, and each server is submitted once", async () => {
+    await admin.injectFault({ route: "action", kind: "throttle", times: 1, retryAfterSeconds: 0 });
+    await admin.injectFault({ route: "action", kind: "accepted-no-job", times: 1 });
+    const { outs } = await provider.create(await checked({ serverIds: [id(1)] }));
+    expect((outs as PowerStateOutputs).servers[id(1)].status).toBe("SHUTOFF");
+    expect(await actionCalls()).toBe(3);
+    expect((outs as PowerStateOutputs).jobs).toHaveLength(1);
+  });
+
+  it("a lost answer to the action is never re-sent blindly; the server is reported", async () => {
+    await admin.injectFault({ route: "action", kind: "reset", times: 1 });
+    const error = (await provider.create(await checked({ serverIds: [id(1)], timeoutSeconds: 3 })).catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.reasons[0]).toMatch(new RegExp(`^server ${id(1)}: ECS_AMBIGUOUS_SUBMIT: `));
+    expect(await actionCalls()).toBe(1);
+  });
+
+  it("job and list errors are retried (GETs are safe)", async () => {
+    await admin.injectFault({ route: "job", kind: "server-error", times: 2 });
+    await admin.injectFault({ route: "list", kind: "throttle", times: 1, retryAfterSeconds: 0 });
+    const { outs } = await provider.create(await checked({ serverIds: [id(1)] }));
+    expect((outs as PowerStateOutputs).servers[id(1)].status).toBe("SHUTOFF");
+  });
+
+  it("wrong credentials fail at once with the gateway's code and request id, and never echo the secret", async () => {
+    await configure({ "huaweicloud:secretKey": "wrongSecretKey000000000000000000000000000" });
+    const error = (await provider.create(await checked({ serverIds: [id(1)] })).catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toBeInstanceOf(PartialFailureError);
+    expect(error.reasons[0]).toMatch(/APIGW\.0301/);
+    expect(error.reasons[0]).toMatch(/request id/);
+    expect(error.reasons[0]).toMatch(/clock/);
+    expect(JSON.stringify({ m: error.message, p: error.properties, r: error.reasons })).not.toContain("wrongSecretKey");
+    expect((await admin.stats()).requests["GET list"]).toBe(1);
+  });
+});
+
+describe("read", () => {
+  it("reports a deleted server as not found instead of dropping it", async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(3)] }));
+    await admin.deleteServer(id(3));
+    const read = await provider.read!(rid, { __provider: "test", ...outs });
+    const servers = (read.props as PowerStateOutputs).servers;
+    expect(Object.keys(servers).sort()).toEqual([id(1), id(3)]);
+    expect(servers[id(3)]).toMatchObject({ status: null, error: { code: "Ecs.0114" } });
+  });
+
+  it("lists servers in ceil(n/100) calls", async () => {
+    const many = Array.from({ length: 250 }, (_, i) => id(1000 + i));
+    await admin.putServers(many.map((s) => ({ id: s, status: "SHUTOFF" as const })));
+    const inputs = await checked({ serverIds: many });
+    const { id: rid, outs } = await provider.create(inputs);
+    await admin.reset();
+    await provider.read!(rid, { __provider: "test", ...outs });
+    expect((await admin.stats()).requests).toEqual({ "GET list": 3 });
+  });
+});
+
+describe("delete", () => {
+  it('with onDelete "leave" makes no API call', async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1)] }));
+    await admin.reset();
+    await provider.delete!(rid, outs);
+    expect((await admin.stats()).total).toBe(0);
+    expect((await statuses())[id(1)]).toBe("SHUTOFF");
+  });
+
+  it('with onDelete "restore" returns each server to its initial status', async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2), id(3)], onDelete: "restore" }));
+    expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(2)]: "SHUTOFF", [id(3)]: "SHUTOFF" });
+    await provider.delete!(rid, outs);
+    expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE", [id(3)]: "SHUTOFF" });
+  });
+
+  it('with onDelete "restore", servers dropped from serverIds are restored by the update', async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], onDelete: "restore" }));
+    const { outs: after } = await provider.update!(rid, { __provider: "test", ...outs }, await checked({ serverIds: [id(2)], onDelete: "restore" }));
+    expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "SHUTOFF" });
+    expect((after as PowerStateOutputs).initialStates).toEqual({ [id(2)]: "ACTIVE" });
+  });
+});
