@@ -249,6 +249,19 @@ describe("failures", () => {
     expect(props.servers[id(2)].status).toBe("SHUTOFF");
   });
 
+  it("hardStopAfterSeconds forces the servers a SOFT stop did not stop, and only those", async () => {
+    await admin.injectFault({ serverId: id(1), kind: "stuck" }); // a guest that ignores ACPI
+    const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], hardStopAfterSeconds: 1 }));
+    const o = outs as PowerStateOutputs;
+    expect(o.jobs.map((j) => [j.action, j.type, j.serverIds])).toEqual([
+      ["os-stop", "SOFT", [id(1), id(2)]],
+      ["os-stop", "HARD", [id(1)]],
+    ]);
+    expect(o.servers[id(1)]).toMatchObject({ status: "SHUTOFF", error: null, lastJobId: o.jobs[1].jobId });
+    expect(o.servers[id(2)]).toMatchObject({ status: "SHUTOFF", lastJobId: o.jobs[0].jobId });
+    expect(await actionCalls()).toBe(2);
+  });
+
   it("throttling of the action is retried, and each server is submitted once", async () => {
     await admin.injectFault({ route: "action", kind: "throttle", times: 1, retryAfterSeconds: 0 });
     await admin.injectFault({ route: "action", kind: "accepted-no-job", times: 1 });

@@ -1,0 +1,82 @@
+/** A small typed client of the emulator's admin API (`/_emulator/...`), over global fetch. */
+import type { AdminServerInput, FaultInput, ServerPatch, ServerFault, TransportFault } from "./adminSchemas";
+import type { EmulatorStatsSnapshot } from "./EmulatorStats";
+import type { AdminServerView } from "./handleAdminRequest";
+
+export class EmulatorAdminError extends Error {
+  readonly code = "EMULATOR_ADMIN_ERROR";
+  constructor(
+    message: string,
+    readonly statusCode: number,
+  ) {
+    super(message);
+    this.name = "EmulatorAdminError";
+  }
+}
+
+export interface PendingFaults {
+  readonly transport: TransportFault[];
+  readonly server: ServerFault[];
+}
+
+export class EmulatorAdmin {
+  private readonly baseUrl: string;
+
+  constructor(url: string) {
+    this.baseUrl = url.replace(/\/+$/, "");
+  }
+
+  /** Adds or replaces servers (a replaced server's transition is interrupted). */
+  async putServers(servers: readonly AdminServerInput[]): Promise<AdminServerView[]> {
+    const body = await this.call<{ servers: AdminServerView[] }>("POST", "/_emulator/servers", { servers });
+    return body.servers;
+  }
+
+  async listServers(): Promise<AdminServerView[]> {
+    const body = await this.call<{ servers: AdminServerView[] }>("GET", "/_emulator/servers");
+    return body.servers;
+  }
+
+  /** Changes one server out of band (drift); a new status ends any transition at once. */
+  async setServer(id: string, patch: ServerPatch): Promise<AdminServerView> {
+    const body = await this.call<{ server: AdminServerView }>("PATCH", `/_emulator/servers/${encodeURIComponent(id)}`, patch);
+    return body.server;
+  }
+
+  async deleteServer(id: string): Promise<void> {
+    await this.call("DELETE", `/_emulator/servers/${encodeURIComponent(id)}`);
+  }
+
+  async injectFault(fault: FaultInput): Promise<PendingFaults> {
+    const body = await this.call<{ faults: PendingFaults }>("POST", "/_emulator/faults", fault);
+    return body.faults;
+  }
+
+  async stats(): Promise<EmulatorStatsSnapshot> {
+    return this.call<EmulatorStatsSnapshot>("GET", "/_emulator/stats");
+  }
+
+  /** Clears faults, stats, jobs and limit windows; servers stay, their transitions end now. */
+  async reset(): Promise<void> {
+    await this.call("POST", "/_emulator/reset");
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? {} : { "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text;
+      try {
+        message = (JSON.parse(text) as { error?: string }).error ?? text;
+      } catch {
+        // Not JSON: keep the raw text.
+      }
+      throw new EmulatorAdminError(`${method} ${path} failed with HTTP ${response.status}: ${message}`, response.status);
+    }
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+}

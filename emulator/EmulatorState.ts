@@ -1,0 +1,50 @@
+/** Everything one running emulator holds; built once from resolved options. */
+import { EmulatorStats } from "./EmulatorStats";
+import { FaultBook } from "./FaultBook";
+import { Fleet } from "./Fleet";
+import { JobStore } from "./JobStore";
+import type { ResolvedEmulatorOptions } from "./resolveEmulatorOptions";
+import { seedServers } from "./seedServers";
+import { SlidingWindow } from "./SlidingWindow";
+
+export interface EmulatorState {
+  readonly options: ResolvedEmulatorOptions;
+  readonly nowMs: () => number;
+  readonly fleet: Fleet;
+  readonly jobs: JobStore;
+  readonly faults: FaultBook;
+  readonly stats: EmulatorStats;
+  /** Servers accepted per rolling minute (`batchPerMinute`). */
+  readonly batchWindow: SlidingWindow;
+  /** API requests per rolling second (`rateLimit`). */
+  readonly rateWindow: SlidingWindow;
+  /** Pending `delay` fault answers, cleared by stop(). */
+  readonly timers: Set<NodeJS.Timeout>;
+}
+
+export function createEmulatorState(options: ResolvedEmulatorOptions): EmulatorState {
+  const nowMs = options.clockMs ?? Date.now;
+  const fleet = new Fleet();
+  fleet.put([...seedServers(options.seed), ...options.servers], nowMs());
+  return {
+    options,
+    nowMs,
+    fleet,
+    jobs: new JobStore(options.jobTtlSeconds * 1000),
+    faults: new FaultBook(),
+    stats: new EmulatorStats(),
+    batchWindow: new SlidingWindow(options.batchPerMinute, 60_000),
+    rateWindow: new SlidingWindow(options.rateLimit, 1_000),
+    timers: new Set(),
+  };
+}
+
+/** `POST /_emulator/reset`: faults, stats, jobs and limit windows go; servers stay, transitions end now. */
+export function resetEmulatorState(state: EmulatorState): void {
+  state.fleet.finishAll(state.nowMs());
+  state.jobs.clear();
+  state.faults.clear();
+  state.stats.clear();
+  state.batchWindow.clear();
+  state.rateWindow.clear();
+}

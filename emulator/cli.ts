@@ -1,0 +1,33 @@
+/** `npm run emulator -- --port 0 ...`: runs the emulator until SIGINT/SIGTERM. */
+import { formatStartupBanner } from "./formatStartupBanner";
+import { CLI_HELP, CliUsageError, parseCliArgs } from "./parseCliArgs";
+import { EmulatorOptionsError } from "./resolveEmulatorOptions";
+import { startEmulator } from "./startEmulator";
+
+async function main(): Promise<void> {
+  const command = parseCliArgs(process.argv.slice(2));
+  if (command.kind === "help") {
+    process.stdout.write(`${CLI_HELP}\n`);
+    return;
+  }
+  const emulator = await startEmulator({ ...command.options, log: (line) => process.stdout.write(`${line}\n`) });
+  process.stdout.write(`${formatStartupBanner(emulator).join("\n")}\n`);
+  const shutdown = (signal: NodeJS.Signals) => {
+    process.stdout.write(`${signal}: stopping\n`);
+    emulator.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof CliUsageError || error instanceof EmulatorOptionsError) {
+    process.stderr.write(`${error.message}\nRun with --help for the flags.\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

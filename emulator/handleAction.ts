@@ -1,0 +1,179 @@
+/**
+ * `POST /v1/{project_id}/cloudservers/action`: validates the body, applies the configured
+ * answers to the UNCONFIRMED cases (unknown ids, servers already in the target state), then
+ * creates a job with one sub-job per server and starts the servers' transitions.
+ */
+import { MAX_SERVERS_PER_ACTION } from "../provider/constants";
+import { describeIssues } from "./adminSchemas";
+import { actionBodySchemas, POWER_ACTIONS } from "./actionBodySchemas";
+import type { EmulatorStats } from "./EmulatorStats";
+import { type ApiAnswer, ecsError, throttled } from "./errorBodies";
+import type { FaultBook } from "./FaultBook";
+import type { Failure, Fleet, PowerAction, ServerRecord } from "./Fleet";
+import { type JobStore, newJobId, type SubJobRecord } from "./JobStore";
+import type { ResolvedEmulatorOptions } from "./resolveEmulatorOptions";
+import type { SlidingWindow } from "./SlidingWindow";
+
+export interface ActionContext {
+  readonly options: ResolvedEmulatorOptions;
+  readonly fleet: Fleet;
+  readonly jobs: JobStore;
+  readonly faults: FaultBook;
+  readonly stats: EmulatorStats;
+  readonly batchWindow: SlidingWindow;
+  readonly nowMs: number;
+  readonly requestId: string;
+}
+
+const invalid = (message: string): ApiAnswer => ecsError(400, "Ecs.0005", `Invalid parameter: ${message}`);
+
+function notFound(id: string): Failure {
+  return { errorCode: "Ecs.0114", reason: `Instance[${id}] could not be found.` };
+}
+
+/** The state a server must be in for the action; reboot needs a running server. */
+function requiredStatus(action: PowerAction): "ACTIVE" | "SHUTOFF" {
+  return action === "os-start" ? "SHUTOFF" : "ACTIVE";
+}
+
+function wrongState(action: PowerAction, server: ServerRecord): Failure {
+  return {
+    errorCode: "Ecs.0100",
+    reason: `Instance[${server.id}] status ${server.status} does not meet the requirements of ${action} (needs ${requiredStatus(action)}).`,
+  };
+}
+
+function busy(action: PowerAction, server: ServerRecord): Failure {
+  const task = server.transition?.action ?? "another";
+  return {
+    errorCode: "Ecs.0100",
+    reason: `Instance[${server.id}] is executing ${task}; its status does not meet the requirements of ${action}.`,
+  };
+}
+
+function durationMs(options: ResolvedEmulatorOptions, action: PowerAction): number {
+  const seconds =
+    action === "os-stop" ? options.stopSeconds : action === "os-start" ? options.startSeconds : options.rebootSeconds;
+  return options.jobInitMs + seconds * 1000;
+}
+
+export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer {
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString("utf8"));
+  } catch {
+    return invalid("request body is not valid JSON");
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    return invalid("request body must be a JSON object");
+  }
+  const keys = Object.keys(body);
+  const action = keys[0] as PowerAction;
+  if (keys.length !== 1 || !POWER_ACTIONS.includes(action)) {
+    return invalid(`request body must have exactly one key, one of ${POWER_ACTIONS.join(", ")}; got [${keys.join(", ")}]`);
+  }
+  const inner = (body as Record<string, unknown>)[action];
+  const rawServers = typeof inner === "object" && inner !== null ? (inner as { servers?: unknown }).servers : undefined;
+  if (Array.isArray(rawServers) && rawServers.length > MAX_SERVERS_PER_ACTION) {
+    return ecsError(
+      400,
+      "Ecs.0118",
+      `The number of servers in one batch operation exceeds the limit: ${rawServers.length} > ${MAX_SERVERS_PER_ACTION}.`,
+    );
+  }
+  const parsed = actionBodySchemas[action].safeParse(inner);
+  if (!parsed.success) {
+    const issues = describeIssues(parsed.error);
+    return invalid(`${action}: ${issues}`);
+  }
+  const ids = parsed.data.servers.map((server) => server.id);
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (seen.has(id)) return invalid(`${action}.servers: duplicate server id [${id}]`);
+    seen.add(id);
+  }
+  const hard = "type" in parsed.data && parsed.data.type === "HARD";
+
+  const { fleet, options, nowMs } = context;
+  const servers = ids.map((id) => ({ id, server: fleet.get(id, nowMs) }));
+  const unknown = servers.filter((entry) => !entry.server).map((entry) => entry.id);
+  if (unknown.length > 0 && options.unknownServer === "reject") {
+    return ecsError(
+      404,
+      "Ecs.0114",
+      notFound(unknown[0]).reason,
+      unknown.map((id) => ({ code: "Ecs.0114", message: notFound(id).reason })),
+    );
+  }
+  const locked = servers.filter((entry) => entry.server?.locked).map((entry) => entry.id);
+  if (locked.length > 0) {
+    return ecsError(
+      400,
+      "Ecs.0605",
+      `Instance[${locked[0]}] is locked.`,
+      locked.map((id) => ({ code: "Ecs.0605", message: `Instance[${id}] is locked.` })),
+    );
+  }
+  if (options.alreadyInState === "reject") {
+    const wrong = servers
+      .map((entry) => entry.server)
+      .filter((server): server is ServerRecord => !!server && !server.transition && server.status !== requiredStatus(action));
+    if (wrong.length > 0) {
+      return ecsError(
+        400,
+        "Ecs.0100",
+        wrongState(action, wrong[0]).reason,
+        wrong.map((server) => ({ code: "Ecs.0100", message: wrongState(action, server).reason })),
+      );
+    }
+  }
+  const verdict = context.batchWindow.tryConsume(nowMs, ids.length);
+  if (!verdict.allowed) {
+    return throttled(context.requestId, context.batchWindow.configuredLimit, "1 minute", verdict.retryAfterSeconds);
+  }
+
+  const subJobs: SubJobRecord[] = servers.map(({ id, server }) => ({
+    jobId: newJobId(),
+    serverId: id,
+    outcome: subJobOutcome(context, action, hard, id, server),
+  }));
+  const jobId = newJobId();
+  context.jobs.add({
+    jobId,
+    action,
+    beginMs: nowMs,
+    runningFromMs: nowMs + options.jobInitMs,
+    subJobs,
+  });
+  context.stats.countSubmitted(action, ids.length);
+  return { status: 200, body: { job_id: jobId } };
+}
+
+function subJobOutcome(
+  context: ActionContext,
+  action: PowerAction,
+  hard: boolean,
+  id: string,
+  server: ServerRecord | undefined,
+): SubJobRecord["outcome"] {
+  const { options, faults, fleet, nowMs } = context;
+  if (!server) return { kind: "immediate", failure: notFound(id) };
+  if (server.transition && fleet.isForceableBy(server, action, hard)) fleet.supersede(server, nowMs);
+  if (server.transition) return { kind: "immediate", failure: busy(action, server) };
+  if (server.status !== requiredStatus(action)) {
+    // Only reachable with alreadyInState fail-subjob or noop; a reboot of a stopped server is never a no-op.
+    if (options.alreadyInState === "noop" && action !== "reboot") {
+      const injected = faults.takeServer(id, ["fail-subjob"]);
+      return injected?.kind === "fail-subjob"
+        ? { kind: "immediate", failure: { errorCode: injected.errorCode, reason: injected.reason } }
+        : { kind: "immediate" };
+    }
+    return { kind: "immediate", failure: wrongState(action, server) };
+  }
+  const injected = faults.takeServer(id, ["fail-subjob", "stuck"]);
+  if (injected?.kind === "stuck") {
+    return { kind: "transition", transition: fleet.begin(server, action, hard, nowMs, Number.POSITIVE_INFINITY) };
+  }
+  const failure = injected?.kind === "fail-subjob" ? { errorCode: injected.errorCode, reason: injected.reason } : undefined;
+  return { kind: "transition", transition: fleet.begin(server, action, hard, nowMs, durationMs(options, action), failure) };
+}

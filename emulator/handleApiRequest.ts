@@ -1,0 +1,131 @@
+/**
+ * One API request through the emulated gateway and ECS, in the order the real path takes:
+ * route lookup → AK/SK signature → rate limit → project check → injected fault → handler.
+ * Every request is counted in stats, whatever its fate.
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { HEADER_PROJECT_ID } from "../provider/constants";
+import type { EmulatorState } from "./EmulatorState";
+import { type ApiAnswer, ecsError, gatewayError, throttled } from "./errorBodies";
+import { handleAction } from "./handleAction";
+import { handleJob, handleList, handleProjects, handleShow } from "./handleQuery";
+import { matchApiRoute, type RouteMatch } from "./matchApiRoute";
+import { verifySignature } from "./verifySignature";
+
+export interface ApiRequest {
+  readonly method: string;
+  /** The request target as received. */
+  readonly rawUrl: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: Buffer;
+  /** `http://127.0.0.1:<port>`, for links in IAM answers. */
+  readonly baseUrl: string;
+}
+
+/** What to do with the request: answer (maybe after a delay) or drop the connection. */
+export type ApiOutcome =
+  | { readonly kind: "answer"; readonly requestId: string; readonly answer: ApiAnswer; readonly delayMs?: number }
+  | { readonly kind: "reset"; readonly requestId: string };
+
+export function newRequestId(): string {
+  return randomBytes(16).toString("hex");
+}
+
+export function handleApiRequest(state: EmulatorState, request: ApiRequest): ApiOutcome {
+  const requestId = newRequestId();
+  const answer = (value: ApiAnswer): ApiOutcome => ({ kind: "answer", requestId, answer: value });
+  const url = new URL(request.rawUrl, "http://emulator.invalid");
+  const match = matchApiRoute(request.method, url.pathname);
+  state.stats.countRequest(request.method, match?.route ?? "unknown");
+  if (!match) {
+    return answer(
+      gatewayError(404, "APIGW.0101", "The API does not exist or has not been published in the environment.", requestId),
+    );
+  }
+
+  const nowMs = state.nowMs();
+  const verdict = verifySignature({
+    method: request.method,
+    rawUrl: request.rawUrl,
+    headers: request.headers,
+    body: request.body,
+    accessKey: state.options.accessKey,
+    secretKey: state.options.secretKey,
+    nowMs,
+  });
+  if (!verdict.ok) return answer(gatewayError(401, "APIGW.0301", verdict.message, requestId));
+
+  const rate = state.rateWindow.tryConsume(nowMs, 1);
+  if (!rate.allowed) return answer(throttled(requestId, state.options.rateLimit, "1 second", rate.retryAfterSeconds));
+
+  const mismatch = projectMismatch(state, match, request.headers);
+  if (mismatch) return answer(mismatch);
+
+  const fault = state.faults.takeTransport(match.route);
+  if (fault) {
+    switch (fault.kind) {
+      case "reset":
+        return { kind: "reset", requestId };
+      case "throttle":
+        return answer(throttled(requestId, 200, "5 minute", fault.retryAfterSeconds));
+      case "server-error":
+        return answer(ecsError(500, "Common.0001", "System exception."));
+      case "busy":
+        return answer(ecsError(501, "Ecs.0603", "Other commands are executing on the server; try again in a minute."));
+      case "accepted-no-job":
+        // A 202 that is a throttle in disguise: no job_id, and no job created.
+        return answer({
+          status: 202,
+          body: { error_code: "Common.0024", error_msg: "Flow limit exceeded", request_id: requestId },
+        });
+      case "delay":
+        // The request is processed now and only the answer is held back, as when a client times
+        // out on a call the cloud has already accepted.
+        return { kind: "answer", requestId, answer: route(state, match, request, url, requestId), delayMs: fault.delayMs };
+    }
+  }
+  return answer(route(state, match, request, url, requestId));
+}
+
+/**
+ * The project in the path (and X-Project-Id, when sent) must be the emulator's. Huawei's
+ * answer for ECS is UNCONFIRMED; EVS, which shares ECS's `Common.*` codes, documents
+ * 400 Common.0018 "Invalid token in the header" for a URI project that is not the token's.
+ */
+function projectMismatch(state: EmulatorState, match: RouteMatch, headers: IncomingHttpHeaders): ApiAnswer | undefined {
+  if (match.projectId === undefined) return undefined;
+  const expected = state.options.projectId;
+  const header = headers[HEADER_PROJECT_ID.toLowerCase()];
+  if (match.projectId !== expected) {
+    return ecsError(400, "Common.0018", `Invalid token in the header: project [${match.projectId}] in the URI is not the project of the token.`);
+  }
+  if (header !== undefined && header !== expected) {
+    return ecsError(400, "Common.0018", `Invalid token in the header: X-Project-Id [${String(header)}] is not the project in the URI.`);
+  }
+  return undefined;
+}
+
+function route(state: EmulatorState, match: RouteMatch, request: ApiRequest, url: URL, requestId: string): ApiAnswer {
+  switch (match.route) {
+    case "action":
+      return handleAction(request.body, {
+        options: state.options,
+        fleet: state.fleet,
+        jobs: state.jobs,
+        faults: state.faults,
+        stats: state.stats,
+        batchWindow: state.batchWindow,
+        nowMs: state.nowMs(),
+        requestId,
+      });
+    case "job":
+      return handleJob(state, match.jobId!);
+    case "show":
+      return handleShow(state, match.serverId!);
+    case "list":
+      return handleList(state, url.searchParams);
+    case "projects":
+      return handleProjects(state, url.searchParams, request.baseUrl);
+  }
+}

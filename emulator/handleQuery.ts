@@ -1,0 +1,93 @@
+/** The read-only API routes: job status, one server, the server list and IAM's project list. */
+import { createHash } from "node:crypto";
+import { MAX_IDS_PER_LIST } from "../provider/constants";
+import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from "./defaults";
+import type { EmulatorState } from "./EmulatorState";
+import { type ApiAnswer, ecsError } from "./errorBodies";
+import { renderMissingServer, renderServer } from "./renderServer";
+
+export function handleJob(state: EmulatorState, jobId: string): ApiAnswer {
+  const job = state.jobs.render(jobId, state.nowMs());
+  if (!job) return ecsError(400, "Common.0011", `query job fail. Job[${jobId}] does not exist or has expired.`);
+  return { status: 200, body: job };
+}
+
+export function handleShow(state: EmulatorState, serverId: string): ApiAnswer {
+  const server = state.fleet.get(serverId, state.nowMs());
+  if (!server) return ecsError(404, "Ecs.0114", `Instance[${serverId}] could not be found.`);
+  return { status: 200, body: { server: renderServer(server, state.options) } };
+}
+
+function positiveInt(value: string | null, name: string, fallback: number, max: number): number | string {
+  if (value === null) return fallback;
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
+    return `Invalid parameter: ${name} [${value}] must be an integer from 1 to ${max}`;
+  }
+  return Number(value);
+}
+
+/**
+ * `GET /cloudservers/detail`. With `server_id` every other filter is ignored and unknown ids
+ * come back as null entries with a `fault`; paging (`limit`, `offset` = page number from 1)
+ * still applies, so a client must send `limit` when it asks for more than 25 ids.
+ */
+export function handleList(state: EmulatorState, query: URLSearchParams): ApiAnswer {
+  const nowMs = state.nowMs();
+  const limit = positiveInt(query.get("limit"), "limit", DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+  if (typeof limit === "string") return ecsError(400, "Ecs.0005", limit);
+  const page = positiveInt(query.get("offset"), "offset", 1, Number.MAX_SAFE_INTEGER);
+  if (typeof page === "string") return ecsError(400, "Ecs.0005", page);
+
+  let entries: Record<string, unknown>[];
+  const serverIds = query.get("server_id");
+  if (serverIds !== null) {
+    const ids = [...new Set(serverIds.split(",").map((id) => id.trim()).filter((id) => id.length > 0))];
+    if (ids.length === 0) return ecsError(400, "Ecs.0005", "Invalid parameter: server_id is empty");
+    if (ids.length > MAX_IDS_PER_LIST) {
+      return ecsError(400, "Ecs.0005", `Invalid parameter: server_id has ${ids.length} ids, at most ${MAX_IDS_PER_LIST} are allowed`);
+    }
+    entries = ids.map((id) => {
+      const server = state.fleet.get(id, nowMs);
+      return server ? renderServer(server, state.options) : renderMissingServer(id, nowMs, state.options);
+    });
+  } else {
+    const status = query.get("status");
+    entries = state.fleet
+      .list(nowMs)
+      .map((server) => renderServer(server, state.options))
+      .filter((server) => status === null || server.status === status);
+  }
+  return { status: 200, body: { count: entries.length, servers: entries.slice((page - 1) * limit, page * limit) } };
+}
+
+function derivedId(seed: string): string {
+  return createHash("sha256").update(seed).digest("hex").slice(0, 32);
+}
+
+/**
+ * IAM `GET /v3/projects?name=`: the emulator's project, plus a decoy whose name only starts
+ * with the region's (`<region>_sub`), so that clients must match names exactly.
+ */
+export function handleProjects(state: EmulatorState, query: URLSearchParams, baseUrl: string): ApiAnswer {
+  const { projectId, region } = state.options;
+  const domainId = derivedId(`domain:${projectId}`);
+  const project = (id: string, name: string) => ({
+    id,
+    name,
+    domain_id: domainId,
+    parent_id: domainId,
+    is_domain: false,
+    enabled: true,
+    description: "",
+    links: { self: `${baseUrl}/v3/projects/${id}` },
+  });
+  const all = [project(projectId, region), project(derivedId(`sub:${projectId}`), `${region}_sub`)];
+  const name = query.get("name");
+  return {
+    status: 200,
+    body: {
+      projects: name === null ? all : all.filter((candidate) => candidate.name === name),
+      links: { self: `${baseUrl}/v3/projects`, previous: null, next: null },
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * Options of `startEmulator`, schema first. Defaults are merged and everything is validated
+ * once, before the server binds; a bad option fails with a message naming it, its value and the rule.
+ */
+import { z } from "zod";
+import { DEFAULT_SERVERS_PER_MINUTE } from "../provider/constants";
+import { adminServerSchema, describeIssues } from "./adminSchemas";
+import {
+  DEFAULT_EMULATOR_CREDENTIALS,
+  DEFAULT_HOST,
+  DEFAULT_JOB_INIT_MS,
+  DEFAULT_JOB_TTL_SECONDS,
+  DEFAULT_REBOOT_SECONDS,
+  DEFAULT_START_SECONDS,
+  DEFAULT_STOP_SECONDS,
+} from "./defaults";
+
+/** The emulator has no authentication on its admin API: it must never be reachable from another host. */
+export function isLoopbackHost(host: string): boolean {
+  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+const seconds = (fallback: number) => z.number().finite().min(0).max(86_400).default(fallback);
+
+export const emulatorOptionsSchema = z
+  .object({
+    /** 0 picks a free port. */
+    port: z.number().int().min(0).max(65_535).default(0),
+    host: z
+      .string()
+      .default(DEFAULT_HOST)
+      .refine(isLoopbackHost, { message: "must be a loopback address (127.x.x.x, ::1 or localhost)" }),
+    accessKey: z.string().min(1).default(DEFAULT_EMULATOR_CREDENTIALS.accessKey),
+    secretKey: z.string().min(1).default(DEFAULT_EMULATOR_CREDENTIALS.secretKey),
+    projectId: z
+      .string()
+      .regex(/^[0-9a-f]{32}$/, { message: "must be 32 lower-case hex digits, like Huawei project ids" })
+      .default(DEFAULT_EMULATOR_CREDENTIALS.projectId),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, { message: "must look like a region name, e.g. cn-north-4" })
+      .default(DEFAULT_EMULATOR_CREDENTIALS.region),
+    stopSeconds: seconds(DEFAULT_STOP_SECONDS),
+    startSeconds: seconds(DEFAULT_START_SECONDS),
+    rebootSeconds: seconds(DEFAULT_REBOOT_SECONDS),
+    jobInitMs: z.number().int().min(0).max(3_600_000).default(DEFAULT_JOB_INIT_MS),
+    jobTtlSeconds: z.number().finite().min(0).max(30 * 86_400).default(DEFAULT_JOB_TTL_SECONDS),
+    /** What `os-stop` on a SHUTOFF server (or `os-start` on an ACTIVE one) does: UNCONFIRMED upstream. */
+    alreadyInState: z.enum(["reject", "fail-subjob", "noop"]).default("reject"),
+    /** What an unknown server id in an action body does: UNCONFIRMED upstream. */
+    unknownServer: z.enum(["reject", "fail-subjob"]).default("reject"),
+    /** Servers accepted per rolling minute across action calls; 0 = unlimited. */
+    batchPerMinute: z.number().int().min(0).default(DEFAULT_SERVERS_PER_MINUTE),
+    /** API requests per second over all API routes; 0 = unlimited. */
+    rateLimit: z.number().int().min(0).default(0),
+    servers: z.array(adminServerSchema).default([]),
+    /** Adds `seed` deterministic servers (see `seedServers`), before `servers`. */
+    seed: z.number().int().min(0).max(100_000).default(0),
+    log: z
+      .custom<(line: string) => void>((value) => typeof value === "function", { message: "must be a function" })
+      .optional(),
+    /** Injectable clock (ms since the epoch); defaults to Date.now. Drives transitions, jobs, limits and the signature date check. */
+    clockMs: z
+      .custom<() => number>((value) => typeof value === "function", { message: "must be a function" })
+      .optional(),
+  })
+  .strict();
+
+export type EmulatorOptions = z.input<typeof emulatorOptionsSchema>;
+export type ResolvedEmulatorOptions = z.output<typeof emulatorOptionsSchema>;
+
+export class EmulatorOptionsError extends Error {
+  readonly code = "EMULATOR_INVALID_OPTIONS";
+  constructor(message: string) {
+    super(message);
+    this.name = "EmulatorOptionsError";
+  }
+}
+
+export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
+  const parsed = emulatorOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => {
+      const key = issue.path[0];
+      const value = typeof key === "string" ? (options as Record<string, unknown>)[key] : undefined;
+      const shown = key === "secretKey" ? "***" : typeof value === "function" ? "function" : JSON.stringify(value);
+      return `${describeIssues(new z.ZodError([issue]))} (got ${shown})`;
+    });
+    throw new EmulatorOptionsError(`invalid emulator options: ${details.join("; ")}`);
+  }
+  const ids = new Set<string>();
+  for (const server of parsed.data.servers) {
+    if (ids.has(server.id)) throw new EmulatorOptionsError(`invalid emulator options: servers: duplicate id [${server.id}]`);
+    ids.add(server.id);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,25 @@
+/** The deterministic fleet behind `--seed <n>`: ids are stable so scripts can name them. */
+
+export type PowerStatus = "ACTIVE" | "SHUTOFF";
+
+export interface SeedServer {
+  readonly id: string;
+  readonly name: string;
+  readonly status: PowerStatus;
+  readonly locked: boolean;
+}
+
+/** `00000000-0000-4000-8000-000000000000` + index, in the UUID v4 layout ECS ids have. */
+export function seededServerId(index: number): string {
+  return `00000000-0000-4000-8000-${index.toString(16).padStart(12, "0")}`;
+}
+
+/** Even indexes ACTIVE, odd ones SHUTOFF: half and half, whatever `count` is (rounded up to ACTIVE). */
+export function seedServers(count: number): SeedServer[] {
+  return Array.from({ length: count }, (_, index) => ({
+    id: seededServerId(index),
+    name: `seed-${index}`,
+    status: index % 2 === 0 ? "ACTIVE" : "SHUTOFF",
+    locked: false,
+  }));
+}
