@@ -1,0 +1,376 @@
+/**
+ * The ECS calls the provider makes, signed, validated and retried:
+ *
+ * - batchAction → POST /v1/{project_id}/cloudservers/action, chunks of ≤1000 servers, paced to
+ *   `serversPerMinute`; every accepted job id reaches the caller, even when a later chunk fails.
+ * - getJob      → GET /v1/{project_id}/jobs/{job_id}
+ * - listServers → GET /v1/{project_id}/cloudservers/detail?server_id=a,b,...  (≤100 ids per call)
+ * - getServer   → GET /v1/{project_id}/cloudservers/{server_id}
+ *
+ * Everything the client holds lives on the instance (pool, submission history): the provider
+ * builds one per operation, inside its methods, and closes it.
+ */
+import type { Dispatcher, Pool } from "undici";
+import { DEFAULT_SERVERS_PER_MINUTE, MAX_IDS_PER_LIST, MAX_SERVERS_PER_ACTION } from "./constants";
+import { validateEndpoint } from "./endpoint";
+import { EcsError, hintFor, withSubmitted } from "./errors";
+import type { BatchSubmission } from "./errors";
+import { actionResponseSchema, jobResponseSchema, missingServerObservation, serverListResponseSchema, serverShowResponseSchema, validateBody } from "./schemas";
+import type { Job, ServerObservation } from "./schemas";
+import { percentEncode } from "./signer";
+import type { Credentials } from "./signer";
+import { createPool, parseAnswer, positiveNumberSetting, resolveTransportOptions, sendSigned } from "./transport";
+import type { SignedCall, TransportOptions, TransportSettings, TransportTarget } from "./transport";
+
+export type { BatchSubmission } from "./errors";
+export type { Job, ServerObservation, SubJob } from "./schemas";
+
+export type BatchActionName = "os-stop" | "os-start" | "reboot";
+export type PowerActionType = "SOFT" | "HARD";
+
+export interface EcsClientOptions extends TransportOptions {
+  /** ECS origin, e.g. `https://ecs.cn-north-4.myhuaweicloud.com` (https only, except loopback). */
+  readonly endpoint: string;
+  readonly projectId: string;
+  readonly credentials: Credentials;
+  /** Use this dispatcher instead of a pool of our own; the caller then owns (and closes) it. */
+  readonly dispatcher?: Dispatcher;
+  /** At most this many servers submitted per rolling minute (Huawei documents 1000). */
+  readonly serversPerMinute?: number;
+  /** Detail queries run at most this many at once. */
+  readonly listConcurrency?: number;
+}
+
+export interface BatchActionOptions {
+  /** os-stop: SOFT (default) or HARD; reboot: SOFT (default) or HARD; os-start takes none. */
+  readonly type?: PowerActionType;
+  /** Cancels the pacing waits and the remaining chunks; a POST in flight is let finish. */
+  readonly signal?: AbortSignal;
+  /** Called as each chunk is accepted, before the next is sent. */
+  readonly onSubmitted?: (submission: BatchSubmission) => void;
+}
+
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+}
+
+/** One accepted batch of `count` servers at `atMs` (epoch ms). */
+export interface SubmitRecord {
+  readonly atMs: number;
+  readonly count: number;
+}
+
+/** The pacing window of batch actions: Huawei counts servers per minute. */
+export const PACING_WINDOW_MS = 60_000;
+
+const ACTION_ROUTE = "POST /v1/{project_id}/cloudservers/action";
+
+export class EcsClient {
+  private readonly target: TransportTarget;
+  private readonly settings: TransportSettings;
+  private readonly ownedPool: Pool | undefined;
+  private readonly serversPerMinute: number;
+  private readonly listConcurrency: number;
+  private readonly projectPath: string;
+  /** Accepted submissions of the last minute, for pacing across batchAction calls. */
+  private history: SubmitRecord[];
+  private closed: boolean;
+
+  // Every field is set in the constructor, none by an initializer: Pulumi's closure serializer
+  // rewrites classes as functions and drops field initializers.
+  constructor(options: EcsClientOptions) {
+    this.history = [];
+    this.closed = false;
+    const origin = validateEndpoint(options.endpoint);
+    requireText("projectId", options.projectId);
+    requireText("credentials.accessKey", options.credentials?.accessKey);
+    requireText("credentials.secretKey", options.credentials?.secretKey);
+    this.settings = resolveTransportOptions(options);
+    this.serversPerMinute = positiveNumberSetting("serversPerMinute", options.serversPerMinute, DEFAULT_SERVERS_PER_MINUTE, true);
+    this.listConcurrency = positiveNumberSetting("listConcurrency", options.listConcurrency, 4, true);
+    this.ownedPool = options.dispatcher ? undefined : createPool(origin, this.settings.connectTimeoutMs, this.listConcurrency + 1);
+    this.target = {
+      origin,
+      dispatcher: options.dispatcher ?? this.ownedPool!,
+      credentials: { ...options.credentials },
+      projectId: options.projectId,
+    };
+    this.projectPath = `/v1/${percentEncode(options.projectId)}`;
+  }
+
+  /**
+   * Submits `action` for `serverIds` (deduplicated), in calls of at most 1000 servers, paced so
+   * that no more than `serversPerMinute` servers are submitted per rolling minute. Resolves with
+   * one submission per accepted call. On failure the EcsError's `submitted` holds the calls already
+   * accepted; `onSubmitted` has seen each of them too.
+   */
+  async batchAction(action: BatchActionName, serverIds: readonly string[], options: BatchActionOptions = {}): Promise<BatchSubmission[]> {
+    this.assertOpen();
+    if (action !== "os-stop" && action !== "os-start" && action !== "reboot") {
+      throw invalidArgument(`batchAction`, `action [${String(action)}] must be one of os-stop, os-start, reboot`);
+    }
+    const type = actionType(action, options.type);
+    const ids = uniqueIds("batchAction", serverIds);
+    const chunkSize = Math.min(MAX_SERVERS_PER_ACTION, this.serversPerMinute);
+    const submitted: BatchSubmission[] = [];
+    try {
+      for (let start = 0; start < ids.length; start += chunkSize) {
+        const chunk = ids.slice(start, start + chunkSize);
+        const operation = `${action}${type ? ` (${type})` : ""} of ${chunk.length} server${chunk.length === 1 ? "" : "s"}`;
+        throwIfAborted(options.signal, operation, chunk);
+        const waitMs = nextSubmitDelayMs(this.history, chunk.length, this.settings.now().getTime(), this.serversPerMinute);
+        if (waitMs > 0) await abortableSleep(this.settings, waitMs, options.signal, operation, chunk);
+        const submission = await this.submitChunk(action, type, chunk, operation);
+        submitted.push(submission);
+        this.history = [...pruneHistory(this.history, submission.submittedAt.getTime()), { atMs: submission.submittedAt.getTime(), count: chunk.length }];
+        options.onSubmitted?.(submission);
+      }
+    } catch (error) {
+      throw attachSubmitted(error, submitted, action);
+    }
+    return submitted;
+  }
+
+  /** The job and its sub-jobs; `status` is kept as sent, known or not. */
+  async getJob(jobId: string, options: RequestOptions = {}): Promise<Job> {
+    this.assertOpen();
+    requireText("jobId", jobId);
+    const call: SignedCall = {
+      method: "GET",
+      path: `${this.projectPath}/jobs/${percentEncode(jobId)}`,
+      route: "GET /v1/{project_id}/jobs/{job_id}",
+      operation: `reading job ${jobId}`,
+      signal: options.signal,
+    };
+    const response = await sendSigned(this.target, this.settings, call);
+    return parseAnswer(validateBody(jobResponseSchema(), response.body), response, call);
+  }
+
+  /**
+   * One observation per requested id (deduplicated), in the order given. Ids the API does not know
+   * (an entry with a null status, or no entry at all) are `found: false`, never dropped.
+   */
+  async listServers(ids: readonly string[], options: RequestOptions = {}): Promise<ServerObservation[]> {
+    this.assertOpen();
+    const unique = uniqueIds("listServers", ids);
+    const chunks: string[][] = [];
+    for (let start = 0; start < unique.length; start += MAX_IDS_PER_LIST) chunks.push(unique.slice(start, start + MAX_IDS_PER_LIST));
+    const results: ServerObservation[][] = new Array<ServerObservation[]>(chunks.length);
+    let next = 0;
+    let failed = false;
+    // A small worker pool: at most listConcurrency queries in flight; after a failure no new one starts.
+    const worker = async (): Promise<void> => {
+      while (!failed && next < chunks.length) {
+        const index = next++;
+        try {
+          results[index] = await this.listChunk(chunks[index], options.signal);
+        } catch (error) {
+          failed = true;
+          throw error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.listConcurrency, chunks.length) }, worker));
+    return results.flat();
+  }
+
+  /**
+   * One server. An unknown id (404 with Ecs.0114 / Ecs.0614) is `found: false`, as in listServers:
+   * absence is an observation, not a failure. Any other 404 (wrong endpoint or path) throws
+   * `ECS_NOT_FOUND`.
+   */
+  async getServer(id: string, options: RequestOptions = {}): Promise<ServerObservation> {
+    this.assertOpen();
+    requireText("id", id);
+    const call: SignedCall = {
+      method: "GET",
+      path: `${this.projectPath}/cloudservers/${percentEncode(id)}`,
+      route: "GET /v1/{project_id}/cloudservers/{server_id}",
+      operation: `reading server ${id}`,
+      serverIds: [id],
+      iamAction: "ecs:cloudServers:get",
+      signal: options.signal,
+    };
+    let response;
+    try {
+      response = await sendSigned(this.target, this.settings, call);
+    } catch (error) {
+      if (error instanceof EcsError && (error.huaweiCode === "Ecs.0114" || error.huaweiCode === "Ecs.0614")) {
+        return missingServerObservation(id);
+      }
+      throw error;
+    }
+    const server = parseAnswer(validateBody(serverShowResponseSchema(), response.body), response, call).server;
+    if (server.id !== id) {
+      throw parseAnswer({ success: false, problem: `server.id: expected ${JSON.stringify(id)}, received ${JSON.stringify(server.id)}` }, response, call);
+    }
+    return server;
+  }
+
+  /** Closes the pool the client owns (an injected dispatcher is left to its owner). Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.ownedPool) await this.ownedPool.close();
+  }
+
+  private async submitChunk(
+    action: BatchActionName,
+    type: PowerActionType | undefined,
+    chunk: readonly string[],
+    operation: string,
+  ): Promise<BatchSubmission> {
+    const servers = chunk.map((id) => ({ id }));
+    const body = JSON.stringify({ [action]: type ? { type, servers } : { servers } });
+    const call: SignedCall = {
+      method: "POST",
+      path: `${this.projectPath}/cloudservers/action`,
+      body,
+      route: ACTION_ROUTE,
+      operation,
+      serverIds: chunk,
+      iamAction: `ecs:cloudServers:${action === "os-stop" ? "stop" : action === "os-start" ? "start" : "reboot"}`,
+      expectJobId: true,
+    };
+    const response = await sendSigned(this.target, this.settings, call);
+    const { job_id: jobId } = parseAnswer(validateBody(actionResponseSchema(), response.body), response, call);
+    return {
+      jobId,
+      action,
+      ...(type ? { type } : {}),
+      serverIds: [...chunk],
+      submittedAt: this.settings.now(),
+    };
+  }
+
+  private async listChunk(ids: readonly string[], signal: AbortSignal | undefined): Promise<ServerObservation[]> {
+    const call: SignedCall = {
+      method: "GET",
+      path: `${this.projectPath}/cloudservers/detail`,
+      query: [
+        ["server_id", ids.join(",")],
+        ["limit", String(ids.length)],
+      ],
+      route: "GET /v1/{project_id}/cloudservers/detail",
+      operation: `listing ${ids.length} server${ids.length === 1 ? "" : "s"}`,
+      serverIds: ids,
+      iamAction: "ecs:cloudServers:list",
+      signal,
+    };
+    const response = await sendSigned(this.target, this.settings, call);
+    const { servers } = parseAnswer(validateBody(serverListResponseSchema(), response.body), response, call);
+    const byId = new Map<string, ServerObservation>();
+    for (const server of servers) {
+      // A real entry wins over a not-found placeholder for the same id.
+      if (!byId.has(server.id) || server.found) byId.set(server.id, server);
+    }
+    return ids.map((id) => byId.get(id) ?? missingServerObservation(id));
+  }
+
+  private assertOpen(): void {
+    if (this.closed) {
+      throw new EcsError({ code: "ECS_INTERNAL", operation: "using the ECS client", reason: "the client is closed" });
+    }
+  }
+}
+
+/**
+ * How long to wait before submitting `count` more servers so that at most `limit` are submitted
+ * in any window of `windowMs` (the server-side limit is "per minute"). 0 when they fit now.
+ * A record at `atMs` stops counting at `atMs + windowMs`. Pure.
+ */
+export function nextSubmitDelayMs(
+  history: readonly SubmitRecord[],
+  count: number,
+  nowMs: number,
+  limit: number,
+  windowMs: number = PACING_WINDOW_MS,
+): number {
+  if (count > limit) {
+    throw new EcsError({
+      code: "ECS_INVALID_ARGUMENT",
+      operation: "pacing a batch action",
+      reason: `${count} servers can never fit a limit of ${limit} per window`,
+    });
+  }
+  const live = history.filter((r) => r.atMs + windowMs > nowMs).sort((a, b) => a.atMs - b.atMs);
+  let inWindow = live.reduce((sum, r) => sum + r.count, 0);
+  if (inWindow + count <= limit) return 0;
+  for (const record of live) {
+    inWindow -= record.count;
+    if (inWindow + count <= limit) return record.atMs + windowMs - nowMs;
+  }
+  // Unreachable: once every record has expired, inWindow is 0 and count <= limit.
+  return windowMs;
+}
+
+function pruneHistory(history: readonly SubmitRecord[], nowMs: number): SubmitRecord[] {
+  return history.filter((r) => r.atMs + PACING_WINDOW_MS > nowMs);
+}
+
+function actionType(action: BatchActionName, type: PowerActionType | undefined): PowerActionType | undefined {
+  if (type !== undefined && type !== "SOFT" && type !== "HARD") {
+    throw invalidArgument("batchAction", `type [${String(type)}] must be SOFT or HARD`);
+  }
+  if (action === "os-start") {
+    if (type !== undefined) throw invalidArgument("batchAction", "os-start takes no type");
+    return undefined;
+  }
+  // Reboot requires a type; stop defaults to SOFT server-side, sent explicitly so the body says what happens.
+  return type ?? "SOFT";
+}
+
+function uniqueIds(method: string, ids: readonly string[]): string[] {
+  if (!Array.isArray(ids)) throw invalidArgument(method, "server ids must be an array of strings");
+  ids.forEach((id, index) => {
+    if (typeof id !== "string" || id.trim() === "" || id.includes(",")) {
+      throw invalidArgument(method, `serverIds[${index}] [${String(id)}] must be a non-empty id without commas`);
+    }
+  });
+  return [...new Set(ids)];
+}
+
+function requireText(name: string, value: unknown): void {
+  if (typeof value !== "string" || value.trim() === "") {
+    throw invalidArgument("checking the client options", `${name} must be a non-empty string`);
+  }
+}
+
+function invalidArgument(operation: string, reason: string): EcsError {
+  return new EcsError({ code: "ECS_INVALID_ARGUMENT", operation, reason });
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, operation: string, serverIds: readonly string[]): void {
+  if (signal?.aborted) {
+    throw new EcsError({ code: "ECS_ABORTED", operation, reason: "cancelled before sending", serverIds, hint: hintFor("ECS_ABORTED"), cause: signal.reason });
+  }
+}
+
+async function abortableSleep(
+  settings: TransportSettings,
+  ms: number,
+  signal: AbortSignal | undefined,
+  operation: string,
+  serverIds: readonly string[],
+): Promise<void> {
+  try {
+    await settings.sleep(ms, signal);
+  } catch (error) {
+    throw new EcsError({ code: "ECS_ABORTED", operation, reason: "cancelled while pacing", serverIds, hint: hintFor("ECS_ABORTED"), cause: error });
+  }
+  throwIfAborted(signal, operation, serverIds);
+}
+
+/** Whatever was thrown, the caller gets an EcsError that carries the accepted submissions. */
+function attachSubmitted(error: unknown, submitted: readonly BatchSubmission[], action: BatchActionName): EcsError {
+  const ecsError =
+    error instanceof EcsError
+      ? error
+      : new EcsError({
+          code: "ECS_INTERNAL",
+          operation: `${action} batch`,
+          reason: error instanceof Error ? error.message : String(error),
+          cause: error,
+        });
+  return submitted.length === 0 ? ecsError : withSubmitted(ecsError, [...submitted]);
+}

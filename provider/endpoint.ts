@@ -1,0 +1,75 @@
+/**
+ * The endpoint rule: requests carry an AK/SK signature and, with temporary credentials, a security
+ * token, so they only ever go over TLS. Plain http is allowed for loopback hosts only (the local
+ * emulator and tests), where nothing crosses a network.
+ */
+import { EcsError } from "./errors";
+
+/**
+ * Validates an endpoint URL and returns its origin (`https://ecs.cn-north-4.myhuaweicloud.com`,
+ * no trailing slash). Throws `EcsError` `ECS_INVALID_ENDPOINT` naming the value and the rule.
+ */
+export function validateEndpoint(endpoint: string, setting: string = "endpoint"): string {
+  const fail = (rule: string): never => {
+    throw new EcsError({
+      code: "ECS_INVALID_ENDPOINT",
+      operation: `checking ${setting} [${endpoint}]`,
+      reason: rule,
+      hint: "use an origin such as https://ecs.cn-north-4.myhuaweicloud.com",
+    });
+  };
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    return fail("it is not an absolute URL");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    return fail(`the scheme must be https: (got ${url.protocol})`);
+  }
+  if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
+    return fail("it must use https: (http: is allowed only for loopback hosts: 127.0.0.0/8, localhost, [::1])");
+  }
+  if (url.username !== "" || url.password !== "") {
+    return fail("it must not contain credentials (user:password@)");
+  }
+  if (url.pathname !== "/" && url.pathname !== "") {
+    return fail(`it must not have a path (got ${url.pathname}): the client adds /v1/{project_id}/...`);
+  }
+  if (url.search !== "" || url.hash !== "" || endpoint.includes("?") || endpoint.includes("#")) {
+    return fail("it must not have a query or a fragment");
+  }
+  return url.origin;
+}
+
+/**
+ * `127.0.0.0/8`, `localhost` and `[::1]`. `hostname` is as WHATWG URL normalises it, so shorthand
+ * IPv4 forms (`127.1`, `0x7f.1`) arrive here dotted-decimal.
+ */
+export function isLoopbackHost(hostname: string): boolean {
+  if (hostname === "localhost" || hostname === "[::1]") return true;
+  const octets = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(hostname);
+  return octets !== null && octets[1] === "127" && octets.slice(2).every((o) => Number(o) <= 255);
+}
+
+/** `https://ecs.{region}.myhuaweicloud.com`; Europe may need an override (`myhuaweicloud.eu`). */
+export function defaultEcsEndpoint(region: string): string {
+  return `https://ecs.${validateRegion(region)}.myhuaweicloud.com`;
+}
+
+/** `https://iam.{region}.myhuaweicloud.com`. */
+export function defaultIamEndpoint(region: string): string {
+  return `https://iam.${validateRegion(region)}.myhuaweicloud.com`;
+}
+
+/** A region becomes part of a host name: only `cn-north-4`-like names, so it cannot redirect a request. */
+export function validateRegion(region: string): string {
+  if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region)) {
+    throw new EcsError({
+      code: "ECS_INVALID_ARGUMENT",
+      operation: `checking region [${region}]`,
+      reason: "a region is lower-case words and digits joined by '-', e.g. cn-north-4",
+    });
+  }
+  return region;
+}

@@ -1,0 +1,329 @@
+/**
+ * Every emulator fault kind on every route, over real HTTP: which are retried (and after exactly
+ * which delays), which are not, counted by the emulator's own stats.
+ */
+import type { EcsClient } from "../../provider/ecsClient";
+import { findProjectId } from "../../provider/findProjectId";
+import { CREDENTIALS, newClient, recordingSleep, REGION, startCaptureServer, startTestEmulator } from "./clientTestKit";
+import type { EmulatorHandle } from "./clientTestKit";
+
+type GetRoute = "job" | "list" | "show" | "projects";
+
+let handle: EmulatorHandle;
+let jobId: string;
+
+beforeAll(async () => {
+  handle = await startTestEmulator({ stopSeconds: 0.05, startSeconds: 0.05, jobInitMs: 5 });
+});
+afterAll(async () => {
+  await handle.emulator.stop();
+});
+beforeEach(async () => {
+  await handle.admin.reset();
+  await handle.admin.putServers([
+    { id: "a", status: "ACTIVE" },
+    { id: "b", status: "ACTIVE" },
+    { id: "c", status: "SHUTOFF" },
+  ]);
+});
+
+/** Clients that sleep through a recorder: the delays are asserted, not waited for. */
+function recordingClient(extra: Parameters<typeof newClient>[1] = {}) {
+  const recorder = recordingSleep();
+  const client = newClient(handle.emulator.url, { sleep: recorder.sleep, random: () => 0.5, ...extra });
+  return { client, delays: recorder.delays };
+}
+
+const ROUTE_KEY: Record<GetRoute | "action", string> = {
+  action: "POST action",
+  job: "GET job",
+  list: "GET list",
+  show: "GET show",
+  projects: "GET projects",
+};
+
+/** One call on each GET route, returning something to assert on. */
+async function callRoute(route: GetRoute, client: EcsClient, sleep: (ms: number) => Promise<void>, retry = {}): Promise<unknown> {
+  switch (route) {
+    case "job":
+      return (await client.getJob(jobId)).jobId;
+    case "list":
+      return (await client.listServers(["a", "c"])).map((s) => s.status);
+    case "show":
+      return (await client.getServer("a")).status;
+    case "projects":
+      return findProjectId({ region: REGION, credentials: CREDENTIALS, iamEndpoint: handle.emulator.url, sleep, random: () => 0.5, retry });
+  }
+}
+
+/** A client for one call, closed afterwards whatever happens. */
+async function withClient<T>(options: Parameters<typeof newClient>[1], use: (client: EcsClient) => Promise<T>): Promise<T> {
+  const client = newClient(handle.emulator.url, options);
+  try {
+    return await use(client);
+  } finally {
+    await client.close();
+  }
+}
+
+async function requests(route: GetRoute | "action"): Promise<number> {
+  return (await handle.admin.stats()).requests[ROUTE_KEY[route]] ?? 0;
+}
+
+describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) => {
+  let client: EcsClient;
+  let delays: number[];
+  let sleep: (ms: number) => Promise<void>;
+  const retry = { baseDelayMs: 100, maxDelayMs: 1000, busyDelayMs: 7000, maxRetryAfterMs: 2500 };
+
+  beforeEach(async () => {
+    const recorder = recordingSleep();
+    delays = recorder.delays;
+    sleep = recorder.sleep;
+    client = newClient(handle.emulator.url, { sleep, random: () => 0.5, retry });
+    if (route === "job") {
+      // A reset would delete the job too: count requests from here instead.
+      const setup = newClient(handle.emulator.url);
+      jobId = (await setup.batchAction("os-stop", ["b"]))[0].jobId;
+      await setup.close();
+    }
+  });
+  afterEach(async () => {
+    await client.close();
+  });
+
+  const expected = (): unknown => (route === "job" ? jobId : route === "list" ? ["ACTIVE", "SHUTOFF"] : route === "show" ? "ACTIVE" : expect.any(String));
+
+  it("retries a throttle (429 APIGW.0308), waiting Retry-After capped at maxRetryAfterMs", async () => {
+    await handle.admin.injectFault({ route, kind: "throttle", times: 1, retryAfterSeconds: 2 });
+    await handle.admin.injectFault({ route, kind: "throttle", times: 1, retryAfterSeconds: 30 });
+    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
+    expect(delays).toEqual([2000, 2500]);
+    expect(await requests(route)).toBe(3);
+  });
+
+  it("retries 500 Common.0001 with full-jitter backoff (random 0.5: 50, 100 ms)", async () => {
+    await handle.admin.injectFault({ route, kind: "server-error", times: 2 });
+    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
+    expect(delays).toEqual([50, 100]);
+    expect(await requests(route)).toBe(3);
+  });
+
+  it("retries a connection reset", async () => {
+    await handle.admin.injectFault({ route, kind: "reset", times: 1 });
+    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
+    expect(delays).toEqual([50]);
+    expect(await requests(route)).toBe(2);
+  });
+
+  it("retries a 202 Common.0024 without body (a throttle in disguise)", async () => {
+    await handle.admin.injectFault({ route, kind: "accepted-no-job", times: 1 });
+    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
+    expect(delays).toEqual([50]);
+    expect(await requests(route)).toBe(2);
+  });
+
+  it("retries 501 Ecs.0603 after exactly busyDelayMs", async () => {
+    await handle.admin.injectFault({ route, kind: "busy", times: 1 });
+    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
+    expect(delays).toEqual([7000]);
+    expect(await requests(route)).toBe(2);
+  });
+
+  it("retries a headers timeout", async () => {
+    await handle.admin.injectFault({ route, kind: "delay", delayMs: 2500, times: 1 });
+    const timeouts = { headersTimeoutMs: 60 };
+    const result =
+      route === "projects"
+        ? findProjectId({ region: REGION, credentials: CREDENTIALS, iamEndpoint: handle.emulator.url, sleep, random: () => 0.5, retry, ...timeouts })
+        : withClient({ sleep, random: () => 0.5, retry, ...timeouts }, (c) => callRoute(route, c, sleep));
+    await expect(result).resolves.toEqual(expected());
+    expect(delays).toEqual([50]);
+    expect(await requests(route)).toBe(2);
+  });
+
+  it("gives up after maxAttempts with the last answer's code", async () => {
+    await handle.admin.injectFault({ route, kind: "server-error", times: 10 });
+    const few = { ...retry, maxAttempts: 3 };
+    const call =
+      route === "projects"
+        ? findProjectId({ region: REGION, credentials: CREDENTIALS, iamEndpoint: handle.emulator.url, sleep, random: () => 0.5, retry: few })
+        : withClient({ sleep, random: () => 0.5, retry: few }, (c) => callRoute(route, c, sleep));
+    await expect(call).rejects.toMatchObject({ code: "ECS_SERVER_ERROR", statusCode: 500, huaweiCode: "Common.0001", attempts: 3 });
+    expect(delays).toEqual([50, 100]);
+    expect(await requests(route)).toBe(3);
+  });
+});
+
+describe("POST action: retried only when provably not accepted", () => {
+  let client: EcsClient;
+  let delays: number[];
+
+  beforeEach(() => {
+    ({ client, delays } = recordingClient({ retry: { baseDelayMs: 100, maxDelayMs: 1000, busyDelayMs: 7000, maxRetryAfterMs: 2500 } }));
+  });
+  afterEach(async () => {
+    await client.close();
+  });
+
+  it("throttle (429): retried after Retry-After, exactly one job exists", async () => {
+    await handle.admin.injectFault({ route: "action", kind: "throttle", times: 1, retryAfterSeconds: 1 });
+    const submissions = await client.batchAction("os-stop", ["a", "b"]);
+    expect(submissions).toHaveLength(1);
+    expect(delays).toEqual([1000]);
+    const stats = await handle.admin.stats();
+    expect(stats.requests["POST action"]).toBe(2);
+    expect(stats.serversSubmitted).toEqual({ "os-stop": 2 });
+  });
+
+  it("202 Common.0024 without job_id: retried, exactly one job exists", async () => {
+    await handle.admin.injectFault({ route: "action", kind: "accepted-no-job", times: 2 });
+    const submissions = await client.batchAction("os-stop", ["a"]);
+    expect(submissions).toEqual([expect.objectContaining({ jobId: expect.stringMatching(/^[0-9a-f]{32}$/) })]);
+    expect(delays).toEqual([50, 100]);
+    const stats = await handle.admin.stats();
+    expect(stats.requests["POST action"]).toBe(3);
+    expect(stats.serversSubmitted).toEqual({ "os-stop": 1 });
+  });
+
+  it("501 Ecs.0603 (busy): retried after exactly busyDelayMs", async () => {
+    await handle.admin.injectFault({ route: "action", kind: "busy", times: 1 });
+    await expect(client.batchAction("os-start", ["c"])).resolves.toHaveLength(1);
+    expect(delays).toEqual([7000]);
+    expect((await handle.admin.stats()).serversSubmitted).toEqual({ "os-start": 1 });
+  });
+
+  it("a connection reset: NOT retried, ECS_AMBIGUOUS_SUBMIT with the refresh hint", async () => {
+    await handle.admin.injectFault({ route: "action", kind: "reset", times: 1 });
+    await expect(client.batchAction("os-stop", ["a", "b"])).rejects.toMatchObject({
+      code: "ECS_AMBIGUOUS_SUBMIT",
+      serverIds: ["a", "b"],
+      attempts: 1,
+      submitted: [],
+      message: expect.stringMatching(/^os-stop \(SOFT\) of 2 servers failed: .*\((UND_ERR_SOCKET|ECONNRESET)\) after the request may have been sent/),
+      hint: "the action may have been accepted; run `pulumi refresh` then `pulumi up`: servers already in the desired state are not acted on again",
+    });
+    expect(delays).toEqual([]);
+    expect(await requests("action")).toBe(1);
+  });
+
+  it("500 Common.0001: NOT retried, ECS_AMBIGUOUS_SUBMIT keeping Huawei's code", async () => {
+    await handle.admin.injectFault({ route: "action", kind: "server-error", times: 1 });
+    await expect(client.batchAction("os-stop", ["a"])).rejects.toMatchObject({
+      code: "ECS_AMBIGUOUS_SUBMIT",
+      statusCode: 500,
+      huaweiCode: "Common.0001",
+      requestId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      attempts: 1,
+    });
+    expect(await requests("action")).toBe(1);
+  });
+
+  it("a timeout: NOT retried, ECS_AMBIGUOUS_SUBMIT, and indeed the cloud had accepted it", async () => {
+    const slow = newClient(handle.emulator.url, { headersTimeoutMs: 60 });
+    try {
+      await handle.admin.injectFault({ route: "action", kind: "delay", delayMs: 2500, times: 1 });
+      await expect(slow.batchAction("os-stop", ["a"])).rejects.toMatchObject({
+        code: "ECS_AMBIGUOUS_SUBMIT",
+        attempts: 1,
+        message: expect.stringContaining("no response headers within 60 ms (UND_ERR_HEADERS_TIMEOUT)"),
+      });
+    } finally {
+      await slow.close();
+    }
+    const stats = await handle.admin.stats();
+    expect(stats.requests["POST action"]).toBe(1);
+    expect(stats.serversSubmitted).toEqual({ "os-stop": 1 });
+  });
+
+  it("throttled until maxAttempts: ECS_THROTTLED (provably nothing accepted), no job", async () => {
+    const { client: few, delays: fewDelays } = recordingClient({ retry: { maxAttempts: 3, maxRetryAfterMs: 10 } });
+    try {
+      await handle.admin.injectFault({ route: "action", kind: "throttle", times: 5 });
+      await expect(few.batchAction("os-stop", ["a"])).rejects.toMatchObject({
+        code: "ECS_THROTTLED",
+        statusCode: 429,
+        huaweiCode: "APIGW.0308",
+        attempts: 3,
+        hint: expect.stringContaining("serversPerMinute"),
+      });
+      expect(fewDelays).toEqual([10, 10]);
+    } finally {
+      await few.close();
+    }
+    const stats = await handle.admin.stats();
+    expect(stats.requests["POST action"]).toBe(3);
+    expect(stats.serversSubmitted).toEqual({});
+  });
+});
+
+describe("connection refused (nothing listening)", () => {
+  it("is retried for the POST too, since nothing was sent; then ECS_NETWORK, not ambiguous", async () => {
+    const closed = await startCaptureServer(() => ({ status: 200 }));
+    await closed.stop();
+    const recorder = recordingSleep();
+    const client = newClient(closed.url, { sleep: recorder.sleep, random: () => 0.5, retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 } });
+    try {
+      await expect(client.batchAction("os-stop", ["a"])).rejects.toMatchObject({
+        code: "ECS_NETWORK",
+        attempts: 3,
+        message: expect.stringContaining("connection refused (ECONNREFUSED) after 3 attempts"),
+        hint: expect.stringContaining(closed.url),
+      });
+      expect(recorder.delays).toEqual([50, 100]);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe("cancellation", () => {
+  it("an abort during a retry wait ends a GET at once with ECS_ABORTED", async () => {
+    const client = newClient(handle.emulator.url, { retry: { busyDelayMs: 30_000 } });
+    try {
+      await handle.admin.injectFault({ route: "show", kind: "busy", times: 1 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 30);
+      await expect(client.getServer("a", { signal: controller.signal })).rejects.toMatchObject({ code: "ECS_ABORTED" });
+    } finally {
+      await client.close();
+    }
+    expect(await requests("show")).toBe(1);
+  });
+
+  it("an abort cuts off a GET in flight", async () => {
+    const client = newClient(handle.emulator.url);
+    try {
+      await handle.admin.injectFault({ route: "list", kind: "delay", delayMs: 2000, times: 1 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 30);
+      await expect(client.listServers(["a"], { signal: controller.signal })).rejects.toMatchObject({ code: "ECS_ABORTED", attempts: 0 });
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("an abort never cuts off the action POST in flight: its job id is still returned", async () => {
+    const client = newClient(handle.emulator.url);
+    try {
+      await handle.admin.injectFault({ route: "action", kind: "delay", delayMs: 150, times: 1 });
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 20);
+      const submissions = await client.batchAction("os-stop", ["a"], { signal: controller.signal });
+      expect(submissions).toEqual([expect.objectContaining({ serverIds: ["a"], jobId: expect.stringMatching(/^[0-9a-f]{32}$/) })]);
+    } finally {
+      await client.close();
+    }
+  });
+
+  it("an already aborted signal sends nothing", async () => {
+    const client = newClient(handle.emulator.url);
+    try {
+      await expect(client.batchAction("os-stop", ["a"], { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "ECS_ABORTED", submitted: [] });
+      await expect(client.getJob("x", { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "ECS_ABORTED" });
+    } finally {
+      await client.close();
+    }
+    expect((await handle.admin.stats()).total).toBe(0);
+  });
+});

@@ -1,0 +1,157 @@
+/**
+ * Pacing batch actions to `serversPerMinute`: the pure schedule, then the client against an
+ * emulator enforcing the same limit on a clock shared with the client (so a wait too short
+ * would show up as a 429 in the emulator's stats).
+ */
+import { nextSubmitDelayMs, PACING_WINDOW_MS } from "../../provider/ecsClient";
+import { ids, newClient, startTestEmulator } from "./clientTestKit";
+import type { EmulatorHandle } from "./clientTestKit";
+
+describe("nextSubmitDelayMs", () => {
+  const T = 1_000_000;
+
+  it("is 0 when the servers fit in the current window", () => {
+    expect(nextSubmitDelayMs([], 1000, T, 1000)).toBe(0);
+    expect(nextSubmitDelayMs([{ atMs: T - 1000, count: 400 }], 600, T, 1000)).toBe(0);
+  });
+
+  it("waits until enough earlier submissions leave the window", () => {
+    expect(nextSubmitDelayMs([{ atMs: T - 1000, count: 400 }], 601, T, 1000)).toBe(59_000);
+    const history = [
+      { atMs: T - 50_000, count: 300 },
+      { atMs: T - 20_000, count: 300 },
+      { atMs: T - 10_000, count: 300 },
+    ];
+    // 900 in the window; 500 more need the first two gone (at +10 s and +40 s).
+    expect(nextSubmitDelayMs(history, 100, T, 1000)).toBe(0);
+    expect(nextSubmitDelayMs(history, 101, T, 1000)).toBe(10_000);
+    expect(nextSubmitDelayMs(history, 500, T, 1000)).toBe(40_000);
+    expect(nextSubmitDelayMs(history, 1000, T, 1000)).toBe(50_000);
+  });
+
+  it("does not depend on the order of the history", () => {
+    const history = [
+      { atMs: T - 10_000, count: 300 },
+      { atMs: T - 50_000, count: 300 },
+      { atMs: T - 20_000, count: 300 },
+    ];
+    expect(nextSubmitDelayMs(history, 500, T, 1000)).toBe(40_000);
+  });
+
+  it("ignores submissions that left the window, the boundary included", () => {
+    expect(nextSubmitDelayMs([{ atMs: T - PACING_WINDOW_MS, count: 1000 }], 1000, T, 1000)).toBe(0);
+    expect(nextSubmitDelayMs([{ atMs: T - PACING_WINDOW_MS + 1, count: 1000 }], 1000, T, 1000)).toBe(1);
+  });
+
+  it("takes another window length", () => {
+    expect(nextSubmitDelayMs([{ atMs: T, count: 5 }], 1, T, 5, 1000)).toBe(1000);
+  });
+
+  it("refuses a count that could never fit", () => {
+    expect(() => nextSubmitDelayMs([], 1001, T, 1000)).toThrow(expect.objectContaining({ code: "ECS_INVALID_ARGUMENT" }));
+  });
+});
+
+describe("batchAction pacing against the emulator", () => {
+  let handle: EmulatorHandle;
+  let nowMs: number;
+  let delays: number[];
+  /** The clock of both sides: sleeping advances it, nothing really waits. */
+  const now = () => new Date(nowMs);
+  const sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+    if (signal?.aborted) throw signal.reason;
+    delays.push(ms);
+    nowMs += ms;
+  };
+
+  beforeAll(async () => {
+    nowMs = Date.now();
+    handle = await startTestEmulator({ batchPerMinute: 3, clockMs: () => nowMs, stopSeconds: 0.05, startSeconds: 0.05 });
+  });
+  afterAll(async () => {
+    await handle.emulator.stop();
+  });
+  beforeEach(async () => {
+    await handle.admin.reset();
+    await handle.admin.putServers(ids("srv", 10).map((id) => ({ id, status: "ACTIVE" as const })));
+    delays = [];
+  });
+
+  it("splits by serversPerMinute and waits exactly a window between full chunks; the emulator never throttles", async () => {
+    const client = newClient(handle.emulator.url, { serversPerMinute: 3, now, sleep });
+    const t0 = nowMs;
+    try {
+      const submissions = await client.batchAction("os-stop", ids("srv", 7));
+      expect(submissions.map((s) => [s.serverIds.length, s.submittedAt.getTime() - t0])).toEqual([
+        [3, 0],
+        [3, 60_000],
+        [1, 120_000],
+      ]);
+      expect(delays).toEqual([60_000, 60_000]);
+    } finally {
+      await client.close();
+    }
+    const stats = await handle.admin.stats();
+    expect(stats.requests["POST action"]).toBe(3);
+    expect(stats.serversSubmitted).toEqual({ "os-stop": 7 });
+  });
+
+  it("paces across calls on the same client: the second call waits for the first one's servers to leave the window", async () => {
+    const client = newClient(handle.emulator.url, { serversPerMinute: 3, now, sleep });
+    try {
+      await client.batchAction("os-stop", ids("srv", 2));
+      nowMs += 10_000;
+      await client.batchAction("os-stop", ids("srv", 4).slice(2));
+      expect(delays).toEqual([50_000]);
+    } finally {
+      await client.close();
+    }
+    expect((await handle.admin.stats()).requests["POST action"]).toBe(2);
+  });
+
+  it("an abort during a pacing wait stops before the next chunk and keeps the accepted job", async () => {
+    const controller = new AbortController();
+    const abortingSleep = async (_ms: number, signal?: AbortSignal): Promise<void> => {
+      controller.abort();
+      throw signal?.reason;
+    };
+    const client = newClient(handle.emulator.url, { serversPerMinute: 3, now, sleep: abortingSleep });
+    try {
+      await expect(client.batchAction("os-stop", ids("srv", 6), { signal: controller.signal })).rejects.toMatchObject({
+        code: "ECS_ABORTED",
+        serverIds: ids("srv", 6).slice(3),
+        submitted: [{ serverIds: ids("srv", 3) }],
+      });
+    } finally {
+      await client.close();
+    }
+    expect((await handle.admin.stats()).requests["POST action"]).toBe(1);
+  });
+
+  it("a throwing onSubmitted still hands back the accepted job in the error", async () => {
+    const client = newClient(handle.emulator.url, { serversPerMinute: 3, now, sleep });
+    try {
+      await expect(
+        client.batchAction("os-stop", ids("srv", 6), {
+          onSubmitted: () => {
+            throw new Error("state file is read-only");
+          },
+        }),
+      ).rejects.toMatchObject({
+        code: "ECS_INTERNAL",
+        message: expect.stringContaining("state file is read-only"),
+        submitted: [{ serverIds: ids("srv", 3) }],
+      });
+    } finally {
+      await client.close();
+    }
+    expect((await handle.admin.stats()).requests["POST action"]).toBe(1);
+  });
+
+  it("rejects a bad serversPerMinute before any I/O, naming the setting and the value", () => {
+    expect(() => newClient(handle.emulator.url, { serversPerMinute: 0 })).toThrow(/serversPerMinute \[0\] must be a positive integer/);
+    expect(() => newClient(handle.emulator.url, { serversPerMinute: 2.5 })).toThrow(/serversPerMinute \[2\.5\] must be a positive integer/);
+    expect(() => newClient(handle.emulator.url, { listConcurrency: -1 })).toThrow(/listConcurrency \[-1\]/);
+    expect(() => newClient(handle.emulator.url, { headersTimeoutMs: 0 })).toThrow(/headersTimeoutMs \[0\] must be a positive number/);
+  });
+});

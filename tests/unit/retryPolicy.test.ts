@@ -1,0 +1,155 @@
+import { EcsError } from "../../provider/errors";
+import { classifyAttempt, defaultRetryPolicy, parseRetryAfterMs, resolveRetryPolicy } from "../../provider/retryPolicy";
+import type { AttemptOutcome, RetryPolicy } from "../../provider/retryPolicy";
+
+const NOW_MS = Date.parse("2024-01-15T08:30:00Z");
+const policy: RetryPolicy = resolveRetryPolicy({ maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, busyDelayMs: 7000, maxRetryAfterMs: 5000 });
+const ctx = (attempt: number, random = 0.5) => ({ attempt, policy, random: () => random, nowMs: NOW_MS });
+const response = (statusCode: number, extra: Partial<Extract<AttemptOutcome, { kind: "response" }>> = {}): AttemptOutcome => ({
+  kind: "response",
+  statusCode,
+  ...extra,
+});
+const network = (errorCode: string): AttemptOutcome => ({ kind: "network", errorCode });
+
+describe("classifyAttempt: GET", () => {
+  it.each([
+    ["ECONNRESET"],
+    ["ECONNREFUSED"],
+    ["EPIPE"],
+    ["UND_ERR_SOCKET"],
+    ["UND_ERR_CONNECT_TIMEOUT"],
+    ["UND_ERR_HEADERS_TIMEOUT"],
+    ["UND_ERR_BODY_TIMEOUT"],
+  ])("retries the network error %s", (code) => {
+    expect(classifyAttempt("GET", network(code), ctx(0))).toMatchObject({ retry: true });
+  });
+
+  it("does not retry an unknown network error or a DNS name that does not exist", () => {
+    expect(classifyAttempt("GET", network("ENOTFOUND"), ctx(0))).toEqual({ retry: false, reason: "network" });
+    expect(classifyAttempt("GET", network("UNKNOWN"), ctx(0))).toEqual({ retry: false, reason: "network" });
+  });
+
+  it.each([429, 500, 502, 503, 504])("retries HTTP %i", (status) => {
+    expect(classifyAttempt("GET", response(status), ctx(0)).retry).toBe(true);
+  });
+
+  it.each([400, 401, 403, 404, 409])("fails at once on HTTP %i", (status) => {
+    expect(classifyAttempt("GET", response(status), ctx(0))).toEqual({ retry: false, reason: "rejected" });
+  });
+
+  it("treats a 2xx carrying Common.0024 as throttled, not as an answer", () => {
+    expect(classifyAttempt("GET", response(202, { huaweiCode: "Common.0024" }), ctx(0))).toMatchObject({ retry: true, reason: "throttled" });
+    expect(classifyAttempt("GET", response(200), ctx(0))).toEqual({ retry: false, reason: "success" });
+  });
+
+  it("never retries 401, even when a policy lists it, so our retries never lock the access key", () => {
+    const greedy = resolveRetryPolicy({ retryableStatuses: [401, 503] });
+    expect(classifyAttempt("GET", response(503), { ...ctx(0), policy: greedy }).retry).toBe(true);
+    expect(classifyAttempt("GET", response(401, { huaweiCode: "APIGW.0301" }), { ...ctx(0), policy: greedy })).toEqual({
+      retry: false,
+      reason: "rejected",
+    });
+  });
+});
+
+describe("classifyAttempt: the action POST", () => {
+  it("succeeds only with a 2xx and a job id", () => {
+    expect(classifyAttempt("POST", response(200, { hasJobId: true }), ctx(0))).toEqual({ retry: false, reason: "success" });
+    expect(classifyAttempt("POST", response(200, { hasJobId: false }), ctx(0))).toEqual({ retry: false, reason: "ambiguous" });
+  });
+
+  it("retries when provably not accepted: 429, 202 Common.0024, a refused connection", () => {
+    expect(classifyAttempt("POST", response(429, { huaweiCode: "APIGW.0308" }), ctx(0))).toMatchObject({ retry: true, reason: "throttled" });
+    expect(classifyAttempt("POST", response(202, { huaweiCode: "Common.0024" }), ctx(0))).toMatchObject({ retry: true, reason: "throttled" });
+    expect(classifyAttempt("POST", network("ECONNREFUSED"), ctx(0))).toMatchObject({ retry: true, reason: "not-sent" });
+    expect(classifyAttempt("POST", network("UND_ERR_CONNECT_TIMEOUT"), ctx(0))).toMatchObject({ retry: true, reason: "not-sent" });
+  });
+
+  it("retries 501 Ecs.0603 after exactly busyDelayMs", () => {
+    expect(classifyAttempt("POST", response(501, { huaweiCode: "Ecs.0603" }), ctx(0))).toEqual({ retry: true, reason: "busy", delayMs: 7000 });
+    expect(classifyAttempt("GET", response(501, { huaweiCode: "Ecs.0603" }), ctx(2))).toEqual({ retry: true, reason: "busy", delayMs: 7000 });
+  });
+
+  it.each([
+    ["a reset after sending", network("ECONNRESET")],
+    ["a socket closed by the other side", network("UND_ERR_SOCKET")],
+    ["a headers timeout", network("UND_ERR_HEADERS_TIMEOUT")],
+    ["a body timeout", network("UND_ERR_BODY_TIMEOUT")],
+    ["a 500", response(500, { huaweiCode: "Common.0001" })],
+    ["a 503 without code", response(503)],
+    ["a 2xx without job id", response(200)],
+  ])("never retries after an ambiguous failure: %s", (_label, outcome) => {
+    expect(classifyAttempt("POST", outcome, ctx(0))).toEqual({ retry: false, reason: "ambiguous" });
+  });
+
+  it.each([400, 401, 403, 404])("fails at once on HTTP %i (rejected, so not ambiguous)", (status) => {
+    expect(classifyAttempt("POST", response(status), ctx(0))).toEqual({ retry: false, reason: "rejected" });
+  });
+});
+
+describe("classifyAttempt: delays", () => {
+  it("uses capped exponential backoff with full jitter: floor(random * min(max, base * 2^attempt))", () => {
+    const patient = resolveRetryPolicy({ ...policy, maxAttempts: 10 });
+    const delays = [0, 1, 2, 3, 4].map((attempt) => classifyAttempt("GET", response(503), { ...ctx(attempt, 0.75), policy: patient }).delayMs);
+    // base 100 → 100, 200, 400, 800, then capped at 1000; times 0.75, floored.
+    expect(delays).toEqual([75, 150, 300, 600, 750]);
+    expect(classifyAttempt("GET", response(503), ctx(0, 0)).delayMs).toBe(0);
+  });
+
+  it("honours Retry-After in seconds exactly, instead of the jittered backoff", () => {
+    expect(classifyAttempt("GET", response(429, { retryAfter: "3" }), ctx(0)).delayMs).toBe(3000);
+    expect(classifyAttempt("POST", response(429, { retryAfter: "0" }), ctx(0)).delayMs).toBe(0);
+  });
+
+  it("honours Retry-After as an HTTP date", () => {
+    const at = new Date(NOW_MS + 4000).toUTCString();
+    expect(classifyAttempt("GET", response(503, { retryAfter: at }), ctx(0)).delayMs).toBe(4000);
+  });
+
+  it("caps Retry-After at maxRetryAfterMs", () => {
+    expect(classifyAttempt("GET", response(429, { retryAfter: "3600" }), ctx(0)).delayMs).toBe(5000);
+  });
+
+  it("stops at maxAttempts and says the failure was retryable", () => {
+    expect(classifyAttempt("GET", response(503), ctx(2)).retry).toBe(true);
+    expect(classifyAttempt("GET", response(503), ctx(3))).toEqual({ retry: false, reason: "server-error", exhausted: true });
+    expect(classifyAttempt("POST", response(429), ctx(3))).toEqual({ retry: false, reason: "throttled", exhausted: true });
+  });
+});
+
+describe("parseRetryAfterMs", () => {
+  it("reads delta-seconds and HTTP dates, never negative", () => {
+    expect(parseRetryAfterMs("120", NOW_MS)).toBe(120_000);
+    expect(parseRetryAfterMs(" 2 ", NOW_MS)).toBe(2000);
+    expect(parseRetryAfterMs("Mon, 15 Jan 2024 08:30:10 GMT", NOW_MS)).toBe(10_000);
+    expect(parseRetryAfterMs("Mon, 15 Jan 2024 08:00:00 GMT", NOW_MS)).toBe(0);
+  });
+
+  it("ignores what is neither", () => {
+    expect(parseRetryAfterMs(undefined, NOW_MS)).toBeUndefined();
+    expect(parseRetryAfterMs("-1", NOW_MS)).toBeUndefined();
+    expect(parseRetryAfterMs("1.5", NOW_MS)).toBeUndefined();
+    expect(parseRetryAfterMs("soon", NOW_MS)).toBeUndefined();
+    expect(parseRetryAfterMs("2024-01-15", NOW_MS)).toBeUndefined();
+  });
+});
+
+describe("resolveRetryPolicy", () => {
+  it("overlays the defaults, ignoring undefined overrides", () => {
+    expect(resolveRetryPolicy({ maxAttempts: 2, baseDelayMs: undefined })).toEqual({ ...defaultRetryPolicy(), maxAttempts: 2 });
+  });
+
+  it("returns a fresh object each time, so a caller cannot change the defaults", () => {
+    const a = defaultRetryPolicy();
+    (a.retryableStatuses as number[]).push(418);
+    expect(defaultRetryPolicy().retryableStatuses).not.toContain(418);
+  });
+
+  it("rejects bad settings naming the setting, the value and the rule", () => {
+    expect(() => resolveRetryPolicy({ maxAttempts: 0 })).toThrow(EcsError);
+    expect(() => resolveRetryPolicy({ maxAttempts: 1.5 })).toThrow(/retry\.maxAttempts \[1\.5\] must be an integer >= 1/);
+    expect(() => resolveRetryPolicy({ busyDelayMs: -1 })).toThrow(/retry\.busyDelayMs \[-1\] must be a number >= 0/);
+    expect(() => resolveRetryPolicy({ baseDelayMs: 100, maxDelayMs: 10 })).toThrow(/retry\.maxDelayMs \[10\] must be >= retry\.baseDelayMs \[100\]/);
+  });
+});
