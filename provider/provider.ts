@@ -69,14 +69,27 @@ export const serverPowerStateProvider = {
     this.config = readProviderConfig((key) => req.config.get(key));
   },
 
-  async check(this: ProviderState, _olds: Props, news: Props): Promise<dynamic.CheckResult> {
+  async check(this: ProviderState, olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const outcome = checkInputs(news);
     if (outcome.failures.length > 0 || hasUnknowns(outcome.inputs)) return outcome;
-    return { inputs: outcome.inputs, failures: checkSettings(outcome.inputs as unknown as PowerStateInputs, this.config) };
+    const inputs = outcome.inputs as unknown as PowerStateInputs;
+    const failures = checkSettings(inputs, this.config);
+    if (failures.length === 0 && olds.serverIds === undefined) {
+      // A create: no diff follows, so say here what it will act on (the servers' live status is not read at preview).
+      console.log(
+        `ServerPowerState: ${inputs.serverIds.length} server(s) declared ${inputs.state}: ${summarizeIds(inputs.serverIds)}; ` +
+          `those not already ${targetStatus(inputs.state)} will be ${inputs.state === "running" ? "started" : "stopped"}`,
+      );
+    }
+    return { inputs: outcome.inputs, failures };
   },
 
-  async diff(this: ProviderState, _id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
-    return diffPowerState(olds, news, this.config, process.env);
+  async diff(this: ProviderState, id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
+    const result = diffPowerState(olds, news, this.config, process.env);
+    // The engine shows no detail for dynamic resources: say which servers the update will touch.
+    const plan = result.changes ? describePlannedChange(olds, news) : undefined;
+    if (plan) console.log(`ServerPowerState ${id}: ${plan}`);
+    return result;
   },
 
   async create(this: ProviderState, news: Props): Promise<dynamic.CreateResult> {
@@ -325,6 +338,39 @@ export function comparePowerState(
   // A new provider code must reach the state; the update then makes no API call.
   if (olds.__provider !== news.__provider) changed.push("__provider");
   return { changed, replaces };
+}
+
+/**
+ * One line for preview: which servers an update would act on, from the record alone (no API call).
+ * Undefined when nothing but settings or the provider code changed.
+ */
+export function describePlannedChange(olds: Props, news: Props): string | undefined {
+  const o = olds as Partial<PowerStateOutputs>;
+  const n = news as Partial<PowerStateInputs>;
+  if (!Array.isArray(n.serverIds) || (n.state !== "stopped" && n.state !== "running")) return undefined;
+  const target = targetStatus(n.state);
+  const verb = n.state === "running" ? "start" : "stop";
+  const previous = new Set(o.serverIds ?? []);
+  const added = n.serverIds.filter((s) => !previous.has(s));
+  const kept = n.serverIds.filter((s) => previous.has(s));
+  const unsettled = kept.filter((s) => {
+    const r = o.servers?.[s];
+    return !r || r.status !== target || r.taskState || r.error;
+  });
+  const removed = [...previous].filter((s) => !n.serverIds!.includes(s));
+  const parts: string[] = [];
+  if (unsettled.length > 0) {
+    const notes = unsettled.map((s) => {
+      const r = o.servers?.[s];
+      return r?.error ? `${s} (${r.error.code})` : `${s} (${r?.status ?? "not recorded"}${r?.taskState ? `, ${r.taskState}` : ""})`;
+    });
+    parts.push(`${verb} or wait for ${unsettled.length} server(s) not ${target} in the record: ${summarizeIds(notes)}`);
+  }
+  if (added.length > 0) parts.push(`${verb} ${added.length} added server(s) unless already ${target}: ${summarizeIds(added)}`);
+  if (removed.length > 0) {
+    parts.push(`${removed.length} server(s) removed, ${n.onDelete === "restore" ? "to be restored to their initial status" : "left as they are"}: ${summarizeIds(removed)}`);
+  }
+  return parts.length > 0 ? parts.join("; ") : undefined;
 }
 
 function pickInputs(props: Props): Props {
