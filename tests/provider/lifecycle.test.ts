@@ -279,6 +279,14 @@ describe("failures", () => {
     expect(await actionCalls()).toBe(1);
   });
 
+  it("a slow answer to the action is waited for, not re-sent", async () => {
+    await admin.injectFault({ route: "action", kind: "delay", delayMs: 1500 });
+    const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2)] }));
+    expect((outs as PowerStateOutputs).jobs).toHaveLength(1);
+    expect((outs as PowerStateOutputs).servers[id(2)].status).toBe("SHUTOFF");
+    expect(await actionCalls()).toBe(1);
+  });
+
   it("job and list errors are retried (GETs are safe)", async () => {
     await admin.injectFault({ route: "job", kind: "server-error", times: 2 });
     await admin.injectFault({ route: "list", kind: "throttle", times: 1, retryAfterSeconds: 0 });
