@@ -22,3 +22,6 @@ export const MAX_SERVERS_PER_ACTION = 1000;
 export const DEFAULT_SERVERS_PER_MINUTE = 1000;
 /** `GET /cloudservers/detail?server_id=` is documented as safe up to 100 ids (URI length). */
 export const MAX_IDS_PER_LIST = 100;
+
+/** Sent (unsigned) on every request; keep the version in step with package.json (a unit test checks). */
+export const CLIENT_USER_AGENT = "pulumi-huaweicloud-ecs-power/0.1.0";

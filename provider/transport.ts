@@ -5,7 +5,7 @@
  */
 import { Pool, request } from "undici";
 import type { Dispatcher } from "undici";
-import { HEADER_AUTHORIZATION, HEADER_CONTENT_TYPE, HEADER_REQUEST_ID, HEADER_RETRY_AFTER, MAX_CLOCK_SKEW_MS } from "./constants";
+import { CLIENT_USER_AGENT, HEADER_AUTHORIZATION, HEADER_CONTENT_TYPE, HEADER_REQUEST_ID, HEADER_RETRY_AFTER, MAX_CLOCK_SKEW_MS } from "./constants";
 import { EcsError, errorCodeForResponse, hintFor, redactSecrets } from "./errors";
 import type { EcsErrorCode, EcsErrorInit } from "./errors";
 import { classifyAttempt, resolveRetryPolicy } from "./retryPolicy";
@@ -16,7 +16,6 @@ import type { Credentials } from "./signer";
 import { sleep as defaultSleep } from "./sleep";
 
 /** Sent after signing, unsigned, as the official SDKs do. Keep in step with package.json. */
-export const CLIENT_USER_AGENT = "pulumi-huaweicloud-power/0.1.0";
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;

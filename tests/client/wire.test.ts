@@ -8,7 +8,7 @@ import { verifySignature } from "../../emulator/verifySignature";
 import { EcsClient } from "../../provider/ecsClient";
 import { findProjectId } from "../../provider/findProjectId";
 import { formatSdkDate } from "../../provider/signer";
-import { CLIENT_USER_AGENT } from "../../provider/transport";
+import { CLIENT_USER_AGENT } from "../../provider/constants";
 import { CREDENTIALS, newClient, PROJECT_ID, recordingSleep, startCaptureServer } from "./clientTestKit";
 import type { CaptureServer, CapturedRequest, Reply } from "./clientTestKit";
 
