@@ -45,17 +45,19 @@ const INPUT_KEYS = [
 type Props = Record<string, unknown>;
 
 /** The error shape the engine records as a partial failure: the resource is kept with `properties`. */
-export class PartialFailureError extends Error {
-  readonly code = "PARTIAL_FAILURE";
-  constructor(
-    message: string,
-    readonly id: string,
-    readonly properties: Props,
-    readonly reasons: string[],
-  ) {
-    super(message);
-    this.name = "PartialFailureError";
-  }
+export interface PartialFailureError extends Error {
+  readonly code: "PARTIAL_FAILURE";
+  readonly id: string;
+  readonly properties: Props;
+  readonly reasons: string[];
+}
+
+/**
+ * A plain Error with the fields the engine reads. Not a subclass: once Pulumi's closure serializer
+ * has rewritten a class, `super(message)` no longer sets `message` and field initializers are lost.
+ */
+export function partialFailure(message: string, id: string, properties: Props, reasons: string[]): PartialFailureError {
+  return Object.assign(new Error(message), { name: "PartialFailureError", code: "PARTIAL_FAILURE" as const, id, properties, reasons });
 }
 
 interface ProviderState {
@@ -214,7 +216,7 @@ async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs>
     if (failures.length > 0) {
       const target = targetStatus(inputs.state);
       const reasons = failureLines(failures);
-      throw new PartialFailureError(
+      throw partialFailure(
         `ServerPowerState ${id}: ${failures.length} of ${Object.keys(goals).length} server(s) did not reach their desired state (${target} for the declared ones); ` +
           `the stack records what was observed, and the next pulumi up retries only these:\n${reasons.join("\n")}`,
         id,

@@ -40,12 +40,13 @@ export function readProviderConfig(get: (key: string) => string | undefined): Pr
   return config;
 }
 
-export class SettingsError extends Error {
-  readonly code = "CONFIG_INVALID";
-  constructor(message: string) {
-    super(message);
-    this.name = "SettingsError";
-  }
+export interface SettingsError extends Error {
+  readonly code: "CONFIG_INVALID";
+}
+
+/** A plain Error with a stable code (not a subclass: see partialFailure in provider.ts). */
+export function settingsError(message: string): SettingsError {
+  return Object.assign(new Error(message), { name: "SettingsError", code: "CONFIG_INVALID" as const });
 }
 
 export interface TargetArgs {
@@ -81,7 +82,7 @@ export function resolveTarget(args: TargetArgs, config: ProviderConfig, env: Env
   const projectId = args.projectId ?? config.projectId ?? fromEnv(env, ENV_KEYS.projectId);
   const explicitEndpoint = args.endpoint ?? config.ecsEndpoint;
   if (explicitEndpoint === undefined && region === undefined) {
-    throw new SettingsError(
+    throw settingsError(
       `no region: set the resource's region, the stack config ${CONFIG_KEYS.region} (pulumi config set ${CONFIG_KEYS.region} cn-north-4), or HW_REGION_NAME; or give an endpoint (${CONFIG_KEYS.ecsEndpoint})`,
     );
   }
@@ -99,12 +100,12 @@ export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: E
   if (accessKey === undefined) missing.push(`${CONFIG_KEYS.accessKey} (or HW_ACCESS_KEY)`);
   if (secretKey === undefined) missing.push(`${CONFIG_KEYS.secretKey} (or HW_SECRET_KEY)`);
   if (missing.length > 0) {
-    throw new SettingsError(
+    throw settingsError(
       `no credentials: set ${missing.join(" and ")}; use \`pulumi config set --secret ${CONFIG_KEYS.secretKey} ...\` so the key is encrypted in the stack config`,
     );
   }
   if (target.projectId === undefined && target.region === undefined) {
-    throw new SettingsError(
+    throw settingsError(
       `no project id: set the resource's projectId, ${CONFIG_KEYS.projectId} or HW_PROJECT_ID, or a region (${CONFIG_KEYS.region}) to look it up from`,
     );
   }
@@ -112,7 +113,7 @@ export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: E
   if (config.serversPerMinute !== undefined) {
     serversPerMinute = Number(config.serversPerMinute);
     if (!Number.isInteger(serversPerMinute) || serversPerMinute < 1) {
-      throw new SettingsError(
+      throw settingsError(
         `${CONFIG_KEYS.serversPerMinute} "${config.serversPerMinute}" is invalid: expected a whole number of servers per minute, at least 1`,
       );
     }

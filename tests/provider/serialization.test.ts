@@ -3,14 +3,27 @@
  * the resource must serialize it, the text must hold no credential, and it must load and run on its own.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator } from "../../emulator";
 
 const SECRET_KEY = "serializationSecretKey0000000000000000001";
 const SECURITY_TOKEN = "serialization-security-token-0001";
 const ACCESS_KEY = "SERIALIZATIONAK00001";
+
+function runNode(script: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["-e", script], { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on("error", reject);
+    child.on("close", () => resolve({ stdout, stderr }));
+  });
+}
 
 function registerOnce(): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
@@ -87,5 +100,53 @@ describe("serialized provider", () => {
     expect(out.methods).toEqual(["check", "config", "configure", "create", "delete", "diff", "read", "update"]);
     expect(out.ok).toEqual(["616fb98f-46ca-475e-917e-2563e5a8cd19"]);
     expect(out.bad[0].property).toBe("serverIds[0]");
+  });
+
+  it("once serialized, still converges, and its errors keep their message, code and fields", async () => {
+    const emulator = await startEmulator({ stopSeconds: 0.1 });
+    try {
+      await new EmulatorAdmin(emulator.url).putServers([{ id: "00000000-0000-4000-8000-000000000001", status: "ACTIVE" }]);
+      const dir = mkdtempSync(join(tmpdir(), "sps-serialized-"));
+      const file = join(dir, "provider.js");
+      writeFileSync(file, inputs.__provider as string);
+      const config = {
+        "huaweicloud:accessKey": DEFAULT_EMULATOR_CREDENTIALS.accessKey,
+        "huaweicloud:secretKey": DEFAULT_EMULATOR_CREDENTIALS.secretKey,
+        "huaweicloud:projectId": DEFAULT_EMULATOR_CREDENTIALS.projectId,
+        "huaweicloud:ecsEndpoint": emulator.url,
+      };
+      const script = `
+        const requireFromString = require(require.resolve("require-from-string", { paths: [require.resolve("@pulumi/pulumi")] }));
+        const provider = requireFromString(require("fs").readFileSync(${JSON.stringify(file)}, "utf8")).handler();
+        const config = ${JSON.stringify(config)};
+        const pick = (e) => ({ isError: e instanceof Error, name: e.name, code: e.code, message: e.message, id: e.id, reasons: e.reasons, hasProperties: !!e.properties });
+        (async () => {
+          await provider.configure({ config: { get: (k) => config[k], require: (k) => config[k] } });
+          const log = console.log; console.log = () => {};
+          const ok = await provider.create({ serverIds: ["00000000-0000-4000-8000-000000000001"], state: "stopped", stopType: "SOFT", timeoutSeconds: 30, onDelete: "leave" });
+          const failed = await provider.create({ serverIds: ["00000000-0000-4000-8000-000000000099"], state: "stopped", stopType: "SOFT", timeoutSeconds: 30, onDelete: "leave" }).catch(pick);
+          await provider.configure({ config: { get: () => undefined, require: () => undefined } });
+          const unset = await provider.create({ serverIds: [], state: "stopped", stopType: "SOFT", timeoutSeconds: 30, onDelete: "leave" }).catch(pick);
+          console.log = log;
+          console.log(JSON.stringify({ status: ok.outs.servers["00000000-0000-4000-8000-000000000001"].status, failed, unset }));
+        })().catch((e) => { console.error(e); process.exit(1); });`;
+      // Asynchronously: the emulator answering it runs in this process.
+      const run = await runNode(script);
+      expect(run.stderr).toBe("");
+      const out = JSON.parse(run.stdout);
+      expect(out.status).toBe("SHUTOFF");
+      expect(out.failed).toEqual({
+        isError: true,
+        name: "PartialFailureError",
+        code: "PARTIAL_FAILURE",
+        message: expect.stringContaining("1 of 1 server(s) did not reach"),
+        id: expect.stringMatching(/^sps-/),
+        reasons: [expect.stringMatching(/^server 00000000-0000-4000-8000-000000000099: Ecs.0114: /)],
+        hasProperties: true,
+      });
+      expect(out.unset).toMatchObject({ isError: true, name: "SettingsError", code: "CONFIG_INVALID", message: expect.stringContaining("no region") });
+    } finally {
+      await emulator.stop();
+    }
   });
 });
