@@ -28,6 +28,8 @@ export interface DemoOptions {
   readonly colors: boolean;
   /** The emulator's fleet; default 8 seeded servers, even ones ACTIVE and odd ones SHUTOFF. */
   readonly servers?: readonly AdminServerInput[];
+  /** Where the stack's state file goes (created here, removed at the end); default a new temp folder. */
+  readonly parentDir?: string;
 }
 
 const OP_SYMBOLS: Record<string, string> = { create: "+", update: "~", replace: "+-", delete: "-", same: " " };
@@ -60,7 +62,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const servers = options.servers ?? seedServers(8);
 
   say(palette.bold("ServerPowerState demo: the root Pulumi program against a local ECS emulator"));
-  const stateDir = mkdtempSync(join(tmpdir(), "ecs-power-demo-"));
+  const stateDir = mkdtempSync(join(options.parentDir ?? tmpdir(), "ecs-power-demo-"));
   let emulator: RunningEmulator | undefined;
   try {
     emulator = await startEmulator({ servers: [...servers], stopSeconds: DEMO_TRANSITION_SECONDS, startSeconds: DEMO_TRANSITION_SECONDS });

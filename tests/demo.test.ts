@@ -5,9 +5,9 @@
  * and still cleans up.
  */
 import { spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { seedServers, seededServerId } from "../emulator";
 import { runDemo } from "../demo/runDemo";
 
@@ -117,13 +117,19 @@ describe("npm run demo", () => {
 
 describe("the demo with a locked server", () => {
   it("fails at up, and still stops the emulator and removes its state folder", async () => {
-    const stateDirs = () => readdirSync(tmpdir()).filter((name) => name.startsWith("ecs-power-demo-")).sort();
-    const before = stateDirs();
+    // A folder of its own, so that other runs on the machine cannot disturb the check.
+    const parentDir = mkdtempSync(join(tmpdir(), "demo-test-"));
+    const stateDirs = () => readdirSync(parentDir);
     const locked = seededServerId(2);
     const lines: string[] = [];
     const servers = seedServers(8).map((s) => (s.id === locked ? { ...s, locked: true } : s));
 
-    const demo = runDemo({ say: (line) => lines.push(line), colors: false, servers });
+    let foldersDuringUp: string[] = [];
+    const say = (line: string): void => {
+      lines.push(line);
+      if (line.startsWith("$ pulumi up")) foldersDuringUp = stateDirs();
+    };
+    const demo = runDemo({ say, colors: false, servers, parentDir });
     await expect(demo).rejects.toMatchObject({ code: "STEP_FAILED", step: "up" });
     const text = lines.join("\n");
     expect(text).toContain("$ pulumi up");
@@ -132,7 +138,9 @@ describe("the demo with a locked server", () => {
     const url = /^Emulator on (http:\/\/127\.0\.0\.1:\d+):/.exec(lines.find((line) => line.startsWith("Emulator on ")) ?? "")?.[1];
     expect(url).toBeDefined();
     await expect(fetch(`${url}/_emulator/servers`)).rejects.toThrow();
-    expect(stateDirs()).toEqual(before);
+    expect(foldersDuringUp).toEqual([expect.stringMatching(/^ecs-power-demo-/)]);
+    expect(stateDirs()).toEqual([]);
+    rmSync(parentDir, { recursive: true });
 
     // Which server and why is proven through the host in tests/lifecycle (7): here the error cannot
     // carry them, because the harness's HTTP/2 client caps a trailer at 64 KiB and the root program's
