@@ -7,6 +7,7 @@
  * Jobs are the main signal; a server is listed again as soon as its sub-job (or job) ends. Servers
  * that were already moving (out-of-band tasks) are watched through the server list instead.
  */
+import { formatServerList } from "./errors";
 import type { DesiredState, StopType } from "./inputs";
 import { actionFor, planConvergence, targetStatus, type PowerAction, type ServerSnapshot } from "./plan";
 import { DEFAULT_WAITER_OPTIONS, runWaiter, type WaiterOptions, type WaiterState } from "./waiter";
@@ -134,6 +135,9 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   const progressIntervalMs = options.progressIntervalMs ?? 15_000;
   const { api, signal } = options;
 
+  // Pacing and retry waits before a submission never run past the operation's deadline.
+  const submitDeadline = AbortSignal.timeout(options.timeoutSeconds * 1000);
+  const submitSignal = signal ? AbortSignal.any([signal, submitDeadline]) : submitDeadline;
   const tracked: Record<string, Tracked> = {};
   for (const [id, goal] of Object.entries(options.goals)) {
     tracked[id] = {
@@ -147,6 +151,8 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   const unobservableJobs = new Set<string>();
   const before: Record<string, ObservationView> = {};
   let lastProgressAt = now();
+  // Declared before every closure that reads it: Pulumi's closure serializer needs that order.
+  let pollError: ErrorInfo | null = null;
 
   const fail = (server: Tracked, error: ServerError): void => {
     server.phase = "failed";
@@ -172,7 +178,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     try {
       await api.batchAction(action, ids, {
         ...(type ? { type } : {}),
-        signal,
+        signal: submitSignal,
         onSubmitted: (submission) => {
           jobs[submission.jobId] = {
             jobId: submission.jobId, action, type, status: "SUBMITTED", serverIds: [...submission.serverIds],
@@ -191,17 +197,28 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
       });
     } catch (error) {
       const info = describeError(error);
+      // The servers of the call that failed; later chunks were never sent.
+      const inFailedCall = new Set(serverIdsOf(error));
+      const ambiguous = info.code === "ECS_AMBIGUOUS_SUBMIT";
+      const aboutServerState = info.huaweiCode !== undefined && SERVER_STATE_CODES.includes(info.huaweiCode);
       for (const server of servers) {
         if (accepted.has(server.id)) continue;
-        if (info.code === "ECS_AMBIGUOUS_SUBMIT") {
+        if ((ambiguous || aboutServerState) && inFailedCall.size > 0 && !inFailedCall.has(server.id)) {
+          server.phase = "observe"; // never sent: planned again next round
+        } else if (ambiguous) {
           // It may have been accepted: never send it again in this operation; watch it instead.
           submitted.add(server.id);
           server.ambiguousSince = now();
           server.phase = "observe";
-        } else if (info.huaweiCode !== undefined && SERVER_STATE_CODES.includes(info.huaweiCode) && !server.rejectedOnce) {
+        } else if (aboutServerState && !server.rejectedOnce) {
           // Rejected before acceptance because of some server's state: look again and re-plan once.
           server.rejectedOnce = true;
           server.phase = "observe";
+        } else if (info.code === "ECS_ABORTED" && submitDeadline.aborted) {
+          fail(server, {
+            code: "TIMEOUT",
+            message: `not sent: the ${options.timeoutSeconds}s deadline came first (submissions are paced at the servers-per-minute limit); run pulumi up again, or raise timeoutSeconds`,
+          });
         } else {
           fail(server, { code: info.huaweiCode ?? info.code, message: info.message });
         }
@@ -223,7 +240,12 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
           unobservableJobs.add(jobId);
           record.status = "UNKNOWN";
           log(`${label}: cannot read job ${jobId} (${describeError(error).message}); following its servers instead`);
-          for (const server of all) if (server.jobId === jobId && server.phase === "job") server.phase = "observe";
+          for (const server of all) {
+            if (server.jobId !== jobId || server.phase !== "job") continue;
+            // Its task may not show on the server yet: give it the grace of an unanswered call.
+            server.phase = "observe";
+            server.ambiguousSince ??= now();
+          }
           return;
         }
         record.status = job.status;
@@ -265,6 +287,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     for (const failure of plan.failed) {
       const server = tracked[failure.id];
       const stillThere = failure.code.startsWith("STILL_");
+      if (stillThere && awaitingHardStop(server)) continue; // the HARD stop is due later
       if (stillThere && server.ambiguousSince !== null) {
         // Our call got no answer: it may yet show up as a task. Watch it for a while, never resend.
         if (now() - server.ambiguousSince >= ambiguousGraceMs) fail(server, ambiguousError(server));
@@ -283,6 +306,21 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     return toAct;
   };
 
+  /** The `jobs` output should say how each job ended, even those no server was waiting on any more. */
+  async function refreshJobRecords(): Promise<void> {
+    if (pollError) return;
+    const open = Object.values(jobs).filter((j) => !TERMINAL_JOB_STATUSES.includes(j.status) && !unobservableJobs.has(j.jobId));
+    await Promise.all(
+      open.map(async (record) => {
+        const job = await api.getJob(record.jobId, { signal }).catch(() => undefined);
+        if (!job) return;
+        record.status = job.status;
+        record.beginTime = job.beginTime || null;
+        record.endTime = job.endTime || null;
+      }),
+    );
+  }
+
   const escalateHardStops = async (): Promise<void> => {
     const after = options.hardStopAfterSeconds;
     if (after === undefined || options.stopType !== "SOFT") return;
@@ -291,17 +329,31 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
         !s.hardStopSent && now() - s.softStopSentAt >= after * 1000,
     );
     if (due.length === 0) return;
-    for (const server of due) server.hardStopSent = true;
-    log(`${label}: ${due.length} server(s) still running ${after}s after a SOFT stop; sending a HARD stop: ${summarizeIds(due.map((s) => s.id))}`);
-    await submit("os-stop", due, "HARD");
+    // Look first: a HARD stop for a server already SHUTOFF could get the whole batch rejected.
+    await observe(due);
+    const running = due.filter((s) => s.last?.found && s.last.status === "ACTIVE");
+    for (const server of due) {
+      server.hardStopSent = true;
+      if (!running.includes(server)) server.phase = "observe";
+    }
+    if (running.length === 0) return;
+    log(`${label}: ${running.length} server(s) still running ${after}s after a SOFT stop; sending a HARD stop: ${formatServerList(running.map((s) => s.id))}`);
+    await submit("os-stop", running, "HARD");
   };
+
+  function awaitingHardStop(server: Tracked): boolean {
+    return (
+      options.hardStopAfterSeconds !== undefined && options.stopType === "SOFT" && server.goal === "stopped" &&
+      server.softStopSentAt !== null && !server.hardStopSent
+    );
+  }
 
   const reportProgress = (force: boolean): void => {
     if (!force && now() - lastProgressAt < progressIntervalMs) return;
     lastProgressAt = now();
     const done = all.filter((s) => s.phase === "done").length;
     const failed = all.filter((s) => s.phase === "failed").length;
-    const running = Object.values(jobs).filter((j) => !TERMINAL_JOB_STATUSES.includes(j.status)).map((j) => j.jobId);
+    const running = [...new Set(all.filter((s) => s.phase === "job" && s.jobId).map((s) => s.jobId!))];
     log(
       `${label}: ${done}/${all.length} servers done${failed ? `, ${failed} failed` : ""}` +
         (running.length ? `; waiting on job${running.length > 1 ? "s" : ""} ${running.join(", ")}` : ""),
@@ -319,7 +371,6 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   };
 
   let firstRound = true;
-  let pollError: ErrorInfo | null = null;
   const outcome = await runWaiter(waiterOptions, async () => {
     await pollJobs();
     await observe(all.filter((s) => s.phase === "observe"));
@@ -354,6 +405,12 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     // Record the truth for what did not finish (unless the calls themselves fail), then say why.
     if (!pollError) await observe(unfinished).catch(() => undefined);
     for (const server of unfinished) {
+      // Settled where it should be (its job was accepted but not followed to the end in time): done.
+      if (!pollError && server.last?.found && server.last.status === targetStatus(server.goal) && !server.last.taskState) {
+        server.phase = "done";
+        server.error = null;
+        continue;
+      }
       const job = server.jobId ? jobs[server.jobId] : undefined;
       const seen = server.last ? `${server.last.status ?? "unknown"}${server.last.taskState ? ` (${server.last.taskState})` : ""}` : "not observed";
       if (pollError) {
@@ -373,6 +430,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     }
   }
   reportProgress(true);
+  await refreshJobRecords();
 
   const servers: Record<string, ServerRecord> = {};
   const failures: ServerFailure[] = [];
@@ -386,6 +444,11 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     if (server.phase === "failed" && server.error) failures.push({ id: server.id, ...server.error });
   }
   return { outcome: outcome.state, servers, jobs: Object.values(jobs), failures, before };
+}
+
+function serverIdsOf(error: unknown): string[] {
+  const ids = (error as { serverIds?: unknown } | null)?.serverIds;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
 }
 
 function ambiguousError(server: Tracked): ServerError {
@@ -427,8 +490,4 @@ export function describeError(error: unknown): ErrorInfo {
     };
   }
   return { code: "ERROR", message: String(error) };
-}
-
-export function summarizeIds(ids: readonly string[], max = 10): string {
-  return ids.length <= max ? ids.join(", ") : `${ids.slice(0, max).join(", ")} and ${ids.length - max} more`;
 }

@@ -120,7 +120,7 @@ export class EcsClient {
         throwIfAborted(options.signal, operation, chunk);
         const waitMs = nextSubmitDelayMs(this.history, chunk.length, this.settings.now().getTime(), this.serversPerMinute);
         if (waitMs > 0) await abortableSleep(this.settings, waitMs, options.signal, operation, chunk);
-        const submission = await this.submitChunk(action, type, chunk, operation);
+        const submission = await this.submitChunk(action, type, chunk, operation, options.signal);
         submitted.push(submission);
         this.history = [...pruneHistory(this.history, submission.submittedAt.getTime()), { atMs: submission.submittedAt.getTime(), count: chunk.length }];
         options.onSubmitted?.(submission);
@@ -219,6 +219,7 @@ export class EcsClient {
     type: PowerActionType | undefined,
     chunk: readonly string[],
     operation: string,
+    signal: AbortSignal | undefined,
   ): Promise<BatchSubmission> {
     const servers = chunk.map((id) => ({ id }));
     const body = JSON.stringify({ [action]: type ? { type, servers } : { servers } });
@@ -231,6 +232,8 @@ export class EcsClient {
       serverIds: chunk,
       iamAction: `ecs:cloudServers:${action === "os-stop" ? "stop" : action === "os-start" ? "start" : "reboot"}`,
       expectJobId: true,
+      // Ends the waits between attempts (Retry-After, busy); never a POST in flight.
+      signal,
     };
     const response = await sendSigned(this.target, this.settings, call);
     const { job_id: jobId } = parseAnswer(validateBody(actionResponseSchema(), response.body), response, call);

@@ -13,7 +13,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
 
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const REGION_PATTERN = /^[a-z]{2}(-[a-z0-9]+)+$/;
+const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 export type DesiredState = "stopped" | "running";
@@ -46,6 +46,11 @@ export function inputSchema() {
     projectId: z.string().regex(PROJECT_ID_PATTERN, { error: "expected a project id: 32 lower-case hex characters" }).optional(),
     endpoint: z.url({ error: "expected an absolute URL such as https://ecs.cn-north-4.myhuaweicloud.com" }).optional(),
   });
+}
+
+/** The names of the inputs, in declaration order. */
+export function inputKeys(): string[] {
+  return Object.keys(inputSchema().shape);
 }
 
 /** The inputs after `check`: defaults applied, `serverIds` de-duplicated (case-insensitively) and sorted. */
@@ -147,7 +152,7 @@ function replaceUnknowns(inputs: Record<string, unknown>): Record<string, unknow
 }
 
 function describeUnrecognizedKey(key: string): string {
-  return `${JSON.stringify(key)} is not an input of ServerPowerState; the inputs are serverIds, state, stopType, hardStopAfterSeconds, timeoutSeconds, onDelete, region, projectId, endpoint`;
+  return `${JSON.stringify(key)} is not an input of ServerPowerState; the inputs are ${inputKeys().join(", ")}`;
 }
 
 function describeIssue(path: string, issue: z.core.$ZodIssue, inputs: Record<string, unknown>): string {

@@ -14,11 +14,12 @@
  */
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { converge, summarizeIds, type JobRecord, type ServerFailure, type ServerRecord } from "./converge";
+import { converge, type JobRecord, type ServerFailure, type ServerRecord } from "./converge";
 import { EcsClient } from "./ecsClient";
 import { validateEndpoint } from "./endpoint";
+import { formatServerList } from "./errors";
 import { findProjectId } from "./findProjectId";
-import { checkInputs, hasUnknowns, UNKNOWN_VALUE, type DesiredState, type PowerStateInputs } from "./inputs";
+import { checkInputs, hasUnknowns, inputKeys, UNKNOWN_VALUE, type DesiredState, type PowerStateInputs } from "./inputs";
 import { restoreGoals, targetStatus } from "./plan";
 import { readProviderConfig, resolveSettings, resolveTarget, type ProviderConfig, type ResolvedSettings } from "./settings";
 
@@ -38,9 +39,8 @@ export interface PowerStateOutputs extends PowerStateInputs {
   resolvedRegion: string | null;
 }
 
-const INPUT_KEYS = [
-  "serverIds", "state", "stopType", "hardStopAfterSeconds", "timeoutSeconds", "onDelete", "region", "projectId", "endpoint",
-] as const;
+/** The input properties, from the schema itself. */
+const INPUT_KEYS = inputKeys();
 
 type Props = Record<string, unknown>;
 
@@ -79,7 +79,7 @@ export const serverPowerStateProvider = {
     if (failures.length === 0 && olds.serverIds === undefined) {
       // A create: no diff follows, so say here what it will act on (the servers' live status is not read at preview).
       console.log(
-        `ServerPowerState: ${inputs.serverIds.length} server(s) declared ${inputs.state}: ${summarizeIds(inputs.serverIds)}; ` +
+        `ServerPowerState: ${inputs.serverIds.length} server(s) declared ${inputs.state}: ${formatServerList(inputs.serverIds)}; ` +
           `those not already ${targetStatus(inputs.state)} will be ${inputs.state === "running" ? "started" : "stopped"}`,
       );
     }
@@ -173,12 +173,11 @@ async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs>
   const settings = await settingsFor(inputs, config, undefined);
   const client = newClient(settings);
   try {
-    const goals: Record<string, DesiredState> = {};
-    if (inputs.onDelete === "restore" && olds?.serverIds) {
-      const dropped = olds.serverIds.filter((s) => !inputs.serverIds.includes(s));
-      const restore = restoreGoals(pick(olds.initialStates ?? {}, dropped));
-      Object.assign(goals, restore);
-    }
+    const declared = new Set(inputs.serverIds);
+    // With "restore", servers no longer declared go back to their initial status. The record of
+    // those whose restore failed last time is still in initialStates, so they are retried too.
+    const goals: Record<string, DesiredState> =
+      inputs.onDelete === "restore" ? restoreGoals(pick(olds?.initialStates ?? {}, pendingRestores(olds, declared))) : {};
     for (const serverId of inputs.serverIds) goals[serverId] = inputs.state;
 
     const result = await converge({
@@ -191,7 +190,6 @@ async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs>
       label: `ServerPowerState ${id}`,
     });
 
-    const declared = new Set(inputs.serverIds);
     const initialStates: Record<string, string> = {};
     const servers: Record<string, ServerRecord> = {};
     for (const serverId of inputs.serverIds) {
@@ -201,7 +199,9 @@ async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs>
       else if (seen?.found && seen.status) initialStates[serverId] = seen.status;
       servers[serverId] = result.servers[serverId];
     }
+    // A dropped server deleted meanwhile has nothing left to restore; one whose restore failed stays recorded.
     const failures = result.failures.filter((f) => declared.has(f.id) || f.code !== "Ecs.0114");
+    for (const f of failures) if (!declared.has(f.id) && olds?.initialStates?.[f.id]) initialStates[f.id] = olds.initialStates[f.id];
     const outs: Props = {
       ...pickInputs(news),
       servers,
@@ -236,7 +236,7 @@ export function failureLines(failures: readonly ServerFailure[], max = 100): str
   const rest = failures.slice(max);
   const byCause: Record<string, string[]> = {};
   for (const f of rest) (byCause[`${f.code}: ${f.message}`] ??= []).push(f.id);
-  for (const [cause, ids] of Object.entries(byCause)) lines.push(`${ids.length} more server(s) (${summarizeIds(ids, 5)}): ${cause}`);
+  for (const [cause, ids] of Object.entries(byCause)) lines.push(`${ids.length} more server(s) (${formatServerList(ids, 5)}): ${cause}`);
   return lines;
 }
 
@@ -331,11 +331,11 @@ export function comparePowerState(
   }
   if (n.state !== undefined && n.serverIds !== undefined) {
     const target = targetStatus(n.state);
-    const drifted = n.serverIds.some((serverId) => {
-      const s = o.servers?.[serverId];
-      return !s || s.status !== target || s.taskState || s.error;
-    });
-    if (drifted) changed.push("servers");
+    if (n.serverIds.some((serverId) => !isSettled(o.servers?.[serverId], target))) changed.push("servers");
+  }
+  if (n.onDelete === "restore" && n.serverIds !== undefined) {
+    const stillRecorded = Object.keys(o.initialStates ?? {}).some((s) => !n.serverIds!.includes(s));
+    if (stillRecorded && !changed.includes("serverIds")) changed.push("initialStates");
   }
   // A new provider code must reach the state; the update then makes no API call.
   if (olds.__provider !== news.__provider) changed.push("__provider");
@@ -355,10 +355,7 @@ export function describePlannedChange(olds: Props, news: Props): string | undefi
   const previous = new Set(o.serverIds ?? []);
   const added = n.serverIds.filter((s) => !previous.has(s));
   const kept = n.serverIds.filter((s) => previous.has(s));
-  const unsettled = kept.filter((s) => {
-    const r = o.servers?.[s];
-    return !r || r.status !== target || r.taskState || r.error;
-  });
+  const unsettled = kept.filter((s) => !isSettled(o.servers?.[s], target));
   const removed = [...previous].filter((s) => !n.serverIds!.includes(s));
   const parts: string[] = [];
   if (unsettled.length > 0) {
@@ -366,13 +363,24 @@ export function describePlannedChange(olds: Props, news: Props): string | undefi
       const r = o.servers?.[s];
       return r?.error ? `${s} (${r.error.code})` : `${s} (${r?.status ?? "not recorded"}${r?.taskState ? `, ${r.taskState}` : ""})`;
     });
-    parts.push(`${verb} or wait for ${unsettled.length} server(s) not ${target} in the record: ${summarizeIds(notes)}`);
+    parts.push(`${verb} or wait for ${unsettled.length} server(s) not ${target} in the record: ${formatServerList(notes)}`);
   }
-  if (added.length > 0) parts.push(`${verb} ${added.length} added server(s) unless already ${target}: ${summarizeIds(added)}`);
+  if (added.length > 0) parts.push(`${verb} ${added.length} added server(s) unless already ${target}: ${formatServerList(added)}`);
   if (removed.length > 0) {
-    parts.push(`${removed.length} server(s) removed, ${n.onDelete === "restore" ? "to be restored to their initial status" : "left as they are"}: ${summarizeIds(removed)}`);
+    parts.push(`${removed.length} server(s) removed, ${n.onDelete === "restore" ? "to be restored to their initial status" : "left as they are"}: ${formatServerList(removed)}`);
   }
   return parts.length > 0 ? parts.join("; ") : undefined;
+}
+
+/** Recorded in the target status, with no task running and no error: nothing for an update to do. */
+function isSettled(record: ServerRecord | undefined, target: string): boolean {
+  return record !== undefined && record.status === target && !record.taskState && !record.error;
+}
+
+/** Servers recorded by this resource (declared before, or awaiting a restore) that are no longer declared. */
+function pendingRestores(olds: Partial<PowerStateOutputs> | undefined, declared: ReadonlySet<string>): string[] {
+  const recorded = new Set([...(olds?.serverIds ?? []), ...Object.keys(olds?.initialStates ?? {})]);
+  return [...recorded].filter((s) => !declared.has(s));
 }
 
 function pickInputs(props: Props): Props {

@@ -3,6 +3,7 @@
  * then the environment (read when a method runs, never at module load, so nothing is captured
  * into the serialized provider). Pure functions of their arguments.
  */
+import { defaultEcsEndpoint } from "./endpoint";
 import type { Credentials } from "./signer";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
@@ -86,7 +87,10 @@ export function resolveTarget(args: TargetArgs, config: ProviderConfig, env: Env
       `no region: set the resource's region, the stack config ${CONFIG_KEYS.region} (pulumi config set ${CONFIG_KEYS.region} cn-north-4), or HW_REGION_NAME; or give an endpoint (${CONFIG_KEYS.ecsEndpoint})`,
     );
   }
-  const endpoint = (explicitEndpoint ?? `https://ecs.${region}.myhuaweicloud.com`).replace(/\/+$/, "");
+  if (explicitEndpoint === undefined && !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region!)) {
+    throw settingsError(`region "${region}" is invalid: expected a Huawei Cloud region name such as cn-north-4`);
+  }
+  const endpoint = (explicitEndpoint ?? defaultEcsEndpoint(region!)).replace(/\/+$/, "");
   return { endpoint, region, projectId };
 }
 

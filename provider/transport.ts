@@ -15,8 +15,6 @@ import { percentEncode, signRequest } from "./signer";
 import type { Credentials } from "./signer";
 import { sleep as defaultSleep } from "./sleep";
 
-/** Sent after signing, unsigned, as the official SDKs do. Keep in step with package.json. */
-
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
@@ -143,12 +141,13 @@ export async function sendSigned(target: TransportTarget, settings: TransportSet
     );
     // Whatever an error quotes back from the server is scrubbed of the keys and of this
     // attempt's signature, in case the server echoes them.
-    const secrets = [target.credentials.secretKey, target.credentials.securityToken, signatureOf(signed[HEADER_AUTHORIZATION])];
+    const secrets = [target.credentials.secretKey, target.credentials.securityToken, target.credentials.accessKey, signatureOf(signed[HEADER_AUTHORIZATION])];
     let answer: RawAnswer;
     try {
       answer = await exchange(target, settings, call, url, signed);
     } catch (error) {
-      if (call.signal?.aborted) throw abortedError(call, attempt, error);
+      // A POST is never cut off in flight, so its failure is its own (possibly ambiguous), not the abort.
+      if (call.method === "GET" && call.signal?.aborted) throw abortedError(call, attempt, error);
       const errorCode = networkErrorCode(error);
       const verdict = classifyAttempt(call.method, { kind: "network", errorCode }, context(settings, attempt));
       if (verdict.retry) {

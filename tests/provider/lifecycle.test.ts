@@ -262,6 +262,60 @@ describe("failures", () => {
     expect(await actionCalls()).toBe(2);
   });
 
+  it("hardStopAfterSeconds also forces a server whose SOFT stop ended without stopping it", async () => {
+    await admin.injectFault({ serverId: id(1), kind: "fail-subjob", errorCode: "Ecs.1000", reason: "guest did not shut down" });
+    const { outs } = await provider.create(await checked({ serverIds: [id(1)], hardStopAfterSeconds: 1 }));
+    const o = outs as PowerStateOutputs;
+    expect(o.jobs.map((j) => [j.type, j.status])).toEqual([["SOFT", "FAIL"], ["HARD", "SUCCESS"]]);
+    expect(o.servers[id(1)]).toMatchObject({ status: "SHUTOFF", error: null });
+  });
+
+  it("a HARD stop goes only to servers still running when it falls due", async () => {
+    await admin.injectFault({ serverId: id(1), kind: "stuck" });
+    // id(2) stops normally long before the HARD stop is due and must not be in the HARD batch
+    const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2), id(4)], hardStopAfterSeconds: 2 }));
+    const o = outs as PowerStateOutputs;
+    expect(o.jobs.filter((j) => j.type === "HARD").map((j) => j.serverIds)).toEqual([[id(1)]]);
+    expect(o.jobs.find((j) => j.type === "SOFT")).toMatchObject({ status: "FAIL", endTime: expect.stringMatching(/Z$/) });
+  });
+
+  it("pacing never runs past the deadline: servers not yet sent are reported, not waited for", async () => {
+    await configure({ "huaweicloud:ecsServersPerMinute": "2" });
+    const error = (await provider.create(await checked({ serverIds: [id(1), id(2), id(4)], timeoutSeconds: 3 })).catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toMatchObject({ code: "PARTIAL_FAILURE" });
+    expect(error.reasons).toEqual([`server ${id(4)}: TIMEOUT: not sent: the 3s deadline came first (submissions are paced at the servers-per-minute limit); run pulumi up again, or raise timeoutSeconds`]);
+    const props = error.properties as unknown as PowerStateOutputs;
+    expect(props.servers[id(1)].status).toBe("SHUTOFF");
+    expect(await actionCalls()).toBe(1);
+  });
+
+  it("a job that cannot be read is followed through the servers instead", async () => {
+    await admin.injectFault({ route: "job", kind: "server-error", times: 1000 });
+    const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2)] }));
+    const o = outs as PowerStateOutputs;
+    expect(o.servers[id(1)]).toMatchObject({ status: "SHUTOFF", error: null });
+    expect(o.jobs).toEqual([expect.objectContaining({ status: "UNKNOWN", serverIds: [id(1), id(2)] })]);
+  });
+
+  it("an unanswered call makes only its own chunk ambiguous; the chunks after it are still sent", async () => {
+    const many = Array.from({ length: 2500 }, (_, i) => id(10_000 + i));
+    const unpaced = await startEmulator({ stopSeconds: 0.2, batchPerMinute: 0, servers: many.map((s) => ({ id: s, status: "ACTIVE" as const })) });
+    try {
+      const unpacedAdmin = new EmulatorAdmin(unpaced.url);
+      await configure({ "huaweicloud:ecsEndpoint": unpaced.url, "huaweicloud:ecsServersPerMinute": "100000" });
+      await unpacedAdmin.injectFault({ route: "action", kind: "reset", times: 1 });
+      const error = (await provider.create(await checked({ serverIds: many, timeoutSeconds: 4 })).catch((e: unknown) => e)) as PartialFailureError;
+      const props = error.properties as unknown as PowerStateOutputs;
+      const failed = Object.entries(props.servers).filter(([, r]) => r.error).map(([s, r]) => [s, r.error!.code]);
+      // the first call carried the first 1000 ids (sorted); it got no answer, so those are reported
+      expect(failed).toEqual(many.slice(0, 1000).map((s) => [s, "ECS_AMBIGUOUS_SUBMIT"]));
+      expect(props.jobs.map((j) => j.serverIds.length)).toEqual([1000, 500]);
+      expect((await unpacedAdmin.stats()).requests["POST action"]).toBe(3);
+    } finally {
+      await unpaced.stop();
+    }
+  });
+
   it("throttling of the action is retried, and each server is submitted once", async () => {
     await admin.injectFault({ route: "action", kind: "throttle", times: 1, retryAfterSeconds: 0 });
     await admin.injectFault({ route: "action", kind: "accepted-no-job", times: 1 });
@@ -341,6 +395,23 @@ describe("delete", () => {
     expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(2)]: "SHUTOFF", [id(3)]: "SHUTOFF" });
     await provider.delete!(rid, outs);
     expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE", [id(3)]: "SHUTOFF" });
+  });
+
+  it('with onDelete "restore", a dropped server whose restore failed stays recorded and is restored by the next update', async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], onDelete: "restore" }));
+    await admin.setServer(id(1), { locked: true });
+    const news = await checked({ serverIds: [id(2)], onDelete: "restore" });
+    const error = (await provider.update!(rid, { __provider: "test", ...outs }, news).catch((e: unknown) => e)) as PartialFailureError;
+    expect(error.reasons).toEqual([expect.stringMatching(new RegExp(`^server ${id(1)}: Ecs.0605: `))]);
+    const kept = error.properties as unknown as PowerStateOutputs;
+    expect(kept.initialStates).toEqual({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE" });
+
+    expect((await provider.diff(rid, error.properties, news)).changes).toBe(true);
+    await admin.setServer(id(1), { locked: false });
+    const { outs: after } = await provider.update!(rid, error.properties, news);
+    expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "SHUTOFF" });
+    expect((after as PowerStateOutputs).initialStates).toEqual({ [id(2)]: "ACTIVE" });
+    expect((await provider.diff(rid, { __provider: "test", ...after }, news)).changes).toBe(false);
   });
 
   it('with onDelete "restore", servers dropped from serverIds are restored by the update', async () => {
