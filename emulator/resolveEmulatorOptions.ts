@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { DEFAULT_SERVERS_PER_MINUTE } from "../provider/constants";
 import { adminServerSchema, describeIssues } from "./adminSchemas";
+import { isLoopbackHost as isLoopbackUrlHost } from "../provider/endpoint";
 import {
   DEFAULT_EMULATOR_CREDENTIALS,
   DEFAULT_HOST,
@@ -17,7 +18,8 @@ import {
 
 /** The emulator has no authentication on its admin API: it must never be reachable from another host. */
 export function isLoopbackHost(host: string): boolean {
-  return host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+  // The provider's rule, which takes URL host names (IPv6 in brackets); a bind address has none.
+  return isLoopbackUrlHost(host === "::1" ? "[::1]" : host);
 }
 
 const seconds = (fallback: number) => z.number().finite().min(0).max(86_400).default(fallback);
