@@ -110,6 +110,25 @@ describe("create", () => {
     expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(2)]: "SHUTOFF", [id(4)]: "SHUTOFF" });
   });
 
+  it("looks the project id up from the region through IAM when none is configured", async () => {
+    await provider.configure({
+      config: {
+        get: (key: string) =>
+          ({
+            "huaweicloud:accessKey": accessKey,
+            "huaweicloud:secretKey": secretKey,
+            "huaweicloud:region": DEFAULT_EMULATOR_CREDENTIALS.region,
+            "huaweicloud:ecsEndpoint": emulator.url,
+            "huaweicloud:iamEndpoint": emulator.url,
+          })[key],
+        require: () => "",
+      },
+    });
+    const { outs } = await provider.create(await checked({ serverIds: [id(3)] }));
+    expect(outs).toMatchObject({ resolvedProjectId: projectId, resolvedRegion: DEFAULT_EMULATOR_CREDENTIALS.region });
+    expect((await admin.stats()).requests["GET projects"]).toBe(1);
+  });
+
   it("adopts servers already in the declared state without any action", async () => {
     const { outs } = await provider.create(await checked({ serverIds: [id(3), id(5)] }));
     expect((outs as PowerStateOutputs).jobs).toEqual([]);
