@@ -39,6 +39,8 @@ export interface EcsClientOptions extends TransportOptions {
   readonly serversPerMinute?: number;
   /** Detail queries run at most this many at once. */
   readonly listConcurrency?: number;
+  /** Share one ledger between clients so that together they keep to `serversPerMinute`. */
+  readonly pacing?: PacingLedger;
 }
 
 export interface BatchActionOptions {
@@ -54,7 +56,15 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
-/** One accepted batch of `count` servers at `atMs` (epoch ms). */
+/**
+ * The servers submitted per rolling minute, shareable between clients: Huawei's limit is per
+ * account, so every client of one process (one per resource) should draw on the same ledger.
+ */
+export interface PacingLedger {
+  records: SubmitRecord[];
+}
+
+/** One batch of `count` servers submitted at `atMs` (epoch ms). */
 export interface SubmitRecord {
   readonly atMs: number;
   readonly count: number;
@@ -72,14 +82,14 @@ export class EcsClient {
   private readonly serversPerMinute: number;
   private readonly listConcurrency: number;
   private readonly projectPath: string;
-  /** Accepted submissions of the last minute, for pacing across batchAction calls. */
-  private history: SubmitRecord[];
+  /** Submissions of the last minute, for pacing across batchAction calls (and clients sharing it). */
+  private readonly pacing: PacingLedger;
   private closed: boolean;
 
   // Every field is set in the constructor, none by an initializer: Pulumi's closure serializer
   // rewrites classes as functions and drops field initializers.
   constructor(options: EcsClientOptions) {
-    this.history = [];
+    this.pacing = options.pacing ?? { records: [] };
     this.closed = false;
     const origin = validateEndpoint(options.endpoint);
     requireText("projectId", options.projectId);
@@ -118,11 +128,19 @@ export class EcsClient {
         const chunk = ids.slice(start, start + chunkSize);
         const operation = `${action}${type ? ` (${type})` : ""} of ${chunk.length} server${chunk.length === 1 ? "" : "s"}`;
         throwIfAborted(options.signal, operation, chunk);
-        const waitMs = nextSubmitDelayMs(this.history, chunk.length, this.settings.now().getTime(), this.serversPerMinute);
-        if (waitMs > 0) await abortableSleep(this.settings, waitMs, options.signal, operation, chunk);
+        for (;;) {
+          const seen = this.pacing.records;
+          const waitMs = nextSubmitDelayMs(seen, chunk.length, this.settings.now().getTime(), this.serversPerMinute);
+          if (waitMs <= 0) break;
+          await abortableSleep(this.settings, waitMs, options.signal, operation, chunk);
+          // Unless another client sharing the ledger took room meanwhile, the wait computed holds.
+          if (this.pacing.records === seen) break;
+        }
+        // Recorded before the call, with no await in between: concurrent callers see it at once.
+        const nowMs = this.settings.now().getTime();
+        this.pacing.records = [...pruneHistory(this.pacing.records, nowMs), { atMs: nowMs, count: chunk.length }];
         const submission = await this.submitChunk(action, type, chunk, operation, options.signal);
         submitted.push(submission);
-        this.history = [...pruneHistory(this.history, submission.submittedAt.getTime()), { atMs: submission.submittedAt.getTime(), count: chunk.length }];
         options.onSubmitted?.(submission);
       }
     } catch (error) {

@@ -15,7 +15,7 @@
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { converge, type JobRecord, type ServerFailure, type ServerRecord } from "./converge";
-import { EcsClient } from "./ecsClient";
+import { EcsClient, type PacingLedger } from "./ecsClient";
 import { validateEndpoint } from "./endpoint";
 import { formatServerList } from "./errors";
 import { findProjectId } from "./findProjectId";
@@ -62,13 +62,17 @@ export function partialFailure(message: string, id: string, properties: Props, r
 
 interface ProviderState {
   config: ProviderConfig;
+  /** One per provider host process: every resource's submissions count against the same per-minute limit. */
+  pacing: PacingLedger;
 }
 
 export const serverPowerStateProvider = {
   config: {} as ProviderConfig,
+  pacing: { records: [] } as PacingLedger,
 
   async configure(this: ProviderState, req: dynamic.ConfigureRequest): Promise<void> {
     this.config = readProviderConfig((key) => req.config.get(key));
+    this.pacing = { records: [] };
   },
 
   async check(this: ProviderState, olds: Props, news: Props): Promise<dynamic.CheckResult> {
@@ -96,7 +100,7 @@ export const serverPowerStateProvider = {
 
   async create(this: ProviderState, news: Props): Promise<dynamic.CreateResult> {
     const id = `sps-${randomUUID()}`;
-    const outs = await operate(id, news, undefined, this.config);
+    const outs = await operate(id, news, undefined, this);
     return { id, outs };
   },
 
@@ -106,14 +110,14 @@ export const serverPowerStateProvider = {
       // Only the provider's code changed: record the new inputs, touch nothing in the cloud.
       return { outs: { ...olds, ...pickInputs(news) } };
     }
-    return { outs: await operate(id, news, olds as Partial<PowerStateOutputs>, this.config) };
+    return { outs: await operate(id, news, olds as Partial<PowerStateOutputs>, this) };
   },
 
   async read(this: ProviderState, id: string, props: Props): Promise<dynamic.ReadResult> {
     const olds = props as Partial<PowerStateOutputs>;
     const ids = olds.serverIds ?? [];
     const settings = await settingsFor(olds, this.config, olds);
-    const client = newClient(settings);
+    const client = newClient(settings, this.pacing);
     try {
       const observations = await client.listServers(ids);
       const target = olds.state ? targetStatus(olds.state) : undefined;
@@ -143,7 +147,7 @@ export const serverPowerStateProvider = {
     const goals = restoreGoals(olds.initialStates ?? {});
     if (Object.keys(goals).length === 0) return;
     const settings = await settingsFor(olds, this.config, olds);
-    const client = newClient(settings);
+    const client = newClient(settings, this.pacing);
     try {
       const result = await converge({
         api: client,
@@ -168,10 +172,10 @@ export const serverPowerStateProvider = {
 };
 
 /** Create and update: converge the declared servers (and, with onDelete "restore", those dropped from the list). */
-async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs> | undefined, config: ProviderConfig): Promise<Props> {
+async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs> | undefined, state: ProviderState): Promise<Props> {
   const inputs = news as unknown as PowerStateInputs;
-  const settings = await settingsFor(inputs, config, undefined);
-  const client = newClient(settings);
+  const settings = await settingsFor(inputs, state.config, undefined);
+  const client = newClient(settings, state.pacing);
   try {
     const declared = new Set(inputs.serverIds);
     // With "restore", servers no longer declared go back to their initial status. The record of
@@ -268,8 +272,9 @@ async function settingsFor(
   return { ...settings, projectId };
 }
 
-function newClient(settings: ResolvedSettings & { projectId: string }): EcsClient {
+function newClient(settings: ResolvedSettings & { projectId: string }, pacing: PacingLedger): EcsClient {
   return new EcsClient({
+    pacing,
     endpoint: settings.endpoint,
     projectId: settings.projectId,
     credentials: settings.credentials,

@@ -109,6 +109,28 @@ describe("batchAction pacing against the emulator", () => {
     expect((await handle.admin.stats()).requests["POST action"]).toBe(2);
   });
 
+  it("clients sharing a ledger keep to the limit together, even when they submit at the same time", async () => {
+    const ledger = { records: [] };
+    // Let the other client's call reach the emulator before the shared clock jumps ahead.
+    const settlingSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await sleep(ms, signal);
+    };
+    const first = newClient(handle.emulator.url, { serversPerMinute: 3, now, sleep: settlingSleep, pacing: ledger });
+    const second = newClient(handle.emulator.url, { serversPerMinute: 3, now, sleep: settlingSleep, pacing: ledger });
+    const t0 = nowMs;
+    try {
+      const [a, b] = await Promise.all([first.batchAction("os-stop", ids("srv", 2)), second.batchAction("os-stop", ids("srv", 4).slice(2))]);
+      // one of them went at once; the other waited for the window, whichever came first
+      expect([a[0].submittedAt.getTime() - t0, b[0].submittedAt.getTime() - t0].sort((x, y) => x - y)).toEqual([0, 60_000]);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+    const stats = await handle.admin.stats();
+    expect(stats.requests["POST action"]).toBe(2);
+  });
+
   it("an abort during a pacing wait stops before the next chunk and keeps the accepted job", async () => {
     const controller = new AbortController();
     const abortingSleep = async (_ms: number, signal?: AbortSignal): Promise<void> => {

@@ -97,7 +97,7 @@ describe("serialized provider", () => {
     const run = spawnSync(process.execPath, ["-e", script], { cwd: process.cwd(), encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
     expect(run.stderr).toBe("");
     const out = JSON.parse(run.stdout);
-    expect(out.methods).toEqual(["check", "config", "configure", "create", "delete", "diff", "read", "update"]);
+    expect(out.methods).toEqual(["check", "config", "configure", "create", "delete", "diff", "pacing", "read", "update"]);
     expect(out.ok).toEqual(["616fb98f-46ca-475e-917e-2563e5a8cd19"]);
     expect(out.bad[0].property).toBe("serverIds[0]");
   });
