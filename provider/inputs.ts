@@ -102,6 +102,15 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
       } else failures.push({ property: path, reason: describeIssue(path, issue, toValidate) });
     }
   }
+  if (result.success && result.data.hardStopAfterSeconds !== undefined && !unknownPaths.includes("timeoutSeconds")) {
+    const { hardStopAfterSeconds, timeoutSeconds } = result.data;
+    if (hardStopAfterSeconds >= timeoutSeconds) {
+      failures.push({
+        property: "hardStopAfterSeconds",
+        reason: `hardStopAfterSeconds ${hardStopAfterSeconds} is invalid: expected less than timeoutSeconds (${timeoutSeconds}), or the HARD stop would never be sent`,
+      });
+    }
+  }
   if (failures.length > 0 || !result.success) return { inputs: news, failures };
 
   const normalised: Record<string, unknown> = { ...result.data };

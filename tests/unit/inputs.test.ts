@@ -28,6 +28,16 @@ describe("checkInputs", () => {
     ]);
   });
 
+  it("requires a HARD stop to fall due before the deadline", () => {
+    expect(checkInputs({ serverIds: [A], hardStopAfterSeconds: 900 }).failures).toEqual([
+      {
+        property: "hardStopAfterSeconds",
+        reason: "hardStopAfterSeconds 900 is invalid: expected less than timeoutSeconds (900), or the HARD stop would never be sent",
+      },
+    ]);
+    expect(checkInputs({ serverIds: [A], hardStopAfterSeconds: 120, timeoutSeconds: 600 }).failures).toEqual([]);
+  });
+
   it("requires serverIds", () => {
     expect(checkInputs({ state: "running" }).failures).toEqual([
       { property: "serverIds", reason: "serverIds is required: expected a list of ECS server ids" },
