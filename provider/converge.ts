@@ -117,6 +117,8 @@ interface Tracked {
   softStopSentAt: number | null;
   hardStopSent: boolean;
   ambiguousSince: number | null;
+  /** Why it is watched without a job to follow: our call got no answer, or its job could not be read. */
+  watchReason: "unanswered" | "job-unreadable" | null;
   rejectedOnce: boolean;
   last: ObservationView | null;
   subJobError: ServerError | null;
@@ -142,7 +144,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   for (const [id, goal] of Object.entries(options.goals)) {
     tracked[id] = {
       id, goal, phase: "observe", jobId: null, softStopSentAt: null, hardStopSent: false,
-      ambiguousSince: null, rejectedOnce: false, last: null, subJobError: null, error: null,
+      ambiguousSince: null, watchReason: null, rejectedOnce: false, last: null, subJobError: null, error: null,
     };
   }
   const all = Object.values(tracked);
@@ -209,6 +211,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
           // It may have been accepted: never send it again in this operation; watch it instead.
           submitted.add(server.id);
           server.ambiguousSince = now();
+          server.watchReason = "unanswered";
           server.phase = "observe";
         } else if (aboutServerState && !server.rejectedOnce) {
           // Rejected before acceptance because of some server's state: look again and re-plan once.
@@ -245,6 +248,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
             // Its task may not show on the server yet: give it the grace of an unanswered call.
             server.phase = "observe";
             server.ambiguousSince ??= now();
+            server.watchReason ??= "job-unreadable";
           }
           return;
         }
@@ -452,6 +456,12 @@ function serverIdsOf(error: unknown): string[] {
 }
 
 function ambiguousError(server: Tracked): ServerError {
+  if (server.watchReason === "job-unreadable") {
+    return {
+      code: "JOB_UNREADABLE",
+      message: `its job ${server.jobId} could not be read and the server has not moved; it was not sent the action again: run pulumi up again`,
+    };
+  }
   return {
     code: "ECS_AMBIGUOUS_SUBMIT",
     message: `the ${actionFor(server.goal)} call for this server got no answer and the server has not moved, so it may not have been accepted; it was not sent again: run pulumi up again`,
