@@ -1,4 +1,3 @@
-import * as http2 from "node:http2";
 /**
  * Drives @pulumi/pulumi's own dynamic-provider host (`cmd/dynamic-provider`) over gRPC, as the engine
  * does: the host deserializes `__provider` from the properties of each call (cwd = program folder)
@@ -103,7 +102,9 @@ export class ProviderHost {
     this.output = output;
     this.exited = exited;
     this.callTimeoutMs = callTimeoutMs;
-    allowEngineSizedTrailers();
+    // A partial-failure error travels in one trailer with the resource's properties. grpc-go (the
+    // engine) takes 16 MiB there; Node's HTTP/2 caps one header at 64 KiB, and a larger one fails
+    // the call with a protocol error. Tests that need partial failures use a packaged provider.
     this.client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": 400 * 1024 * 1024,
     });
@@ -293,25 +294,3 @@ function nameOf(urn: string): string {
 function typeOf(urn: string): string {
   return urn.split("::")[2]?.split("$").pop() ?? "";
 }
-
-/**
- * A partial-failure error travels as gRPC status details in the trailers, with the resource's
- * properties (`__provider` included): easily over 64 KiB. The engine's client (grpc-go) accepts
- * header lists up to 16 MiB; Node's HTTP/2 client advertises and enforces 64 KiB, and grpc-js offers
- * no option for it. So, in this test process only, HTTP/2 clients ask for the engine's limit.
- */
-let trailersWidened = false;
-function allowEngineSizedTrailers(): void {
-  if (trailersWidened) return;
-  trailersWidened = true;
-  const connect = http2.connect;
-  const widened = (authority: unknown, options?: unknown, listener?: unknown) => {
-    const opts = (typeof options === "object" && options !== null ? options : {}) as http2.ClientSessionOptions;
-    const withLimit = { ...opts, settings: { ...opts.settings, maxHeaderListSize: ENGINE_MAX_HEADER_LIST_BYTES } };
-    return typeof options === "function"
-      ? (connect as (...a: unknown[]) => http2.ClientHttp2Session)(authority, { settings: { maxHeaderListSize: ENGINE_MAX_HEADER_LIST_BYTES } }, options)
-      : (connect as (...a: unknown[]) => http2.ClientHttp2Session)(authority, withLimit, listener);
-  };
-  (http2 as { connect: unknown }).connect = widened;
-}
-const ENGINE_MAX_HEADER_LIST_BYTES = 16 * 1024 * 1024;
