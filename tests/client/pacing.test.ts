@@ -113,7 +113,9 @@ describe("batchAction pacing against the emulator", () => {
     const ledger = { records: [] };
     // Let the other client's call reach the emulator before the shared clock jumps ahead.
     const settlingSleep = async (ms: number, signal?: AbortSignal): Promise<void> => {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (let i = 0; i < 500 && ((await handle.admin.stats()).requests["POST action"] ?? 0) === 0; i += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
       await sleep(ms, signal);
     };
     const first = newClient(handle.emulator.url, { serversPerMinute: 3, now, sleep: settlingSleep, pacing: ledger });

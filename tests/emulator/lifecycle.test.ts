@@ -116,9 +116,12 @@ describe("stop()", () => {
     await new EmulatorAdmin(emulator.url).injectFault({ route: "list", kind: "delay", delayMs: 60_000 });
     const pending = client.list();
     // Wait until the request has been received and is being held.
-    for (let attempt = 0; attempt < 200; attempt += 1) {
-      if ((await new EmulatorAdmin(emulator.url).stats()).total === 1) break;
+    let received = 0;
+    for (let attempt = 0; attempt < 200 && received === 0; attempt += 1) {
+      received = (await new EmulatorAdmin(emulator.url).stats()).total;
+      if (received === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     }
+    expect(received).toBe(1);
     await Promise.all([emulator.stop(), emulator.stop()]);
     await expect(pending).rejects.toThrow("fetch failed");
   });

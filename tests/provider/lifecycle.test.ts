@@ -75,13 +75,14 @@ describe("check and diff", () => {
 
   it("report missing credentials at preview, naming the keys", async () => {
     await provider.configure({ config: { get: (k: string) => (k === "huaweicloud:ecsEndpoint" ? emulator.url : undefined), require: () => "" } });
-    const saved = { ...process.env };
-    for (const k of ["HW_ACCESS_KEY", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"]) delete process.env[k];
+    const keys = ["HW_ACCESS_KEY", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"];
+    const saved = keys.map((k) => [k, process.env[k]] as const);
+    for (const k of keys) delete process.env[k];
     try {
       const result = await provider.check({}, { serverIds: [id(1)], projectId });
       expect(result.failures).toEqual([{ property: "", reason: expect.stringContaining("no credentials: set huaweicloud:accessKey (or HW_ACCESS_KEY) and huaweicloud:secretKey") }]);
     } finally {
-      process.env = saved;
+      for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
     }
   });
 
@@ -323,7 +324,8 @@ describe("failures", () => {
       const unpacedAdmin = new EmulatorAdmin(unpaced.url);
       await configure({ "huaweicloud:ecsEndpoint": unpaced.url, "huaweicloud:ecsServersPerMinute": "100000" });
       await unpacedAdmin.injectFault({ route: "action", kind: "reset", times: 1 });
-      const error = (await provider.create(await checked({ serverIds: many, timeoutSeconds: 4 })).catch((e: unknown) => e)) as PartialFailureError;
+      // Long enough for the two good chunks on a busy machine; far shorter than the 30 s grace of the unanswered one.
+      const error = (await provider.create(await checked({ serverIds: many, timeoutSeconds: 10 })).catch((e: unknown) => e)) as PartialFailureError;
       const props = error.properties as unknown as PowerStateOutputs;
       const failed = Object.entries(props.servers).filter(([, r]) => r.error).map(([s, r]) => [s, r.error!.code]);
       // the first call carried the first 1000 ids (sorted); it got no answer, so those are reported

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator } from "../../emulator";
@@ -95,6 +95,7 @@ describe("serialized provider", () => {
         console.log(JSON.stringify({ methods: Object.keys(provider).sort(), ok: ok.inputs.serverIds, bad: bad.failures }));
       })().catch((e) => { console.error(e); process.exit(1); });`;
     const run = spawnSync(process.execPath, ["-e", script], { cwd: process.cwd(), encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+    rmSync(dir, { recursive: true, force: true });
     expect(run.stderr).toBe("");
     const out = JSON.parse(run.stdout);
     expect(out.methods).toEqual(["check", "config", "configure", "create", "delete", "diff", "pacing", "read", "update"]);
@@ -132,6 +133,7 @@ describe("serialized provider", () => {
         })().catch((e) => { console.error(e); process.exit(1); });`;
       // Asynchronously: the emulator answering it runs in this process.
       const run = await runNode(script);
+      rmSync(dir, { recursive: true, force: true });
       expect(run.stderr).toBe("");
       const out = JSON.parse(run.stdout);
       expect(out.status).toBe("SHUTOFF");
