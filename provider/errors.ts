@@ -246,7 +246,7 @@ export function hintFor(code: EcsErrorCode, context: HintContext = {}): string |
     case "ECS_TOO_MANY_SERVERS":
       return "send at most 1000 servers per call";
     case "ECS_THROTTLED":
-      return "the API is rate limiting this account; wait a few minutes and run `pulumi up` again, or lower serversPerMinute";
+      return "the API is rate limiting this account; wait a few minutes and run `pulumi up` again, or lower huaweicloud:ecsServersPerMinute";
     case "ECS_BUSY":
       return "other operations are running on these servers; wait for them to finish and run `pulumi up` again";
     case "ECS_SERVER_ERROR":
