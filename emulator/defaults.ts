@@ -12,7 +12,7 @@ export interface EmulatorCredentials {
 
 export const DEFAULT_EMULATOR_CREDENTIALS: EmulatorCredentials = Object.freeze({
   accessKey: "EMULATORACCESSKEY000",
-  secretKey: "emulatorSecretKey00000000000000000000000",
+  secretKey: "emulator-public-test-key",
   projectId: "0e1d2c3b4a5960718293a4b5c6d7e8f9",
   region: "cn-north-4",
 });
