@@ -246,7 +246,7 @@ describe("POST action: retried only when provably not accepted", () => {
         statusCode: 429,
         huaweiCode: "APIGW.0308",
         attempts: 3,
-        hint: expect.stringContaining("serversPerMinute"),
+        hint: expect.stringContaining("lower huaweicloud:ecsServersPerMinute"),
       });
       expect(fewDelays).toEqual([10, 10]);
     } finally {
