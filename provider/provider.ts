@@ -174,7 +174,7 @@ export const serverPowerStateProvider = {
 /** Create and update: converge the declared servers (and, with onDelete "restore", those dropped from the list). */
 async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs> | undefined, state: ProviderState): Promise<Props> {
   const inputs = news as unknown as PowerStateInputs;
-  const settings = await settingsFor(inputs, state.config, undefined);
+  const settings = await settingsFor(inputs, state.config, undefined, olds);
   const client = newClient(settings, state.pacing);
   try {
     const declared = new Set(inputs.serverIds);
@@ -252,6 +252,7 @@ async function settingsFor(
   args: Partial<PowerStateInputs>,
   config: ProviderConfig,
   recorded: Partial<PowerStateOutputs> | undefined,
+  lastLookup?: Partial<PowerStateOutputs>,
 ): Promise<ResolvedSettings & { projectId: string }> {
   const settings = resolveSettings(
     {
@@ -264,6 +265,10 @@ async function settingsFor(
   );
   validateEndpoint(settings.endpoint);
   if (settings.projectId !== undefined) return { ...settings, projectId: settings.projectId };
+  // An update in the same region: the project looked up last time is still the one (else diff replaces).
+  if (lastLookup?.resolvedProjectId && lastLookup.resolvedRegion === settings.region) {
+    return { ...settings, projectId: lastLookup.resolvedProjectId };
+  }
   const projectId = await findProjectId({
     region: settings.region!,
     credentials: settings.credentials,

@@ -125,8 +125,11 @@ describe("create", () => {
         require: () => "",
       },
     });
-    const { outs } = await provider.create(await checked({ serverIds: [id(3)] }));
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(3)] }));
     expect(outs).toMatchObject({ resolvedProjectId: projectId, resolvedRegion: DEFAULT_EMULATOR_CREDENTIALS.region });
+    expect((await admin.stats()).requests["GET projects"]).toBe(1);
+    // an update in the same region reuses the project found then
+    await provider.update!(rid, { __provider: "test", ...outs }, await checked({ serverIds: [id(3), id(5)] }));
     expect((await admin.stats()).requests["GET projects"]).toBe(1);
   });
 
