@@ -1,5 +1,5 @@
 /** A small typed client of the emulator's admin API (`/_emulator/...`), over global fetch. */
-import type { AdminServerInput, FaultInput, ServerPatch, ServerFault, TransportFault } from "./adminSchemas";
+import type { AdminServerInput, FaultInput, JobFault, ServerPatch, ServerFault, TransportFault } from "./adminSchemas";
 import type { EmulatorStatsSnapshot } from "./EmulatorStats";
 import type { AdminServerView } from "./handleAdminRequest";
 
@@ -17,6 +17,7 @@ export class EmulatorAdminError extends Error {
 export interface PendingFaults {
   readonly transport: TransportFault[];
   readonly server: ServerFault[];
+  readonly job: JobFault[];
 }
 
 export class EmulatorAdmin {

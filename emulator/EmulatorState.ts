@@ -1,4 +1,5 @@
 /** Everything one running emulator holds; built once from resolved options. */
+import { AuthLock } from "./AuthLock";
 import { EmulatorStats } from "./EmulatorStats";
 import { FaultBook } from "./FaultBook";
 import { Fleet } from "./Fleet";
@@ -18,6 +19,8 @@ export interface EmulatorState {
   readonly batchWindow: SlidingWindow;
   /** API requests per rolling second (`rateLimit`). */
   readonly rateWindow: SlidingWindow;
+  /** Failed authentications in a row, and the access key's lock. */
+  readonly authLock: AuthLock;
   /** Pending `delay` fault answers, cleared by stop(). */
   readonly timers: Set<NodeJS.Timeout>;
 }
@@ -35,11 +38,12 @@ export function createEmulatorState(options: ResolvedEmulatorOptions): EmulatorS
     stats: new EmulatorStats(),
     batchWindow: new SlidingWindow(options.batchPerMinute, 60_000),
     rateWindow: new SlidingWindow(options.rateLimit, 1_000),
+    authLock: new AuthLock(options.authLockSeconds * 1000),
     timers: new Set(),
   };
 }
 
-/** `POST /_emulator/reset`: faults, stats, jobs and limit windows go; servers stay, transitions end now. */
+/** `POST /_emulator/reset`: faults, stats, jobs, limit windows and the key lock go; servers stay, transitions end now. */
 export function resetEmulatorState(state: EmulatorState): void {
   state.fleet.finishAll(state.nowMs());
   state.jobs.clear();
@@ -47,4 +51,5 @@ export function resetEmulatorState(state: EmulatorState): void {
   state.stats.clear();
   state.batchWindow.clear();
   state.rateWindow.clear();
+  state.authLock.clear();
 }

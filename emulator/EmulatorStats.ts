@@ -1,18 +1,30 @@
-/** Counts of API requests (admin requests are never counted) and of servers submitted per action. */
+/**
+ * Counts of API requests (admin requests are never counted), of their answers, and of servers
+ * submitted per action and per server.
+ */
 import type { PowerAction } from "./Fleet";
 
 export interface EmulatorStatsSnapshot {
   /** Keyed `"<METHOD> <route>"`, e.g. `"POST action"`, `"GET job"`; `unknown` for unmatched paths. */
   readonly requests: Record<string, number>;
   readonly total: number;
+  /**
+   * How the requests were answered, keyed `"<METHOD> <route> <HTTP status>"` (e.g. `"POST action 429"`),
+   * or `"<METHOD> <route> reset"` for a dropped connection. Retries show up here as non-2xx answers.
+   */
+  readonly answers: Record<string, number>;
   /** Servers in accepted action calls, per action (`os-stop`, `os-start`, `reboot`). */
   readonly serversSubmitted: Record<string, number>;
+  /** How many accepted action calls named each server, whatever the action. */
+  readonly submissionsPerServer: Record<string, number>;
 }
 
 export class EmulatorStats {
   private requests: Record<string, number> = {};
   private total = 0;
+  private answers: Record<string, number> = {};
   private serversSubmitted: Record<string, number> = {};
+  private perServer = new Map<string, number>();
 
   countRequest(method: string, route: string): void {
     const key = `${method} ${route}`;
@@ -20,17 +32,31 @@ export class EmulatorStats {
     this.total += 1;
   }
 
-  countSubmitted(action: PowerAction, servers: number): void {
-    this.serversSubmitted[action] = (this.serversSubmitted[action] ?? 0) + servers;
+  countAnswer(method: string, route: string, outcome: number | "reset"): void {
+    const key = `${method} ${route} ${outcome}`;
+    this.answers[key] = (this.answers[key] ?? 0) + 1;
+  }
+
+  countSubmitted(action: PowerAction, serverIds: readonly string[]): void {
+    this.serversSubmitted[action] = (this.serversSubmitted[action] ?? 0) + serverIds.length;
+    for (const id of serverIds) this.perServer.set(id, (this.perServer.get(id) ?? 0) + 1);
   }
 
   snapshot(): EmulatorStatsSnapshot {
-    return { requests: { ...this.requests }, total: this.total, serversSubmitted: { ...this.serversSubmitted } };
+    return {
+      requests: { ...this.requests },
+      total: this.total,
+      answers: { ...this.answers },
+      serversSubmitted: { ...this.serversSubmitted },
+      submissionsPerServer: Object.fromEntries(this.perServer),
+    };
   }
 
   clear(): void {
     this.requests = {};
     this.total = 0;
+    this.answers = {};
     this.serversSubmitted = {};
+    this.perServer = new Map();
   }
 }

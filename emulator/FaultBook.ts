@@ -1,17 +1,25 @@
 /**
  * Injected faults, consumed in the order they were added. Transport faults hit the next
- * matching API requests; server faults hit the next sub-jobs of one server.
+ * matching API requests; server faults hit the next action calls or sub-jobs of one server; job
+ * faults hit the next accepted action calls.
  */
-import type { ApiRoute, ServerFault, TransportFault } from "./adminSchemas";
+import type { ApiRoute, JobFault, ServerFault, TransportFault } from "./adminSchemas";
 
 interface Pending<T> {
   readonly fault: T;
   remaining: number;
 }
 
+export interface PendingFaultsView {
+  transport: TransportFault[];
+  server: ServerFault[];
+  job: JobFault[];
+}
+
 export class FaultBook {
   private transport: Pending<TransportFault>[] = [];
   private server: Pending<ServerFault>[] = [];
+  private job: Pending<JobFault>[] = [];
 
   addTransport(fault: TransportFault): void {
     this.transport.push({ fault, remaining: fault.times });
@@ -21,25 +29,37 @@ export class FaultBook {
     this.server.push({ fault, remaining: fault.times });
   }
 
+  addJob(fault: JobFault): void {
+    this.job.push({ fault, remaining: fault.times });
+  }
+
   /** Consumes one use of the oldest transport fault for `route` (or `any`). */
   takeTransport(route: ApiRoute): TransportFault | undefined {
     return take(this.transport, (fault) => fault.route === route || fault.route === "any");
   }
 
   /** Consumes one use of the oldest fault of `serverId` whose kind is in `kinds`. */
-  takeServer(serverId: string, kinds: readonly ServerFault["kind"][]): ServerFault | undefined {
-    return take(this.server, (fault) => fault.serverId === serverId && kinds.includes(fault.kind));
+  takeServer<K extends ServerFault["kind"]>(serverId: string, kinds: readonly K[]): Extract<ServerFault, { kind: K }> | undefined {
+    return take(this.server, (fault) => fault.serverId === serverId && (kinds as readonly string[]).includes(fault.kind)) as
+      | Extract<ServerFault, { kind: K }>
+      | undefined;
   }
 
-  pending(): { transport: TransportFault[]; server: ServerFault[] } {
+  /** Consumes one use of the oldest job fault. */
+  takeJob(): JobFault | undefined {
+    return take(this.job, () => true);
+  }
+
+  pending(): PendingFaultsView {
     const expand = <T extends { times: number }>(list: Pending<T>[]): T[] =>
       list.map(({ fault, remaining }) => ({ ...fault, times: remaining }));
-    return { transport: expand(this.transport), server: expand(this.server) };
+    return { transport: expand(this.transport), server: expand(this.server), job: expand(this.job) };
   }
 
   clear(): void {
     this.transport = [];
     this.server = [];
+    this.job = [];
   }
 }
 

@@ -36,7 +36,18 @@ export type ServerPatch = z.infer<typeof serverPatchSchema>;
 export const API_ROUTES = ["action", "job", "list", "show", "projects"] as const;
 export type ApiRoute = (typeof API_ROUTES)[number];
 
-export const TRANSPORT_FAULT_KINDS = ["throttle", "server-error", "reset", "delay", "accepted-no-job", "busy"] as const;
+export const TRANSPORT_FAULT_KINDS = [
+  "throttle",
+  "server-error",
+  "reset",
+  "delay",
+  "accepted-no-job",
+  "busy",
+  "malformed-json",
+  "forbidden",
+  "expired-job",
+  "pending-payment",
+] as const;
 export type TransportFaultKind = (typeof TRANSPORT_FAULT_KINDS)[number];
 
 const timesSchema = z.number().int().min(1).max(1_000_000).default(1);
@@ -48,13 +59,23 @@ export const transportFaultSchema = z
     times: timesSchema,
     /** Only for `delay`: how long the (already processed) answer is held back. */
     delayMs: z.number().int().min(0).max(600_000).optional(),
-    /** Only for `throttle`: the Retry-After value; 0 is allowed (retry at once). */
-    retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
+    /** Only for `throttle`: the Retry-After value; 0 is allowed (retry at once); null sends no Retry-After header. */
+    retryAfterSeconds: z.number().int().min(0).max(3600).nullable().default(1),
+    /** Only for `server-error`: 500 (ECS `Common.0001`), 502 (an HTML page from a proxy) or 503 (the gateway's flat body). */
+    status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(500),
+    /** Only for `reset`: drop the connection after the request was processed (an action is then accepted). */
+    afterProcessing: z.boolean().default(false),
+    /** Only for `forbidden`: `Ecs.0003` (no permission) or `Pdp.0001` (an IAM policy denies). */
+    code: z.enum(["Ecs.0003", "Pdp.0001"]).default("Pdp.0001"),
   })
   .strict()
   .refine((fault) => fault.kind !== "delay" || fault.delayMs !== undefined, {
     message: "a delay fault needs delayMs",
     path: ["delayMs"],
+  })
+  .refine((fault) => !["expired-job", "pending-payment"].includes(fault.kind) || fault.route === "job", {
+    message: "expired-job and pending-payment faults are answers of the job route: use route \"job\"",
+    path: ["route"],
   });
 
 export const failSubjobFaultSchema = z
@@ -71,26 +92,73 @@ export const stuckFaultSchema = z
   .object({ serverId: serverIdSchema, kind: z.literal("stuck"), times: timesSchema })
   .strict();
 
+/** Deleted just before the next action call naming it is processed: it vanished after the client looked. */
+export const vanishFaultSchema = z
+  .object({ serverId: serverIdSchema, kind: z.literal("vanish"), times: z.literal(1).default(1) })
+  .strict();
+
+/** Set to `status` just before the next action call naming it is processed: drift after the client looked. */
+export const driftFaultSchema = z
+  .object({ serverId: serverIdSchema, kind: z.literal("drift"), status: powerStatusSchema, times: timesSchema })
+  .strict();
+
+/** The next accepted action call's job FAILs as a whole: every sub-job fails with this code, no server moves. */
+export const failJobFaultSchema = z
+  .object({
+    kind: z.literal("fail-job"),
+    times: timesSchema,
+    errorCode: z.string().min(1).default("Ecs.0611"),
+    reason: z.string().min(1).default("Batch operation failed (injected fault)."),
+  })
+  .strict();
+
+const SERVER_FAULT_SCHEMAS = {
+  "fail-subjob": failSubjobFaultSchema,
+  stuck: stuckFaultSchema,
+  vanish: vanishFaultSchema,
+  drift: driftFaultSchema,
+} as const;
+
 export type TransportFaultInput = z.input<typeof transportFaultSchema>;
-export type ServerFaultInput = z.input<typeof failSubjobFaultSchema> | z.input<typeof stuckFaultSchema>;
-export type FaultInput = TransportFaultInput | ServerFaultInput;
+export type ServerFaultInput =
+  | z.input<typeof failSubjobFaultSchema>
+  | z.input<typeof stuckFaultSchema>
+  | z.input<typeof vanishFaultSchema>
+  | z.input<typeof driftFaultSchema>;
+export type JobFaultInput = z.input<typeof failJobFaultSchema>;
+export type FaultInput = TransportFaultInput | ServerFaultInput | JobFaultInput;
 export type TransportFault = z.output<typeof transportFaultSchema>;
-export type ServerFault = z.output<typeof failSubjobFaultSchema> | z.output<typeof stuckFaultSchema>;
-export type Fault = TransportFault | ServerFault;
+export type ServerFault =
+  | z.output<typeof failSubjobFaultSchema>
+  | z.output<typeof stuckFaultSchema>
+  | z.output<typeof vanishFaultSchema>
+  | z.output<typeof driftFaultSchema>;
+export type JobFault = z.output<typeof failJobFaultSchema>;
+export type Fault = TransportFault | ServerFault | JobFault;
 
 /**
- * A fault with `serverId` is a server fault, any other a transport fault: picking the schema
- * first keeps the error messages about the fields the caller meant (a plain union would not).
+ * A fault with `serverId` is a server fault, `fail-job` a job fault, any other a transport fault:
+ * picking the schema first keeps the error messages about the fields the caller meant (a plain
+ * union would not).
  */
 export function parseFault(input: unknown): { success: true; data: Fault } | { success: false; error: z.ZodError } {
+  const kind = typeof input === "object" && input !== null ? (input as { kind?: unknown }).kind : undefined;
+  if (kind === "fail-job") return failJobFaultSchema.safeParse(input);
   const isServerFault = typeof input === "object" && input !== null && "serverId" in input;
   if (!isServerFault) return transportFaultSchema.safeParse(input);
-  const kind = (input as { kind?: unknown }).kind;
-  if (kind === "stuck") return stuckFaultSchema.safeParse(input);
-  if (kind === "fail-subjob") return failSubjobFaultSchema.safeParse(input);
+  const schema = typeof kind === "string" ? SERVER_FAULT_SCHEMAS[kind as keyof typeof SERVER_FAULT_SCHEMAS] : undefined;
+  if (schema) return schema.safeParse(input);
   return z
-    .object({ kind: z.enum(["fail-subjob", "stuck"]) })
+    .object({ kind: z.enum(Object.keys(SERVER_FAULT_SCHEMAS) as [keyof typeof SERVER_FAULT_SCHEMAS]) })
     .safeParse(input) as { success: false; error: z.ZodError };
+}
+
+export function isServerFault(fault: Fault): fault is ServerFault {
+  return "serverId" in fault;
+}
+
+export function isJobFault(fault: Fault): fault is JobFault {
+  return fault.kind === "fail-job";
 }
 
 /** Renders zod issues as `path: message` lines, e.g. `servers[0].status: Invalid option: ...`. */

@@ -33,3 +33,6 @@ export const DEFAULT_LIST_LIMIT = 25;
 export const MAX_LIST_LIMIT = 1000;
 /** Bodies above this are refused before parsing (1000 ids are about 50 KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Five failed authentications in a row lock the access key for five minutes (reference §4). */
+export const DEFAULT_AUTH_LOCK_SECONDS = 300;

@@ -6,6 +6,8 @@
 export interface ApiAnswer {
   readonly status: number;
   readonly body: unknown;
+  /** Sent as is instead of `body` as JSON: a broken or non-JSON answer. */
+  readonly rawBody?: string;
   readonly headers?: Readonly<Record<string, string>>;
 }
 
@@ -24,12 +26,12 @@ export function gatewayError(
 }
 
 /** The gateway's throttling answer; `limit` and `time` as Huawei words them ("limit:200,time:5 minute"). */
-export function throttled(requestId: string, limit: number, time: string, retryAfterSeconds: number): ApiAnswer {
+export function throttled(requestId: string, limit: number, time: string, retryAfterSeconds: number | null): ApiAnswer {
   return gatewayError(
     429,
     "APIGW.0308",
     `The throttling threshold has been reached: policy user over ratelimit,limit:${limit},time:${time}`,
     requestId,
-    { "Retry-After": String(retryAfterSeconds) },
+    retryAfterSeconds === null ? undefined : { "Retry-After": String(retryAfterSeconds) },
   );
 }

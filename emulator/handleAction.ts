@@ -95,6 +95,7 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
   const hard = "type" in parsed.data && parsed.data.type === "HARD";
 
   const { fleet, options, nowMs } = context;
+  applyPreActionFaults(context, ids);
   const servers = ids.map((id) => ({ id, server: fleet.get(id, nowMs) }));
   const unknown = servers.filter((entry) => !entry.server).map((entry) => entry.id);
   if (unknown.length > 0 && options.unknownServer === "reject") {
@@ -132,10 +133,14 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
     return throttled(context.requestId, context.batchWindow.configuredLimit, "1 minute", verdict.retryAfterSeconds);
   }
 
+  const jobFault = context.faults.takeJob();
   const subJobs: SubJobRecord[] = servers.map(({ id, server }) => ({
     jobId: newJobId(),
     serverId: id,
-    outcome: subJobOutcome(context, action, hard, id, server),
+    // A job that fails as a whole moves no server: each sub-job ends with the job's failure.
+    outcome: jobFault
+      ? { kind: "immediate", failure: { errorCode: jobFault.errorCode, reason: jobFault.reason } }
+      : subJobOutcome(context, action, hard, id, server),
   }));
   const jobId = newJobId();
   context.jobs.add({
@@ -145,8 +150,20 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
     runningFromMs: nowMs + options.jobInitMs,
     subJobs,
   });
-  context.stats.countSubmitted(action, ids.length);
+  context.stats.countSubmitted(action, ids);
   return { status: 200, body: { job_id: jobId } };
+}
+
+/**
+ * `vanish` and `drift` faults: what changed after the client last looked and before this call
+ * arrived. Applied first, so the call sees the new truth as the cloud would.
+ */
+function applyPreActionFaults(context: ActionContext, ids: readonly string[]): void {
+  for (const id of ids) {
+    const fault = context.faults.takeServer(id, ["vanish", "drift"]);
+    if (fault?.kind === "vanish") context.fleet.delete(id, context.nowMs);
+    else if (fault?.kind === "drift") context.fleet.patch(id, { status: fault.status }, context.nowMs);
+  }
 }
 
 function subJobOutcome(

@@ -3,7 +3,7 @@
  * sets up fleets, drifts servers out of band, injects faults and resets the emulator.
  */
 import type { z } from "zod";
-import { describeIssues, parseFault, putServersBodySchema, serverPatchSchema } from "./adminSchemas";
+import { describeIssues, isJobFault, isServerFault, parseFault, putServersBodySchema, serverPatchSchema } from "./adminSchemas";
 import { type EmulatorState, resetEmulatorState } from "./EmulatorState";
 import type { ServerRecord } from "./Fleet";
 import { renderServer } from "./renderServer";
@@ -86,9 +86,11 @@ export function handleAdminRequest(state: EmulatorState, method: string, pathnam
     const parsed = parseFault(body.value);
     if (!parsed.success) return invalid(parsed.error);
     const fault = parsed.data;
-    if ("serverId" in fault) {
+    if (isServerFault(fault)) {
       if (!state.fleet.get(fault.serverId, nowMs)) return notFound(`no server [${fault.serverId}]`);
       state.faults.addServer(fault);
+    } else if (isJobFault(fault)) {
+      state.faults.addJob(fault);
     } else {
       state.faults.addTransport(fault);
     }

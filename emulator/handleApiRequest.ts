@@ -12,6 +12,7 @@ import { handleAction } from "./handleAction";
 import { handleJob, handleList, handleProjects, handleShow } from "./handleQuery";
 import { matchApiRoute, type RouteMatch } from "./matchApiRoute";
 import { verifySignature } from "./verifySignature";
+import { AUTH_FAILURES_BEFORE_LOCK } from "./AuthLock";
 
 export interface ApiRequest {
   readonly method: string;
@@ -33,11 +34,18 @@ export function newRequestId(): string {
 }
 
 export function handleApiRequest(state: EmulatorState, request: ApiRequest): ApiOutcome {
-  const requestId = newRequestId();
-  const answer = (value: ApiAnswer): ApiOutcome => ({ kind: "answer", requestId, answer: value });
   const url = new URL(request.rawUrl, "http://emulator.invalid");
   const match = matchApiRoute(request.method, url.pathname);
-  state.stats.countRequest(request.method, match?.route ?? "unknown");
+  const routeName = match?.route ?? "unknown";
+  state.stats.countRequest(request.method, routeName);
+  const outcome = decide(state, request, url, match);
+  state.stats.countAnswer(request.method, routeName, outcome.kind === "reset" ? "reset" : outcome.answer.status);
+  return outcome;
+}
+
+function decide(state: EmulatorState, request: ApiRequest, url: URL, match: RouteMatch | undefined): ApiOutcome {
+  const requestId = newRequestId();
+  const answer = (value: ApiAnswer): ApiOutcome => ({ kind: "answer", requestId, answer: value });
   if (!match) {
     return answer(
       gatewayError(404, "APIGW.0101", "The API does not exist or has not been published in the environment.", requestId),
@@ -45,6 +53,17 @@ export function handleApiRequest(state: EmulatorState, request: ApiRequest): Api
   }
 
   const nowMs = state.nowMs();
+  const lockedFor = state.authLock.lockedForSeconds(nowMs);
+  if (lockedFor > 0) {
+    return answer(
+      gatewayError(
+        401,
+        "APIGW.0301",
+        `Incorrect IAM authentication information: the access key is locked for ${lockedFor} more second(s) after ${AUTH_FAILURES_BEFORE_LOCK} failed authentications in a row.`,
+        requestId,
+      ),
+    );
+  }
   const verdict = verifySignature({
     method: request.method,
     rawUrl: request.rawUrl,
@@ -54,7 +73,11 @@ export function handleApiRequest(state: EmulatorState, request: ApiRequest): Api
     secretKey: state.options.secretKey,
     nowMs,
   });
-  if (!verdict.ok) return answer(gatewayError(401, "APIGW.0301", verdict.message, requestId));
+  if (!verdict.ok) {
+    state.authLock.failed(nowMs);
+    return answer(gatewayError(401, "APIGW.0301", verdict.message, requestId));
+  }
+  state.authLock.succeeded();
 
   const rate = state.rateWindow.tryConsume(nowMs, 1);
   if (!rate.allowed) return answer(throttled(requestId, state.options.rateLimit, "1 second", rate.retryAfterSeconds));
@@ -66,11 +89,13 @@ export function handleApiRequest(state: EmulatorState, request: ApiRequest): Api
   if (fault) {
     switch (fault.kind) {
       case "reset":
+        // Processed first when asked: the cloud acted, and only the answer was lost.
+        if (fault.afterProcessing) route(state, match, request, url, requestId);
         return { kind: "reset", requestId };
       case "throttle":
         return answer(throttled(requestId, 200, "5 minute", fault.retryAfterSeconds));
       case "server-error":
-        return answer(ecsError(500, "Common.0001", "System exception."));
+        return answer(serverError(fault.status, requestId));
       case "busy":
         return answer(ecsError(501, "Ecs.0603", "Other commands are executing on the server; try again in a minute."));
       case "accepted-no-job":
@@ -83,9 +108,45 @@ export function handleApiRequest(state: EmulatorState, request: ApiRequest): Api
         // The request is processed now and only the answer is held back, as when a client times
         // out on a call the cloud has already accepted.
         return { kind: "answer", requestId, answer: route(state, match, request, url, requestId), delayMs: fault.delayMs };
+      case "malformed-json": {
+        // Processed (an action creates its job), then the body is cut short on the way back.
+        const real = route(state, match, request, url, requestId);
+        const text = JSON.stringify(real.body);
+        return answer({ status: real.status, body: undefined, rawBody: text.slice(0, Math.max(1, Math.floor(text.length / 2))) });
+      }
+      case "forbidden":
+        return answer(
+          fault.code === "Ecs.0003"
+            ? ecsError(403, "Ecs.0003", "You do not have permission to perform this operation.")
+            : gatewayError(403, "Pdp.0001", "The IAM policy of the user denies this action.", requestId),
+        );
+      case "expired-job":
+        return answer(ecsError(400, "Common.0011", `query job fail. Job[${match.jobId}] does not exist or has expired.`));
+      case "pending-payment": {
+        const real = route(state, match, request, url, requestId);
+        if (real.status !== 200) return answer(real);
+        return answer({ status: 200, body: { ...(real.body as object), status: "PENDING_PAYMENT", end_time: "" } });
+      }
     }
   }
   return answer(route(state, match, request, url, requestId));
+}
+
+/**
+ * A 5xx from somewhere on the path: ECS's own exception, an HTML page from a proxy in front of
+ * the gateway, or the gateway's flat body when the backend is unavailable.
+ */
+function serverError(status: 500 | 502 | 503, requestId: string): ApiAnswer {
+  if (status === 500) return ecsError(500, "Common.0001", "System exception.");
+  if (status === 502) {
+    return {
+      status: 502,
+      body: undefined,
+      rawBody: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+      headers: { "Content-Type": "text/html" },
+    };
+  }
+  return gatewayError(503, "APIGW.0203", "The backend service is unavailable.", requestId);
 }
 
 /**

@@ -7,6 +7,7 @@ import { DEFAULT_SERVERS_PER_MINUTE } from "../provider/constants";
 import { adminServerSchema, describeIssues } from "./adminSchemas";
 import { isLoopbackHost as isLoopbackUrlHost } from "../provider/endpoint";
 import {
+  DEFAULT_AUTH_LOCK_SECONDS,
   DEFAULT_EMULATOR_CREDENTIALS,
   DEFAULT_HOST,
   DEFAULT_JOB_INIT_MS,
@@ -55,6 +56,8 @@ export const emulatorOptionsSchema = z
     batchPerMinute: z.number().int().min(0).default(DEFAULT_SERVERS_PER_MINUTE),
     /** API requests per second over all API routes; 0 = unlimited. */
     rateLimit: z.number().int().min(0).default(0),
+    /** How long five failed authentications in a row lock the access key; 0 = never lock. */
+    authLockSeconds: z.number().finite().min(0).max(86_400).default(DEFAULT_AUTH_LOCK_SECONDS),
     servers: z.array(adminServerSchema).default([]),
     /** Adds `seed` deterministic servers (see `seedServers`), before `servers`. */
     seed: z.number().int().min(0).max(100_000).default(0),

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { z } from "zod";
 import { HEADER_REQUEST_ID } from "../provider/constants";
 import { MAX_BODY_BYTES } from "./defaults";
 import { createEmulatorState, type EmulatorState } from "./EmulatorState";
@@ -19,6 +20,13 @@ export interface RunningEmulator {
   readonly url: string;
   readonly port: number;
   readonly options: ResolvedEmulatorOptions;
+  /**
+   * Goes away: stops listening and drops every connection, so clients get connection refused.
+   * State (servers, jobs, the clock-driven transitions) lives on. `resume()` listens again on the
+   * same port.
+   */
+  suspend(): Promise<void>;
+  resume(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -40,18 +48,27 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, rawBody?: string): void {
   if (response.destroyed || response.headersSent) return;
-  const text = body === undefined ? "" : JSON.stringify(body);
+  const text = rawBody ?? (body === undefined ? "" : JSON.stringify(body));
   response.writeHead(status, {
-    ...(body === undefined ? {} : { "Content-Type": "application/json;charset=UTF-8" }),
+    ...(body === undefined && rawBody === undefined ? {} : { "Content-Type": "application/json;charset=UTF-8" }),
     "Content-Length": String(Buffer.byteLength(text)),
     ...headers,
   });
   response.end(text);
 }
 
-async function onRequest(state: EmulatorState, baseUrl: string, request: IncomingMessage, response: ServerResponse) {
+/** `POST /_emulator/outage {"seconds": n}`: answers 202, then the emulator is away for n seconds. */
+const outageBodySchema = z.object({ seconds: z.number().positive().max(3600) }).strict();
+
+async function onRequest(
+  state: EmulatorState,
+  baseUrl: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+  outage: (ms: number) => void,
+) {
   const method = request.method ?? "GET";
   const rawUrl = request.url ?? "/";
   const pathname = new URL(rawUrl, "http://emulator.invalid").pathname;
@@ -65,6 +82,22 @@ async function onRequest(state: EmulatorState, baseUrl: string, request: Incomin
     }
     if (body === undefined) {
       send(response, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
+      return;
+    }
+    if (pathname === "/_emulator/outage" && method === "POST") {
+      let parsed: ReturnType<typeof outageBodySchema.safeParse> | undefined;
+      try {
+        parsed = outageBodySchema.safeParse(JSON.parse(body.toString("utf8")));
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed?.success) {
+        send(response, 400, { error: 'invalid body: expected {"seconds": n} with 0 < n <= 3600' });
+        return;
+      }
+      log?.(`admin outage for ${parsed.data.seconds} s`);
+      response.once("finish", () => outage(parsed.data.seconds * 1000));
+      send(response, 202, { outageSeconds: parsed.data.seconds });
       return;
     }
     const answer = handleAdminRequest(state, method, pathname, body);
@@ -90,7 +123,7 @@ async function onRequest(state: EmulatorState, baseUrl: string, request: Incomin
   const { answer, requestId, delayMs } = outcome;
   const reply = () => {
     log?.(`${method} ${rawUrl} -> ${answer.status}`);
-    send(response, answer.status, answer.body, { ...answer.headers, [HEADER_REQUEST_ID]: requestId });
+    send(response, answer.status, answer.body, { ...answer.headers, [HEADER_REQUEST_ID]: requestId }, answer.rawBody);
   };
   if (delayMs === undefined) {
     reply();
@@ -108,8 +141,40 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const state = createEmulatorState(resolved);
   const sockets = new Set<Socket>();
   let baseUrl = "";
+  let stopped = false;
+  let away: Promise<void> | undefined;
+  const listen = () =>
+    new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, resolved.host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  const suspend = (): Promise<void> => {
+    away ??= new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const socket of sockets) socket.destroy();
+    });
+    return away;
+  };
+  const resume = async (): Promise<void> => {
+    if (!away || stopped) return;
+    await away;
+    away = undefined;
+    await listen();
+  };
+  const outage = (ms: number): void => {
+    void suspend().then(() => {
+      const timer = setTimeout(() => {
+        state.timers.delete(timer);
+        resume().catch((error: unknown) => resolved.log?.(`could not listen again after the outage: ${String(error)}`));
+      }, ms);
+      state.timers.add(timer);
+    });
+  };
   const server = createServer((request, response) => {
-    onRequest(state, baseUrl, request, response).catch((error: unknown) => {
+    onRequest(state, baseUrl, request, response, outage).catch((error: unknown) => {
       resolved.log?.(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
       const requestId = newRequestId();
       send(response, 500, { error: { code: "Common.0001", message: "System exception (emulator bug)." } }, {
@@ -122,14 +187,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     socket.once("close", () => sockets.delete(socket));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(resolved.port, resolved.host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port, family } = server.address() as AddressInfo;
+  let port = resolved.port;
+  await listen();
+  const address = server.address() as AddressInfo;
+  port = address.port;
+  const { family } = address;
   const hostPart = family === "IPv6" || resolved.host === "::1" ? "[::1]" : resolved.host === "localhost" ? "127.0.0.1" : resolved.host;
   baseUrl = `http://${hostPart}:${port}`;
 
@@ -138,13 +200,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url: baseUrl,
     port,
     options: resolved,
+    suspend,
+    resume,
     stop() {
-      stopping ??= new Promise<void>((resolve) => {
+      stopped = true;
+      stopping ??= (async () => {
         for (const timer of state.timers) clearTimeout(timer);
         state.timers.clear();
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      });
+        await suspend();
+      })();
       return stopping;
     },
   };

@@ -144,7 +144,16 @@ describe("stats and reset", () => {
           "DELETE unknown": 1,
         },
         total: 7,
+        answers: {
+          "POST action 200": 2,
+          "GET job 400": 1,
+          "GET list 200": 1,
+          "GET show 200": 1,
+          "GET projects 200": 1,
+          "DELETE unknown 404": 1,
+        },
         serversSubmitted: { "os-stop": 1, "os-start": 1 },
+        submissionsPerServer: { [seededServerId(0)]: 1, [seededServerId(1)]: 1 },
       });
     } finally {
       await t.emulator.stop();
@@ -157,7 +166,7 @@ describe("stats and reset", () => {
       const jobId = (await t.client.stop([seededServerId(0)])).json.job_id;
       await t.admin.injectFault({ route: "show", kind: "busy" });
       await t.admin.reset();
-      expect(await t.admin.stats()).toEqual({ requests: {}, total: 0, serversSubmitted: {} });
+      expect(await t.admin.stats()).toEqual({ requests: {}, total: 0, answers: {}, serversSubmitted: {}, submissionsPerServer: {} });
       expect((await t.client.show(seededServerId(0))).status).toBe(200);
       expect((await t.client.job(jobId)).json.error.code).toBe("Common.0011");
       expect((await t.admin.listServers()).map((server) => server.id)).toEqual([seededServerId(0), seededServerId(1)]);

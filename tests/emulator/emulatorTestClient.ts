@@ -72,7 +72,7 @@ export class EmulatorTestClient {
       body: options.body,
     });
     const text = await response.text();
-    return { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : undefined };
+    return { status: response.status, headers: response.headers, text, json: parseJsonOrUndefined(text) };
   }
 
   /** `POST /v1/{project}/cloudservers/action` with `body` serialised as JSON. */
@@ -107,6 +107,15 @@ export class EmulatorTestClient {
   projects(name?: string): Promise<TestResponse> {
     const query = name === undefined ? "" : `?name=${encodeURIComponent(name)}`;
     return this.call("GET", `/v3/projects${query}`, { projectId: null });
+  }
+}
+
+/** Parsed JSON, or undefined for an empty or non-JSON body (faults send broken ones on purpose: see `text`). */
+function parseJsonOrUndefined(text: string): any {
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return undefined;
   }
 }
 

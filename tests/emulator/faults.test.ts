@@ -203,3 +203,187 @@ describe("server faults", () => {
     expect((await t.client.show(A)).status).toBe(404);
   });
 });
+
+describe("faults added for the reliability matrix", () => {
+  let t: TestEmulator;
+  beforeEach(async () => {
+    t = await startTestEmulator({ seed: 4, jobInitMs: 0, stopSeconds: 1 });
+  });
+  afterEach(() => t.emulator.stop());
+
+  it("throttle with retryAfterSeconds null sends no Retry-After header", async () => {
+    await t.admin.injectFault({ route: "action", kind: "throttle", retryAfterSeconds: null });
+    const response = await t.client.stop([A]);
+    expect(response.status).toBe(429);
+    expect(response.headers.has("retry-after")).toBe(false);
+    await expectNoJobCreated(t);
+  });
+
+  it("server-error 502 is an HTML page from a proxy; 503 the gateway's flat body; neither creates a job", async () => {
+    await t.admin.injectFault({ route: "action", kind: "server-error", status: 502 });
+    await t.admin.injectFault({ route: "action", kind: "server-error", status: 503 });
+    const bad = await t.client.stop([A]);
+    expect(bad.status).toBe(502);
+    expect(bad.headers.get("content-type")).toBe("text/html");
+    expect(bad.text).toContain("502 Bad Gateway");
+    const unavailable = await t.client.stop([A]);
+    expect(unavailable.status).toBe(503);
+    expect(unavailable.json).toEqual({
+      error_code: "APIGW.0203",
+      error_msg: expect.any(String),
+      request_id: unavailable.headers.get("x-request-id"),
+    });
+    await expectNoJobCreated(t);
+  });
+
+  it("reset with afterProcessing: the connection drops, yet the action was accepted", async () => {
+    await t.admin.injectFault({ route: "action", kind: "reset", afterProcessing: true });
+    await expect(t.client.stop([A])).rejects.toThrow("fetch failed");
+    expect((await t.admin.stats()).submissionsPerServer).toEqual({ [A]: 1 });
+    expect((await t.client.show(A)).json.server["OS-EXT-STS:task_state"]).toBe("powering-off");
+    expect((await t.admin.stats()).answers).toMatchObject({ "POST action reset": 1 });
+  });
+
+  it("malformed-json: the action is processed and the answer is cut short", async () => {
+    await t.admin.injectFault({ route: "action", kind: "malformed-json" });
+    const response = await t.client.stop([A]);
+    expect(response.status).toBe(200);
+    expect(() => JSON.parse(response.text)).toThrow();
+    expect(response.text.startsWith('{"job_id":')).toBe(true);
+    expect((await t.admin.stats()).serversSubmitted).toEqual({ "os-stop": 1 });
+  });
+
+  it("forbidden: 403 Pdp.0001 flat by default, or Ecs.0003 in the ECS shape; no job", async () => {
+    await t.admin.injectFault({ route: "action", kind: "forbidden" });
+    await t.admin.injectFault({ route: "action", kind: "forbidden", code: "Ecs.0003" });
+    const denied = await t.client.stop([A]);
+    expect(denied.status).toBe(403);
+    expect(denied.json).toMatchObject({ error_code: "Pdp.0001" });
+    const noPermission = await t.client.stop([A]);
+    expect(noPermission.status).toBe(403);
+    expect(noPermission.json.error.code).toBe("Ecs.0003");
+    await expectNoJobCreated(t);
+  });
+
+  it("expired-job: a job that exists answers 400 Common.0011; only on the job route", async () => {
+    const jobId = (await t.client.stop([A])).json.job_id;
+    await t.admin.injectFault({ route: "job", kind: "expired-job" });
+    const expired = await t.client.job(jobId);
+    expect(expired.status).toBe(400);
+    expect(expired.json.error).toEqual({ code: "Common.0011", message: `query job fail. Job[${jobId}] does not exist or has expired.` });
+    expect((await t.client.job(jobId)).status).toBe(200);
+    await expect(t.admin.injectFault({ route: "action", kind: "expired-job" })).rejects.toThrow('use route "job"');
+  });
+
+  it("pending-payment: the job shows PENDING_PAYMENT and no end time, whatever its sub-jobs say", async () => {
+    const jobId = (await t.client.stop([A])).json.job_id;
+    t.clock.advance(1_000);
+    await t.admin.injectFault({ route: "job", kind: "pending-payment" });
+    const pending = (await t.client.job(jobId)).json;
+    expect(pending).toMatchObject({ status: "PENDING_PAYMENT", end_time: "" });
+    expect(pending.entities.sub_jobs[0].status).toBe("SUCCESS");
+    expect((await t.client.job(jobId)).json.status).toBe("SUCCESS");
+  });
+
+  it("fail-job: the next accepted call's job FAILs as a whole, every sub-job with its code, and no server moves", async () => {
+    await t.admin.injectFault({ kind: "fail-job", errorCode: "Ecs.0611", reason: "batch failed" });
+    const jobId = (await t.client.stop([A, C])).json.job_id;
+    expect((await t.client.show(A)).json.server["OS-EXT-STS:task_state"]).toBeNull();
+    const job = (await t.client.job(jobId)).json;
+    expect(job).toMatchObject({ status: "FAIL", error_code: "Ecs.0611" });
+    expect(job.entities.sub_jobs.map((sub: { status: string; error_code: string }) => [sub.status, sub.error_code])).toEqual([
+      ["FAIL", "Ecs.0611"],
+      ["FAIL", "Ecs.0611"],
+    ]);
+    expect((await t.admin.listServers()).filter((s) => [A, C].includes(s.id)).map((s) => s.status)).toEqual(["ACTIVE", "ACTIVE"]);
+  });
+
+  it("vanish: the server is deleted just before the call naming it is processed (404 Ecs.0114 by default)", async () => {
+    await t.admin.injectFault({ serverId: A, kind: "vanish" });
+    expect((await t.client.show(A)).status).toBe(200);
+    const response = await t.client.stop([A, C]);
+    expect(response.status).toBe(404);
+    expect(response.json.error.code).toBe("Ecs.0114");
+    expect((await t.client.show(A)).status).toBe(404);
+  });
+
+  it("drift: the server changes state just before the call naming it is processed", async () => {
+    await t.admin.injectFault({ serverId: A, kind: "drift", status: "SHUTOFF" });
+    const response = await t.client.stop([A]);
+    expect(response.status).toBe(400);
+    expect(response.json.error.code).toBe("Ecs.0100");
+    expect((await t.client.show(A)).json.server.status).toBe("SHUTOFF");
+  });
+});
+
+describe("the access key lock", () => {
+  it("five failed authentications in a row lock the key for authLockSeconds, even for correct signatures", async () => {
+    const t = await startTestEmulator({ seed: 1, authLockSeconds: 300 });
+    try {
+      const wrong = { accessKey: t.client.credentials.accessKey, secretKey: "not-the-secret" };
+      for (let i = 0; i < 4; i += 1) expect((await t.client.call("GET", `/v1/${t.client.projectId}/cloudservers/${A}`, { credentials: wrong })).status).toBe(401);
+      // A success before the fifth failure resets the count.
+      expect((await t.client.show(A)).status).toBe(200);
+      for (let i = 0; i < 5; i += 1) await t.client.call("GET", `/v1/${t.client.projectId}/cloudservers/${A}`, { credentials: wrong });
+      const locked = await t.client.show(A);
+      expect(locked.status).toBe(401);
+      expect(locked.json.error_msg).toMatch(/locked for 300 more second\(s\) after 5 failed authentications/);
+      t.clock.advance(300_000);
+      expect((await t.client.show(A)).status).toBe(200);
+    } finally {
+      await t.emulator.stop();
+    }
+  });
+
+  it("authLockSeconds 0 never locks", async () => {
+    const t = await startTestEmulator({ seed: 1, authLockSeconds: 0 });
+    try {
+      const wrong = { accessKey: t.client.credentials.accessKey, secretKey: "not-the-secret" };
+      for (let i = 0; i < 6; i += 1) await t.client.call("GET", `/v1/${t.client.projectId}/cloudservers/${A}`, { credentials: wrong });
+      expect((await t.client.show(A)).status).toBe(200);
+    } finally {
+      await t.emulator.stop();
+    }
+  });
+});
+
+describe("outage", () => {
+  it("suspend refuses connections; resume serves again on the same port with the same state", async () => {
+    const t = await startTestEmulator({ seed: 2, jobInitMs: 0, stopSeconds: 1 });
+    try {
+      const jobId = (await t.client.stop([A])).json.job_id;
+      await t.emulator.suspend();
+      await expect(t.client.show(A)).rejects.toThrow("fetch failed");
+      await t.emulator.resume();
+      t.clock.advance(1_000);
+      expect((await t.client.job(jobId)).json.status).toBe("SUCCESS");
+    } finally {
+      await t.emulator.stop();
+    }
+  });
+
+  it("POST /_emulator/outage answers 202, then the emulator is away for that long", async () => {
+    const t = await startTestEmulator({ seed: 1 });
+    try {
+      const response = await fetch(`${t.emulator.url}/_emulator/outage`, { method: "POST", body: JSON.stringify({ seconds: 0.4 }) });
+      expect(response.status).toBe(202);
+      await response.text();
+      let refused = false;
+      let back = false;
+      for (let i = 0; i < 100 && !back; i += 1) {
+        try {
+          await t.client.show(A);
+          if (refused) back = true;
+        } catch {
+          refused = true;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect([refused, back]).toEqual([true, true]);
+      const invalid = await fetch(`${t.emulator.url}/_emulator/outage`, { method: "POST", body: "{}" });
+      expect(invalid.status).toBe(400);
+    } finally {
+      await t.emulator.stop();
+    }
+  });
+});
