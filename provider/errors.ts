@@ -254,7 +254,7 @@ export function hintFor(code: EcsErrorCode, context: HintContext = {}): string |
     case "ECS_NETWORK":
       return `check network access to ${context.endpoint ?? "the endpoint"} (DNS, proxy, firewall) and the endpoint URL`;
     case "ECS_TIMEOUT":
-      return `${context.endpoint ?? "the endpoint"} did not answer in time; check network access, or raise the client timeouts`;
+      return `${context.endpoint ?? "the endpoint"} did not answer in time; check network access, or raise huaweicloud:ecsRequestTimeoutSeconds`;
     case "ECS_BAD_RESPONSE":
       return "the endpoint did not answer like the ECS API; check that the endpoint URL points at ECS";
     case "ECS_AMBIGUOUS_SUBMIT":

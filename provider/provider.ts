@@ -284,6 +284,9 @@ function newClient(settings: ResolvedSettings & { projectId: string }, pacing: P
     projectId: settings.projectId,
     credentials: settings.credentials,
     ...(settings.serversPerMinute !== undefined ? { serversPerMinute: settings.serversPerMinute } : {}),
+    ...(settings.requestTimeoutSeconds !== undefined
+      ? { headersTimeoutMs: settings.requestTimeoutSeconds * 1000, bodyTimeoutMs: settings.requestTimeoutSeconds * 1000 }
+      : {}),
   });
 }
 

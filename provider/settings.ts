@@ -16,6 +16,7 @@ export const CONFIG_KEYS = {
   ecsEndpoint: "huaweicloud:ecsEndpoint",
   iamEndpoint: "huaweicloud:iamEndpoint",
   serversPerMinute: "huaweicloud:ecsServersPerMinute",
+  requestTimeoutSeconds: "huaweicloud:ecsRequestTimeoutSeconds",
 } as const;
 
 /** Environment fallbacks, first match wins: Terraform's names, then the official SDKs'. */
@@ -67,6 +68,8 @@ export interface ResolvedSettings extends Target {
   readonly credentials: Credentials;
   readonly iamEndpoint?: string;
   readonly serversPerMinute?: number;
+  /** How long one API call may take to answer (headers, then each pause in the body). */
+  readonly requestTimeoutSeconds?: number;
 }
 
 function fromEnv(env: Environment, names: readonly string[]): string | undefined {
@@ -122,10 +125,20 @@ export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: E
       );
     }
   }
+  let requestTimeoutSeconds: number | undefined;
+  if (config.requestTimeoutSeconds !== undefined) {
+    requestTimeoutSeconds = Number(config.requestTimeoutSeconds);
+    if (!Number.isFinite(requestTimeoutSeconds) || requestTimeoutSeconds < 1 || requestTimeoutSeconds > 600) {
+      throw settingsError(
+        `${CONFIG_KEYS.requestTimeoutSeconds} "${config.requestTimeoutSeconds}" is invalid: expected a number of seconds from 1 to 600`,
+      );
+    }
+  }
   return {
     ...target,
     credentials: { accessKey: accessKey!, secretKey: secretKey!, ...(securityToken ? { securityToken } : {}) },
     iamEndpoint: config.iamEndpoint?.replace(/\/+$/, ""),
     serversPerMinute,
+    ...(requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds } : {}),
   };
 }

@@ -56,4 +56,15 @@ describe("settings resolution", () => {
       'huaweicloud:ecsServersPerMinute "0" is invalid: expected a whole number of servers per minute, at least 1',
     );
   });
+
+  it("validates huaweicloud:ecsRequestTimeoutSeconds", () => {
+    const env = { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "p".repeat(32), HW_REGION_NAME: "cn-north-4" };
+    expect(resolveSettings({}, config({}), env)).not.toHaveProperty("requestTimeoutSeconds");
+    expect(resolveSettings({}, config({ "huaweicloud:ecsRequestTimeoutSeconds": "2.5" }), env).requestTimeoutSeconds).toBe(2.5);
+    for (const bad of ["0", "601", "soon"]) {
+      expect(() => resolveSettings({}, config({ "huaweicloud:ecsRequestTimeoutSeconds": bad }), env)).toThrow(
+        `huaweicloud:ecsRequestTimeoutSeconds "${bad}" is invalid: expected a number of seconds from 1 to 600`,
+      );
+    }
+  });
 });
