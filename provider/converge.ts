@@ -126,6 +126,12 @@ interface Tracked {
 }
 
 const TERMINAL_JOB_STATUSES = ["SUCCESS", "FAIL"];
+/**
+ * Read failures that outlasted the client's own retries but may still pass: the network, a timeout,
+ * a 5xx, throttling, a garbled answer. Reads are safe to repeat, so the operation keeps trying
+ * them until its own deadline instead of failing on the first bad minute.
+ */
+const TRANSIENT_READ_CODES = ["ECS_NETWORK", "ECS_TIMEOUT", "ECS_SERVER_ERROR", "ECS_THROTTLED", "ECS_BUSY", "ECS_BAD_RESPONSE"];
 /** Synchronous rejections that are about one server's state: look again, then decide. */
 const SERVER_STATE_CODES = ["Ecs.0100", "Ecs.0114", "Ecs.0614", "Ecs.0605"];
 
@@ -155,6 +161,8 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   let lastProgressAt = now();
   // Declared before every closure that reads it: Pulumi's closure serializer needs that order.
   let pollError: ErrorInfo | null = null;
+  /** The last round's transient read failure, cleared by the next good read. */
+  let readError: ErrorInfo | null = null;
 
   const fail = (server: Tracked, error: ServerError): void => {
     server.phase = "failed";
@@ -377,7 +385,17 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   let firstRound = true;
   const outcome = await runWaiter(waiterOptions, async () => {
     await pollJobs();
-    await observe(all.filter((s) => s.phase === "observe"));
+    try {
+      await observe(all.filter((s) => s.phase === "observe"));
+      readError = null;
+    } catch (error) {
+      const info = describeError(error);
+      if (!TRANSIENT_READ_CODES.includes(info.code)) throw error;
+      // Nothing is planned or sent on stale observations: try the read again next round.
+      readError = info;
+      log(`${label}: cannot read the servers (${info.message}); trying again until the ${options.timeoutSeconds}s deadline`);
+      return { state: "RETRY" as const };
+    }
     const toAct = classifyObserved();
     if (firstRound) {
       firstRound = false;
@@ -407,7 +425,14 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   const unfinished = all.filter((s) => s.phase === "observe" || s.phase === "job");
   if (unfinished.length > 0) {
     // Record the truth for what did not finish (unless the calls themselves fail), then say why.
-    if (!pollError) await observe(unfinished).catch(() => undefined);
+    if (!pollError) {
+      await observe(unfinished).then(
+        () => {
+          readError = null;
+        },
+        () => undefined,
+      );
+    }
     for (const server of unfinished) {
       // Settled where it should be (its job was accepted but not followed to the end in time): done.
       if (!pollError && server.last?.found && server.last.status === targetStatus(server.goal) && !server.last.taskState) {
@@ -417,9 +442,10 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
       }
       const job = server.jobId ? jobs[server.jobId] : undefined;
       const seen = server.last ? `${server.last.status ?? "unknown"}${server.last.taskState ? ` (${server.last.taskState})` : ""}` : "not observed";
-      if (pollError) {
-        const { code, huaweiCode, message } = pollError;
-        fail(server, { code: huaweiCode ?? code, message });
+      const callError = pollError ?? readError;
+      if (callError) {
+        const { code, huaweiCode, message } = callError;
+        fail(server, { code: huaweiCode ?? code, message: pollError ? message : `${message} (still failing at the ${options.timeoutSeconds}s deadline)` });
         continue;
       }
       if (server.ambiguousSince !== null && server.last?.status !== targetStatus(server.goal) && !server.last?.taskState) {
