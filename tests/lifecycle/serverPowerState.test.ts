@@ -3,30 +3,24 @@
  * Pulumi's own dynamic-provider host process, as the engine drives it (tests/harness). The program is
  * the repository's root Pulumi program, configured by stack config alone.
  */
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
-import { PulumiSession, StepFailedError, type StateResource } from "../harness";
+import { PulumiSession, StepFailedError } from "../harness";
+import {
+  buildPackagedProgram,
+  fleetOf,
+  newSession,
+  PACKAGED_PROJECT,
+  PACKAGED_URN as PKG_URN,
+  ROOT,
+  ROOT_URN as URN,
+  serverId as id,
+} from "./lifecycleKit";
 
-const ROOT = resolve(__dirname, "../..");
-const URN = "urn:pulumi:dev::ecs-power::pulumi-nodejs:dynamic/huaweicloud:ServerPowerState::fleet";
 const SECRET_KEY = DEFAULT_EMULATOR_CREDENTIALS.secretKey;
 const SECURITY_TOKEN = "lifecycle-security-token-7f3a9c";
-const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
-
-interface ServerRecord {
-  status: string | null;
-  taskState: string | null;
-  lastJobId: string | null;
-  error: { code: string; message: string } | null;
-}
-interface Job {
-  jobId: string;
-  action: string;
-  serverIds: string[];
-}
 
 let emulator: RunningEmulator;
 let admin: EmulatorAdmin;
@@ -42,54 +36,21 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-/**
- * The package as npm installs it into a user's program: dist/ + package.json under node_modules, so
- * the stored provider is a one-line require of the package instead of its code by value.
- */
 let packagedDir: string | undefined;
 function packagedProgram(): string {
-  if (packagedDir) return packagedDir;
-  const programDir = join(workDir, "pkg-user");
-  const pkgDir = join(programDir, "node_modules", "pulumi-huaweicloud-ecs-power");
-  mkdirSync(pkgDir, { recursive: true });
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(pkgDir, "dist")], {
-    cwd: ROOT,
-    stdio: "pipe",
-  });
-  cpSync(join(ROOT, "package.json"), join(pkgDir, "package.json"));
-  for (const dep of ["@pulumi", "zod", "undici"]) symlinkSync(join(ROOT, "node_modules", dep), join(programDir, "node_modules", dep));
-  writeFileSync(join(programDir, "Pulumi.yaml"), "name: pkg-user\nruntime: nodejs\nmain: index.js\n");
-  writeFileSync(
-    join(programDir, "index.js"),
-    [
-      'const pulumi = require("@pulumi/pulumi");',
-      'const { ServerPowerState } = require("pulumi-huaweicloud-ecs-power");',
-      "const config = new pulumi.Config();",
-      'const fleet = new ServerPowerState("fleet", { serverIds: config.requireObject("serverIds"), onDelete: config.get("onDelete") });',
-      "exports.servers = fleet.servers;",
-    ].join("\n"),
-  );
-  packagedDir = programDir;
-  return programDir;
+  packagedDir ??= buildPackagedProgram(workDir);
+  return packagedDir;
 }
-const PKG_URN = "urn:pulumi:dev::pkg-user::pulumi-nodejs:dynamic/huaweicloud:ServerPowerState::fleet";
 
 function session(name: string, serverIds: string[], extra: Record<string, string> = {}, programDir = ROOT, project = "ecs-power"): PulumiSession {
-  return new PulumiSession({
+  return newSession({
+    workDir,
+    name,
+    emulatorUrl: emulator.url,
+    serverIds,
     programDir,
     project,
-    stack: "dev",
-    stateFile: join(workDir, `${name}.json`),
-    config: {
-      [`${project}:serverIds`]: JSON.stringify(serverIds),
-      "huaweicloud:ecsEndpoint": emulator.url,
-      "huaweicloud:projectId": DEFAULT_EMULATOR_CREDENTIALS.projectId,
-      "huaweicloud:accessKey": DEFAULT_EMULATOR_CREDENTIALS.accessKey,
-      "huaweicloud:secretKey": SECRET_KEY,
-      "huaweicloud:securityToken": SECURITY_TOKEN,
-      ...extra,
-    },
-    secretKeys: ["huaweicloud:secretKey", "huaweicloud:securityToken"],
+    config: { "huaweicloud:securityToken": SECURITY_TOKEN, ...extra },
     onOutput: (line) => hostLog.push(line),
   });
 }
@@ -97,8 +58,8 @@ function session(name: string, serverIds: string[], extra: Record<string, string
 /** Every line any provider host printed, in every session: what `pulumi up` would show. */
 const hostLog: string[] = [];
 
-function fleet(s: PulumiSession, urn = URN): StateResource & { outputs: { servers: Record<string, ServerRecord>; jobs: Job[]; initialStates: Record<string, string> } } {
-  return s.readState().resources[urn] as never;
+function fleet(s: PulumiSession, urn = URN) {
+  return fleetOf(s, urn);
 }
 
 async function statuses(): Promise<Record<string, string>> {
@@ -236,7 +197,7 @@ describe("7. a sub-job failure", () => {
     // Through the packaged provider: the error's properties travel in one gRPC trailer, which this
     // harness's Node HTTP/2 client caps at 64 KiB (the engine's Go client takes 16 MiB), and the
     // by-value provider of the root program alone is larger than that.
-    const s = session("failure", [id(21), id(22), id(23)], {}, packagedProgram(), "pkg-user");
+    const s = session("failure", [id(21), id(22), id(23)], {}, packagedProgram(), PACKAGED_PROJECT);
 
     const failed = await s.up().catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(StepFailedError);
@@ -267,7 +228,7 @@ describe("9. the compiled package, loaded from a program's own node_modules", ()
       { id: id(32), status: "SHUTOFF" },
     ]);
     const urn = PKG_URN;
-    const s = session("dist", [id(31), id(32)], { "pkg-user:onDelete": "restore" }, programDir, "pkg-user");
+    const s = session("dist", [id(31), id(32)], { "pkg-user:onDelete": "restore" }, programDir, PACKAGED_PROJECT);
     await s.up();
     const created = fleet(s, urn);
     expect(created.inputs.__provider).toMatch(/require\("pulumi-huaweicloud-ecs-power\/dist\/provider\/[\w.]+"\)/);

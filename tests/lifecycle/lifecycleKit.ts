@@ -1,0 +1,115 @@
+/**
+ * Shared by the lifecycle tests: the package as a user's program installs it, sessions configured
+ * by stack config alone, and readers of the state file.
+ */
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { DEFAULT_EMULATOR_CREDENTIALS } from "../../emulator";
+import { PulumiSession, type StateResource } from "../harness";
+
+export const ROOT = resolve(__dirname, "../..");
+export const ROOT_PROJECT = "ecs-power";
+export const PACKAGED_PROJECT = "pkg-user";
+export const urnOf = (project: string) => `urn:pulumi:dev::${project}::pulumi-nodejs:dynamic/huaweicloud:ServerPowerState::fleet`;
+export const ROOT_URN = urnOf(ROOT_PROJECT);
+export const PACKAGED_URN = urnOf(PACKAGED_PROJECT);
+
+/** A server id the emulator accepts and the provider's check takes for a UUID. */
+export const serverId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+
+export interface ServerRecord {
+  status: string | null;
+  taskState: string | null;
+  lastJobId: string | null;
+  error: { code: string; message: string } | null;
+}
+export interface JobRecord {
+  jobId: string;
+  action: string;
+  type: string | null;
+  status: string;
+  serverIds: string[];
+}
+export type FleetResource = StateResource & {
+  outputs: { servers: Record<string, ServerRecord>; jobs: JobRecord[]; initialStates: Record<string, string>; convergedAt: string | null };
+};
+
+/**
+ * The package as npm installs it into a user's program: dist/ + package.json under node_modules,
+ * so the stored provider is a one-line require of the package instead of its code by value. The
+ * program passes every input it finds in its stack config (`pkg-user:<input>`).
+ */
+export function buildPackagedProgram(workDir: string): string {
+  const programDir = join(workDir, "pkg-user");
+  const pkgDir = join(programDir, "node_modules", "pulumi-huaweicloud-ecs-power");
+  mkdirSync(pkgDir, { recursive: true });
+  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(pkgDir, "dist")], {
+    cwd: ROOT,
+    stdio: "pipe",
+  });
+  cpSync(join(ROOT, "package.json"), join(pkgDir, "package.json"));
+  for (const dep of ["@pulumi", "zod", "undici"]) symlinkSync(join(ROOT, "node_modules", dep), join(programDir, "node_modules", dep));
+  writeFileSync(join(programDir, "Pulumi.yaml"), "name: pkg-user\nruntime: nodejs\nmain: index.js\n");
+  writeFileSync(
+    join(programDir, "index.js"),
+    [
+      'const pulumi = require("@pulumi/pulumi");',
+      'const { ServerPowerState } = require("pulumi-huaweicloud-ecs-power");',
+      "const config = new pulumi.Config();",
+      "const fleet = new ServerPowerState(\"fleet\", {",
+      '  serverIds: config.requireObject("serverIds"),',
+      '  state: config.get("state"),',
+      '  stopType: config.get("stopType"),',
+      '  hardStopAfterSeconds: config.getNumber("hardStopAfterSeconds"),',
+      '  timeoutSeconds: config.getNumber("timeoutSeconds"),',
+      '  onDelete: config.get("onDelete"),',
+      "});",
+      "exports.servers = fleet.servers;",
+    ].join("\n"),
+  );
+  return programDir;
+}
+
+export interface SessionSpec {
+  readonly workDir: string;
+  /** Names the state file: one per session. */
+  readonly name: string;
+  readonly emulatorUrl: string;
+  readonly serverIds: readonly string[];
+  /** Resource inputs by name, stored as `<project>:<input>` config. */
+  readonly inputs?: Readonly<Record<string, string | number>>;
+  /** Extra stack config, keys namespaced (`huaweicloud:...`). */
+  readonly config?: Readonly<Record<string, string>>;
+  readonly programDir?: string;
+  readonly project?: string;
+  readonly onOutput?: (line: string) => void;
+}
+
+/** A session whose program declares one ServerPowerState, configured against an emulator. */
+export function newSession(spec: SessionSpec): PulumiSession {
+  const project = spec.project ?? ROOT_PROJECT;
+  const inputs = Object.fromEntries(Object.entries(spec.inputs ?? {}).map(([key, value]) => [`${project}:${key}`, String(value)]));
+  return new PulumiSession({
+    programDir: spec.programDir ?? ROOT,
+    project,
+    stack: "dev",
+    stateFile: join(spec.workDir, `${spec.name}.json`),
+    config: {
+      [`${project}:serverIds`]: JSON.stringify(spec.serverIds),
+      ...inputs,
+      "huaweicloud:ecsEndpoint": spec.emulatorUrl,
+      "huaweicloud:projectId": DEFAULT_EMULATOR_CREDENTIALS.projectId,
+      "huaweicloud:accessKey": DEFAULT_EMULATOR_CREDENTIALS.accessKey,
+      "huaweicloud:secretKey": DEFAULT_EMULATOR_CREDENTIALS.secretKey,
+      ...spec.config,
+    },
+    secretKeys: ["huaweicloud:secretKey", "huaweicloud:securityToken"],
+    ...(spec.onOutput ? { onOutput: spec.onOutput } : {}),
+  });
+}
+
+/** The ServerPowerState resource in the session's state file. */
+export function fleetOf(session: PulumiSession, urn: string): FleetResource {
+  return session.readState().resources[urn] as FleetResource;
+}
