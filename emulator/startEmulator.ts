@@ -123,7 +123,9 @@ async function onRequest(
   const { answer, requestId, delayMs } = outcome;
   const reply = () => {
     log?.(`${method} ${rawUrl} -> ${answer.status}`);
-    send(response, answer.status, answer.body, { ...answer.headers, [HEADER_REQUEST_ID]: requestId }, answer.rawBody);
+    // The gateway's own clock, as a real one sends it: clients read their clock skew from it.
+    const date = new Date(state.nowMs()).toUTCString();
+    send(response, answer.status, answer.body, { Date: date, ...answer.headers, [HEADER_REQUEST_ID]: requestId }, answer.rawBody);
   };
   if (delayMs === undefined) {
     reply();

@@ -387,3 +387,17 @@ describe("outage", () => {
     }
   });
 });
+
+describe("the gateway's clock", () => {
+  it("answers carry the emulator's own clock in Date, so clients can tell their clock skew", async () => {
+    const t = await startTestEmulator({ seed: 1 });
+    try {
+      t.clock.advance(20 * 60_000);
+      const response = await fetch(`${t.emulator.url}/v1/${t.client.projectId}/cloudservers/${A}`);
+      expect(response.status).toBe(401);
+      expect(Date.parse(response.headers.get("date")!)).toBe(Math.floor(t.clock.nowMs / 1000) * 1000);
+    } finally {
+      await t.emulator.stop();
+    }
+  });
+});
