@@ -6,8 +6,9 @@
  * docs/reliability.md lists the same rows with the reasons for each decision.
  */
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
+import type { JobRecord, ServerRecord } from "../../provider/converge";
 import { MAX_SERVER_IDS, UNKNOWN_VALUE } from "../../provider/inputs";
-import { serverPowerStateProvider as provider } from "../../provider/provider";
+import { failureLines, serverPowerStateProvider as provider, type PowerStateOutputs } from "../../provider/provider";
 import { PulumiSession, StepFailedError } from "../harness";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -434,4 +435,66 @@ describe("through Pulumi's dynamic-provider host, as pulumi preview shows them",
     ]);
     expect((await admin.stats()).total).toBe(0);
   }, 120_000);
+});
+
+describe(`why ${MAX_SERVER_IDS} ids: the failure report of a whole fleet must reach the engine`, () => {
+  // The host sends a partial failure as a google.rpc.Status in the grpc-status-details-bin trailer
+  // (cmd/dynamic-provider: grpcResponseFromError), base64 on the wire; the engine's grpc-go client
+  // accepts 16 MiB of headers. Past that, the report and the record of what was done are lost.
+  const ENGINE_MAX_HEADER_LIST_BYTES = 16 * 1024 * 1024;
+
+  function worstCaseTrailerBytes(count: number): { trailerBytes: number; stateBytes: number } {
+    const serverIds = ids(count);
+    const jobId = "ff80808288d41e1b018990260955686a";
+    const servers: Record<string, ServerRecord> = {};
+    const initialStates: Record<string, string> = {};
+    for (const s of serverIds) {
+      servers[s] = {
+        status: "ACTIVE",
+        taskState: "powering-off",
+        lastJobId: jobId,
+        error: {
+          code: "TIMEOUT",
+          message: `not SHUTOFF after 86400s: it is ACTIVE (powering-off), job ${jobId} is RUNNING; run pulumi up again to keep waiting (servers already moving are not sent the action again), or raise timeoutSeconds`,
+        },
+      };
+      initialStates[s] = "ACTIVE";
+    }
+    // Every server sent a SOFT stop and then a HARD one (hardStopAfterSeconds): in two jobs each.
+    const jobs: JobRecord[] = [];
+    for (const type of ["SOFT", "HARD"] as const) {
+      for (let i = 0; i < count; i += 1000) {
+        jobs.push({ jobId, action: "os-stop", type, status: "RUNNING", serverIds: serverIds.slice(i, i + 1000), beginTime: "2026-11-26T15:00:00.000Z", endTime: null });
+      }
+    }
+    const properties: Omit<PowerStateOutputs, "hardStopAfterSeconds"> & { __provider: string; hardStopAfterSeconds: number } = {
+      // The provider serialized by value is about 150 kB (the root program's); a packaged one is a line.
+      __provider: "x".repeat(200_000),
+      serverIds, state: "stopped", stopType: "SOFT", hardStopAfterSeconds: 600, timeoutSeconds: 86_400, onDelete: "restore",
+      region: "cn-north-4", servers, jobs, initialStates, convergedAt: null,
+      resolvedEndpoint: "https://ecs.cn-north-4.myhuaweicloud.com", resolvedProjectId: projectId, resolvedRegion: "cn-north-4",
+    };
+    const provproto = require("@pulumi/pulumi/proto/provider_pb");
+    const statusproto = require("@pulumi/pulumi/proto/status_pb");
+    const structproto = require("google-protobuf/google/protobuf/struct_pb");
+    const anyproto = require("google-protobuf/google/protobuf/any_pb");
+    const detail = new provproto.ErrorResourceInitFailed();
+    detail.setId("sps-00000000-0000-4000-8000-000000000000");
+    detail.setProperties(structproto.Struct.fromJavaScript(properties));
+    detail.setReasonsList(failureLines(serverIds.map((s) => ({ id: s, ...servers[s].error! }))));
+    const any = new anyproto.Any();
+    any.pack(detail.serializeBinary(), "pulumirpc.ErrorResourceInitFailed");
+    const status = new statusproto.Status();
+    status.setCode(2);
+    status.addDetails(any);
+    const binary: Uint8Array = status.serializeBinary();
+    return { trailerBytes: Math.ceil(binary.length / 3) * 4, stateBytes: JSON.stringify(properties).length - 200_000 };
+  }
+
+  it(`${MAX_SERVER_IDS} servers all failing fit the engine's 16 MiB trailer with 40% to spare`, () => {
+    // Measured: 7.8 MiB for 10000 (about 800 bytes a server on the wire, 560 in the state); 20000 reach the cap.
+    const { trailerBytes, stateBytes } = worstCaseTrailerBytes(MAX_SERVER_IDS);
+    expect(trailerBytes).toBeLessThan(ENGINE_MAX_HEADER_LIST_BYTES * 0.6);
+    expect(stateBytes / MAX_SERVER_IDS).toBeLessThan(700);
+  });
 });
