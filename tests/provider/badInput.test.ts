@@ -389,6 +389,13 @@ describe("bad input is refused at preview by check, with no API call", () => {
     expect(JSON.stringify(result.failures)).not.toMatch(/TOPSECRET/);
   });
 
+  it("an empty list: up records an empty fleet without any API call", async () => {
+    await configure();
+    const checked = await provider.check({}, { __provider: "test", serverIds: [] });
+    const { outs } = await provider.create(checked.inputs as Record<string, unknown>);
+    expect(outs).toMatchObject({ serverIds: [], servers: {}, jobs: [], initialStates: {}, convergedAt: expect.any(String) });
+  });
+
   it("made no API request in all the rows above", async () => {
     expect(await admin.stats()).toMatchObject({ total: 0, requests: {} });
   });
