@@ -10,36 +10,41 @@ import { EcsError } from "./errors";
  * no trailing slash). Throws `EcsError` `ECS_INVALID_ENDPOINT` naming the value and the rule.
  */
 export function validateEndpoint(endpoint: string, setting: string = "endpoint"): string {
-  const fail = (rule: string): never => {
+  const rule = endpointProblem(endpoint);
+  if (rule !== undefined) {
     throw new EcsError({
       code: "ECS_INVALID_ENDPOINT",
       operation: `checking ${setting} [${endpoint}]`,
       reason: rule,
-      hint: "use an origin such as https://ecs.cn-north-4.myhuaweicloud.com",
+      hint: ENDPOINT_HINT,
     });
-  };
+  }
+  return new URL(endpoint).origin;
+}
+
+/** What to write instead of a rejected endpoint. */
+export const ENDPOINT_HINT = "use an origin such as https://ecs.cn-north-4.myhuaweicloud.com";
+
+/** The endpoint rule as a pure check: undefined when `endpoint` is acceptable, else the rule it breaks. No I/O. */
+export function endpointProblem(endpoint: string): string | undefined {
   let url: URL;
   try {
     url = new URL(endpoint);
   } catch {
-    return fail("it is not an absolute URL");
+    return "it is not an absolute URL";
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") {
-    return fail(`the scheme must be https: (got ${url.protocol})`);
-  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return `the scheme must be https: (got ${url.protocol})`;
   if (url.protocol === "http:" && !isLoopbackHost(url.hostname)) {
-    return fail("it must use https: (http: is allowed only for loopback hosts: 127.0.0.0/8, localhost, [::1])");
+    return "it must use https: (http: is allowed only for loopback hosts: 127.0.0.0/8, localhost, [::1])";
   }
-  if (url.username !== "" || url.password !== "") {
-    return fail("it must not contain credentials (user:password@)");
-  }
+  if (url.username !== "" || url.password !== "") return "it must not contain credentials (user:password@)";
   if (url.pathname !== "/" && url.pathname !== "") {
-    return fail(`it must not have a path (got ${url.pathname}): the client adds /v1/{project_id}/...`);
+    return `it must not have a path (got ${url.pathname}): the client adds /v1/{project_id}/...`;
   }
   if (url.search !== "" || url.hash !== "" || endpoint.includes("?") || endpoint.includes("#")) {
-    return fail("it must not have a query or a fragment");
+    return "it must not have a query or a fragment";
   }
-  return url.origin;
+  return undefined;
 }
 
 /**

@@ -5,6 +5,7 @@
  * Pulumi's closure serializer, which cannot capture a live zod schema.
  */
 import { z } from "zod";
+import { ENDPOINT_HINT, endpointProblem } from "./endpoint";
 
 /** The value Pulumi passes for an input that is not known yet (during preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -20,32 +21,67 @@ export type DesiredState = "stopped" | "running";
 export type StopType = "SOFT" | "HARD";
 export type OnDelete = "leave" | "restore";
 
+/**
+ * At most this many distinct server ids in one resource. Each server's record travels in the state and,
+ * when an operation partly fails, in one gRPC trailer the engine caps at 16 MiB (about 800 bytes a
+ * failed server: 10000 make 7.8 MiB, 20000 reach the cap); and 10000 servers already take 9 minutes of
+ * the 1000-per-minute pacing, of the default 15-minute deadline. docs/reliability.md has the measurements.
+ */
+export const MAX_SERVER_IDS = 10_000;
+
 export function inputSchema() {
   return z.strictObject({
     serverIds: z.array(
-      z.string().regex(UUID_PATTERN, {
-        error: "expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)",
-      }),
-      { error: "expected a list of ECS server ids" },
+      z
+        .string({ error: (issue) => `expected an ECS server id (a string)${got(issue.input)}` })
+        .refine((id) => id.trim() === id, {
+          error: "expected an ECS server id with no leading or trailing whitespace; ids are not trimmed silently, so remove it where the list is built",
+          abort: true,
+        })
+        .regex(UUID_PATTERN, {
+          error: "expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)",
+        }),
+      { error: (issue) => `expected a list of ECS server ids${got(issue.input)}` },
     ),
-    state: z.enum(["stopped", "running"], { error: 'expected "stopped" or "running"' }).default("stopped"),
-    stopType: z.enum(["SOFT", "HARD"], { error: 'expected "SOFT" or "HARD"' }).default("SOFT"),
+    state: z.enum(["stopped", "running"], { error: (issue) => `expected "stopped" or "running"${didYouMean(issue.input, ["stopped", "running"])}` }).default("stopped"),
+    stopType: z.enum(["SOFT", "HARD"], { error: (issue) => `expected "SOFT" or "HARD"${didYouMean(issue.input, ["SOFT", "HARD"])}` }).default("SOFT"),
     hardStopAfterSeconds: z
-      .number({ error: "expected a number of seconds" })
+      .number({ error: (issue) => `expected a number of seconds${got(issue.input)}` })
       .int({ error: "expected a whole number of seconds" })
       .positive({ error: "expected a positive number of seconds" })
       .optional(),
     timeoutSeconds: z
-      .number({ error: "expected a number of seconds" })
+      .number({ error: (issue) => `expected a number of seconds${got(issue.input)}` })
       .int({ error: "expected a whole number of seconds" })
       .min(1, { error: "expected at least 1 second" })
       .max(MAX_TIMEOUT_SECONDS, { error: `expected at most ${MAX_TIMEOUT_SECONDS} seconds (one day)` })
       .default(DEFAULT_TIMEOUT_SECONDS),
-    onDelete: z.enum(["leave", "restore"], { error: 'expected "leave" or "restore"' }).default("leave"),
+    onDelete: z.enum(["leave", "restore"], { error: (issue) => `expected "leave" or "restore"${didYouMean(issue.input, ["leave", "restore"])}` }).default("leave"),
     region: z.string().regex(REGION_PATTERN, { error: "expected a Huawei Cloud region name such as cn-north-4" }).optional(),
     projectId: z.string().regex(PROJECT_ID_PATTERN, { error: "expected a project id: 32 lower-case hex characters" }).optional(),
-    endpoint: z.url({ error: "expected an absolute URL such as https://ecs.cn-north-4.myhuaweicloud.com" }).optional(),
+    endpoint: z
+      .string({ error: (issue) => `expected an endpoint URL (a string)${got(issue.input)}` })
+      .check((ctx) => {
+        const rule = endpointProblem(ctx.value);
+        if (rule !== undefined) ctx.issues.push({ code: "custom", message: `${rule}; ${ENDPOINT_HINT}`, input: ctx.value });
+      })
+      .optional(),
   });
+}
+
+/** `, got a number` (or a string, null, a list, ...) for a value of the wrong type; "" for a missing one. */
+function got(value: unknown): string {
+  if (value === undefined) return "";
+  if (value === null) return ", got null";
+  if (Array.isArray(value)) return ", got a list";
+  return typeof value === "object" ? ", got an object" : `, got a ${typeof value}`;
+}
+
+/** `; did you mean "SOFT"?` when the value is one of the options in another case (or with spaces around it). */
+function didYouMean(value: unknown, options: readonly string[]): string {
+  if (typeof value !== "string") return "";
+  const match = options.find((option) => option.toLowerCase() === value.trim().toLowerCase());
+  return match === undefined ? "" : `; did you mean ${JSON.stringify(match)}?`;
 }
 
 /** The names of the inputs, in declaration order. */
@@ -111,6 +147,8 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
       });
     }
   }
+  const bound = checkServerIdsBound(candidate.serverIds);
+  if (bound) failures.push(bound);
   if (failures.length > 0 || !result.success) return { inputs: news, failures };
 
   const normalised: Record<string, unknown> = { ...result.data };
@@ -125,6 +163,20 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
   }
   if (typeof normalised.endpoint === "string") normalised.endpoint = normalised.endpoint.replace(/\/+$/, "");
   return { inputs: { ...normalised, ...reserved }, failures: [] };
+}
+
+/** More than MAX_SERVER_IDS distinct ids (duplicates and unknowns not counted: unknowns are checked on the real run). */
+function checkServerIdsBound(serverIds: unknown): CheckFailure | undefined {
+  if (!Array.isArray(serverIds)) return undefined;
+  const distinct = new Set(serverIds.filter((id): id is string => typeof id === "string" && id !== UNKNOWN_VALUE).map((id) => id.toLowerCase())).size;
+  if (distinct <= MAX_SERVER_IDS) return undefined;
+  return {
+    property: "serverIds",
+    reason:
+      `serverIds (a list of ${distinct} distinct server ids) is invalid: expected at most ${MAX_SERVER_IDS} in one ServerPowerState; ` +
+      `split them into several ServerPowerState resources (each server's record travels in the state and in any failure report, ` +
+      `and ${MAX_SERVER_IDS} servers already take 9 minutes to submit at 1000 per minute)`,
+  };
 }
 
 /** Lower-cased, de-duplicated, sorted: order and case do not matter to ECS. */

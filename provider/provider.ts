@@ -21,7 +21,15 @@ import { formatServerList } from "./errors";
 import { findProjectId } from "./findProjectId";
 import { checkInputs, hasUnknowns, inputKeys, UNKNOWN_VALUE, type DesiredState, type PowerStateInputs } from "./inputs";
 import { restoreGoals, targetStatus } from "./plan";
-import { readProviderConfig, resolveSettings, resolveTarget, type ProviderConfig, type ResolvedSettings } from "./settings";
+import {
+  readProviderConfig,
+  resolveSettings,
+  resolveTarget,
+  settingsProblems,
+  type ProviderConfig,
+  type ResolvedSettings,
+  type TargetArgs,
+} from "./settings";
 
 /** What the stack records for a ServerPowerState: the inputs, plus what was observed. */
 export interface PowerStateOutputs extends PowerStateInputs {
@@ -77,17 +85,24 @@ export const serverPowerStateProvider = {
 
   async check(this: ProviderState, olds: Props, news: Props): Promise<dynamic.CheckResult> {
     const outcome = checkInputs(news);
-    if (outcome.failures.length > 0 || hasUnknowns(outcome.inputs)) return outcome;
+    // Settings do not depend on serverIds & co.: report their problems at preview even when other
+    // inputs are unknown or wrong, unless an override they depend on is itself unknown or wrong.
+    const overrides = ["region", "projectId", "endpoint"] as const;
+    const settingsKnown = overrides.every((key) => news[key] !== UNKNOWN_VALUE && !outcome.failures.some((f) => f.property === key));
+    const failures = [...outcome.failures, ...(settingsKnown ? checkSettings(pickOverrides(news), this.config) : [])];
+    if (failures.length > 0) return { inputs: outcome.inputs, failures };
+    if (hasUnknowns(outcome.inputs)) return outcome;
     const inputs = outcome.inputs as unknown as PowerStateInputs;
-    const failures = checkSettings(inputs, this.config);
-    if (failures.length === 0 && olds.serverIds === undefined) {
+    if (olds.serverIds === undefined) {
       // A create: no diff follows, so say here what it will act on (the servers' live status is not read at preview).
       console.log(
-        `ServerPowerState: ${inputs.serverIds.length} server(s) declared ${inputs.state}: ${formatServerList(inputs.serverIds)}; ` +
-          `those not already ${targetStatus(inputs.state)} will be ${inputs.state === "running" ? "started" : "stopped"}`,
+        inputs.serverIds.length === 0
+          ? "ServerPowerState: no server declared (serverIds is empty): nothing will be acted on until ids are added"
+          : `ServerPowerState: ${inputs.serverIds.length} server(s) declared ${inputs.state}: ${formatServerList(inputs.serverIds)}; ` +
+              `those not already ${targetStatus(inputs.state)} will be ${inputs.state === "running" ? "started" : "stopped"}`,
       );
     }
-    return { inputs: outcome.inputs, failures };
+    return { inputs: outcome.inputs, failures: [] };
   },
 
   async diff(this: ProviderState, id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
@@ -290,17 +305,15 @@ function newClient(settings: ResolvedSettings & { projectId: string }, pacing: P
   });
 }
 
-/** Settings problems found at preview, without any API call. */
-function checkSettings(inputs: PowerStateInputs, config: ProviderConfig): dynamic.CheckFailure[] {
-  try {
-    const settings = resolveSettings(inputs, config, process.env);
-    validateEndpoint(settings.endpoint);
-    return [];
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const property = inputs.endpoint !== undefined && /endpoint/i.test(message) ? "endpoint" : "";
-    return [{ property, reason: message }];
-  }
+/** Settings problems found at preview, without any API call: one failure per problem, each naming its key. */
+function checkSettings(overrides: TargetArgs, config: ProviderConfig): dynamic.CheckFailure[] {
+  return settingsProblems(overrides, config, process.env).map((problem) => ({ property: problem.key, reason: problem.reason }));
+}
+
+/** The overrides as strings (checkInputs has already refused any other type). */
+function pickOverrides(news: Props): TargetArgs {
+  const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
+  return { region: text(news.region), projectId: text(news.projectId), endpoint: text(news.endpoint) };
 }
 
 /**

@@ -11,7 +11,7 @@ import type { DesiredState, OnDelete, StopType } from "./inputs";
 import { serverPowerStateProvider } from "./provider";
 
 export interface ServerPowerStateArgs {
-  /** ECS server ids (UUIDs). Order does not matter; duplicates are removed; any number (batched). */
+  /** ECS server ids (UUIDs). Order and case do not matter; duplicates are removed; at most 10000 distinct ids (batched); may be empty. */
   readonly serverIds: pulumi.Input<pulumi.Input<string>[]>;
   /** `"stopped"` (SHUTOFF, via os-stop; the default) or `"running"` (ACTIVE, via os-start). */
   readonly state?: pulumi.Input<DesiredState>;

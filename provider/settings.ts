@@ -3,7 +3,7 @@
  * then the environment (read when a method runs, never at module load, so nothing is captured
  * into the serialized provider). Pure functions of their arguments.
  */
-import { defaultEcsEndpoint } from "./endpoint";
+import { defaultEcsEndpoint, ENDPOINT_HINT, endpointProblem } from "./endpoint";
 import type { Credentials } from "./signer";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
@@ -73,72 +73,152 @@ export interface ResolvedSettings extends Target {
 }
 
 function fromEnv(env: Environment, names: readonly string[]): string | undefined {
+  return sourcedFromEnv(env, names)?.value;
+}
+
+/** A setting's value and where it came from: a resource input, a stack config key, or an environment variable. */
+interface Sourced {
+  readonly value: string;
+  readonly source: string;
+}
+
+function sourcedFromEnv(env: Environment, names: readonly string[]): Sourced | undefined {
   for (const name of names) {
     const value = env[name];
-    if (value !== undefined && value !== "") return value;
+    if (value !== undefined && value !== "") return { value, source: name };
   }
   return undefined;
 }
 
+function sourced(
+  arg: { name: string; value: string | undefined },
+  config: { key: string; value: string | undefined },
+  env?: { vars: Environment; names: readonly string[] },
+): Sourced | undefined {
+  if (arg.value !== undefined) return { value: arg.value, source: arg.name };
+  if (config.value !== undefined) return { value: config.value, source: config.key };
+  return env ? sourcedFromEnv(env.vars, env.names) : undefined;
+}
+
+const REGION_RULE = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+const PROJECT_ID_RULE = /^[0-9a-f]{32}$/;
+
+/** One thing wrong with the settings: the stack config key (or resource input, or variable) at fault, and the full message. */
+export interface SettingsProblem {
+  /**
+   * The resource input (`region`, `projectId`, `endpoint`) when the value came from one, else "": the
+   * engine prints a check failure's property as `property '<p>' value <inputs[p]>`, which for a stack
+   * config key or a variable would read `value {<nil>}`; the reason names the key itself.
+   */
+  readonly key: string;
+  /** `<key> <value> is invalid: <rule>` or `<key> is not set ...: <what to set>`. Never a secret's value. */
+  readonly reason: string;
+}
+
+const RESOURCE_INPUTS = ["region", "projectId", "endpoint"];
+
+const invalid = (setting: Sourced, rule: string): SettingsProblem => ({
+  key: RESOURCE_INPUTS.includes(setting.source) ? setting.source : "",
+  reason: `${setting.source} ${JSON.stringify(setting.value)} is invalid: ${rule}`,
+});
+
+const NO_REGION = `${CONFIG_KEYS.region} is not set (nor the resource's region, nor ${ENV_KEYS.region.join(", nor ")}): expected a region such as cn-north-4, which gives the ECS endpoint and the project; pulumi config set ${CONFIG_KEYS.region} cn-north-4, or set ${CONFIG_KEYS.ecsEndpoint} and ${CONFIG_KEYS.projectId}`;
+const REGION_RULE_TEXT = "expected a Huawei Cloud region name such as cn-north-4";
+
+/**
+ * Everything wrong with the settings a resource would be acted on with, without any I/O: each problem
+ * names the key, its value (never a credential's) and the rule. `check` shows them at preview.
+ */
+export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: Environment): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const region = sourced({ name: "region", value: args.region }, { key: CONFIG_KEYS.region, value: config.region }, { vars: env, names: ENV_KEYS.region });
+  const projectId = sourced(
+    { name: "projectId", value: args.projectId },
+    { key: CONFIG_KEYS.projectId, value: config.projectId },
+    { vars: env, names: ENV_KEYS.projectId },
+  );
+  const endpoint = sourced({ name: "endpoint", value: args.endpoint }, { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint });
+
+  const regionValid = region !== undefined && REGION_RULE.test(region.value);
+  if (region !== undefined && !regionValid) problems.push(invalid(region, REGION_RULE_TEXT));
+  if (endpoint === undefined && region === undefined) problems.push({ key: "", reason: NO_REGION });
+  if (endpoint !== undefined) {
+    const rule = endpointProblem(endpoint.value);
+    if (rule !== undefined) problems.push(invalid(endpoint, `${rule}; ${ENDPOINT_HINT}`));
+  }
+
+  if (config.accessKey === undefined && fromEnv(env, ENV_KEYS.accessKey) === undefined) {
+    problems.push({
+      key: "",
+      reason: `${CONFIG_KEYS.accessKey} is not set (nor ${ENV_KEYS.accessKey.join(", nor ")}): expected the access key (AK) that signs the ECS calls; pulumi config set ${CONFIG_KEYS.accessKey} <AK>`,
+    });
+  }
+  if (config.secretKey === undefined && fromEnv(env, ENV_KEYS.secretKey) === undefined) {
+    problems.push({
+      key: "",
+      reason: `${CONFIG_KEYS.secretKey} is not set (nor ${ENV_KEYS.secretKey.join(", nor ")}): expected the secret key (SK) that signs the ECS calls; pulumi config set --secret ${CONFIG_KEYS.secretKey} <SK> (--secret keeps it encrypted in the stack config)`,
+    });
+  }
+
+  if (projectId !== undefined && !PROJECT_ID_RULE.test(projectId.value)) {
+    problems.push(invalid(projectId, "expected a project id: 32 lower-case hex characters"));
+  }
+  if (projectId === undefined && region === undefined && endpoint !== undefined) {
+    problems.push({
+      key: "",
+      reason: `${CONFIG_KEYS.projectId} is not set (nor the resource's projectId, nor ${ENV_KEYS.projectId.join(", nor ")}), and there is no region to look it up from: expected a project id (32 hex characters); pulumi config set ${CONFIG_KEYS.projectId} <id>, or set ${CONFIG_KEYS.region} to look up the project of that name`,
+    });
+  }
+  if (projectId === undefined && regionValid && config.iamEndpoint !== undefined) {
+    // The project will be looked up through IAM at the first create.
+    const rule = endpointProblem(config.iamEndpoint);
+    if (rule !== undefined) {
+      problems.push(invalid({ value: config.iamEndpoint, source: CONFIG_KEYS.iamEndpoint }, `${rule}; use an origin such as https://iam.cn-north-4.myhuaweicloud.com`));
+    }
+  }
+  if (config.serversPerMinute !== undefined) {
+    const serversPerMinute = Number(config.serversPerMinute);
+    if (!Number.isInteger(serversPerMinute) || serversPerMinute < 1) {
+      problems.push(
+        invalid({ value: config.serversPerMinute, source: CONFIG_KEYS.serversPerMinute }, "expected a whole number of servers per minute, at least 1"),
+      );
+    }
+  }
+  if (config.requestTimeoutSeconds !== undefined) {
+    const seconds = Number(config.requestTimeoutSeconds);
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) {
+      problems.push(
+        invalid({ value: config.requestTimeoutSeconds, source: CONFIG_KEYS.requestTimeoutSeconds }, "expected a number of seconds from 1 to 600"),
+      );
+    }
+  }
+  return problems;
+}
+
 /** Endpoint: arg, else `huaweicloud:ecsEndpoint`, else `https://ecs.{region}.myhuaweicloud.com`. No I/O. */
 export function resolveTarget(args: TargetArgs, config: ProviderConfig, env: Environment): Target {
-  const region = args.region ?? config.region ?? fromEnv(env, ENV_KEYS.region);
+  const region = sourced({ name: "region", value: args.region }, { key: CONFIG_KEYS.region, value: config.region }, { vars: env, names: ENV_KEYS.region });
   const projectId = args.projectId ?? config.projectId ?? fromEnv(env, ENV_KEYS.projectId);
   const explicitEndpoint = args.endpoint ?? config.ecsEndpoint;
-  if (explicitEndpoint === undefined && region === undefined) {
-    throw settingsError(
-      `no region: set the resource's region, the stack config ${CONFIG_KEYS.region} (pulumi config set ${CONFIG_KEYS.region} cn-north-4), or HW_REGION_NAME; or give an endpoint (${CONFIG_KEYS.ecsEndpoint})`,
-    );
-  }
-  if (explicitEndpoint === undefined && !/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region!)) {
-    throw settingsError(`region "${region}" is invalid: expected a Huawei Cloud region name such as cn-north-4`);
-  }
-  const endpoint = (explicitEndpoint ?? defaultEcsEndpoint(region!)).replace(/\/+$/, "");
-  return { endpoint, region, projectId };
+  if (explicitEndpoint === undefined && region === undefined) throw settingsError(NO_REGION);
+  if (explicitEndpoint === undefined && !REGION_RULE.test(region!.value)) throw settingsError(invalid(region!, REGION_RULE_TEXT).reason);
+  const endpoint = (explicitEndpoint ?? defaultEcsEndpoint(region!.value)).replace(/\/+$/, "");
+  return { endpoint, region: region?.value, projectId };
 }
 
 /** Everything a lifecycle method needs to call ECS. Messages name the missing keys, never a secret's value. */
 export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: Environment): ResolvedSettings {
+  const problems = settingsProblems(args, config, env);
+  if (problems.length > 0) throw settingsError(problems.map((p) => p.reason).join("\n"));
   const target = resolveTarget(args, config, env);
   const accessKey = config.accessKey ?? fromEnv(env, ENV_KEYS.accessKey);
   const secretKey = config.secretKey ?? fromEnv(env, ENV_KEYS.secretKey);
   const securityToken = config.securityToken ?? fromEnv(env, ENV_KEYS.securityToken);
-  const missing: string[] = [];
-  if (accessKey === undefined) missing.push(`${CONFIG_KEYS.accessKey} (or HW_ACCESS_KEY)`);
-  if (secretKey === undefined) missing.push(`${CONFIG_KEYS.secretKey} (or HW_SECRET_KEY)`);
-  if (missing.length > 0) {
-    throw settingsError(
-      `no credentials: set ${missing.join(" and ")}; use \`pulumi config set --secret ${CONFIG_KEYS.secretKey} ...\` so the key is encrypted in the stack config`,
-    );
-  }
-  if (target.projectId === undefined && target.region === undefined) {
-    throw settingsError(
-      `no project id: set the resource's projectId, ${CONFIG_KEYS.projectId} or HW_PROJECT_ID, or a region (${CONFIG_KEYS.region}) to look it up from`,
-    );
-  }
-  let serversPerMinute: number | undefined;
-  if (config.serversPerMinute !== undefined) {
-    serversPerMinute = Number(config.serversPerMinute);
-    if (!Number.isInteger(serversPerMinute) || serversPerMinute < 1) {
-      throw settingsError(
-        `${CONFIG_KEYS.serversPerMinute} "${config.serversPerMinute}" is invalid: expected a whole number of servers per minute, at least 1`,
-      );
-    }
-  }
-  let requestTimeoutSeconds: number | undefined;
-  if (config.requestTimeoutSeconds !== undefined) {
-    requestTimeoutSeconds = Number(config.requestTimeoutSeconds);
-    if (!Number.isFinite(requestTimeoutSeconds) || requestTimeoutSeconds < 1 || requestTimeoutSeconds > 600) {
-      throw settingsError(
-        `${CONFIG_KEYS.requestTimeoutSeconds} "${config.requestTimeoutSeconds}" is invalid: expected a number of seconds from 1 to 600`,
-      );
-    }
-  }
   return {
     ...target,
     credentials: { accessKey: accessKey!, secretKey: secretKey!, ...(securityToken ? { securityToken } : {}) },
     iamEndpoint: config.iamEndpoint?.replace(/\/+$/, ""),
-    serversPerMinute,
-    ...(requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds } : {}),
+    serversPerMinute: config.serversPerMinute === undefined ? undefined : Number(config.serversPerMinute),
+    ...(config.requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds: Number(config.requestTimeoutSeconds) } : {}),
   };
 }

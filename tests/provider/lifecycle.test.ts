@@ -80,7 +80,10 @@ describe("check and diff", () => {
     for (const k of keys) delete process.env[k];
     try {
       const result = await provider.check({}, { serverIds: [id(1)], projectId });
-      expect(result.failures).toEqual([{ property: "", reason: expect.stringContaining("no credentials: set huaweicloud:accessKey (or HW_ACCESS_KEY) and huaweicloud:secretKey") }]);
+      expect(result.failures).toEqual([
+        { property: "", reason: expect.stringMatching(/^huaweicloud:accessKey is not set \(nor HW_ACCESS_KEY, nor HUAWEICLOUD_SDK_AK\)/) },
+        { property: "", reason: expect.stringMatching(/^huaweicloud:secretKey is not set \(nor HW_SECRET_KEY, nor HUAWEICLOUD_SDK_SK\)/) },
+      ]);
     } finally {
       for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
     }

@@ -146,7 +146,7 @@ describe("serialized provider", () => {
         reasons: [expect.stringMatching(/^server 00000000-0000-4000-8000-000000000099: Ecs.0114: /)],
         hasProperties: true,
       });
-      expect(out.unset).toMatchObject({ isError: true, name: "SettingsError", code: "CONFIG_INVALID", message: expect.stringContaining("no region") });
+      expect(out.unset).toMatchObject({ isError: true, name: "SettingsError", code: "CONFIG_INVALID", message: expect.stringMatching(/^huaweicloud:region is not set /) });
     } finally {
       await emulator.stop();
     }

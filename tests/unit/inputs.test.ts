@@ -22,7 +22,7 @@ describe("checkInputs", () => {
     expect(failures).toEqual([
       { property: "serverIds[1]", reason: 'serverIds[1] "web-1" is invalid: expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)' },
       { property: "state", reason: 'state "off" is invalid: expected "stopped" or "running"' },
-      { property: "stopType", reason: 'stopType "soft" is invalid: expected "SOFT" or "HARD"' },
+      { property: "stopType", reason: 'stopType "soft" is invalid: expected "SOFT" or "HARD"; did you mean "SOFT"?' },
       { property: "hardStopAfterSeconds", reason: "hardStopAfterSeconds 2.5 is invalid: expected a whole number of seconds" },
       { property: "timeoutSeconds", reason: "timeoutSeconds 0 is invalid: expected at least 1 second" },
     ]);

@@ -1,4 +1,4 @@
-import { readProviderConfig, resolveSettings, resolveTarget } from "../../provider/settings";
+import { readProviderConfig, resolveSettings, resolveTarget, settingsProblems } from "../../provider/settings";
 
 const config = (entries: Record<string, string>) => readProviderConfig((k) => entries[k]);
 
@@ -19,10 +19,10 @@ describe("settings resolution", () => {
   });
 
   it("falls back to the SDKs' variable names and carries a security token", () => {
-    const env = { HUAWEICLOUD_SDK_AK: "ak", HUAWEICLOUD_SDK_SK: "sk", HUAWEICLOUD_SDK_SECURITY_TOKEN: "tok", HUAWEICLOUD_SDK_PROJECT_ID: "p".repeat(32) };
+    const env = { HUAWEICLOUD_SDK_AK: "ak", HUAWEICLOUD_SDK_SK: "sk", HUAWEICLOUD_SDK_SECURITY_TOKEN: "tok", HUAWEICLOUD_SDK_PROJECT_ID: "f".repeat(32) };
     const s = resolveSettings({ endpoint: "https://ecs.example" }, {}, env);
     expect(s.credentials).toEqual({ accessKey: "ak", secretKey: "sk", securityToken: "tok" });
-    expect(s.projectId).toBe("p".repeat(32));
+    expect(s.projectId).toBe("f".repeat(32));
   });
 
   it("ecsEndpoint config overrides the region default", () => {
@@ -32,25 +32,34 @@ describe("settings resolution", () => {
   });
 
   it("says which keys are missing, never a secret value", () => {
-    expect(() => resolveSettings({}, config({ "huaweicloud:region": "cn-north-4", "huaweicloud:secretKey": "TOPSECRET" }), {})).toThrow(
-      /no credentials: set huaweicloud:accessKey \(or HW_ACCESS_KEY\); use `pulumi config set --secret/,
+    const onlySecret = config({ "huaweicloud:region": "cn-north-4", "huaweicloud:secretKey": "TOPSECRET" });
+    expect(() => resolveSettings({}, onlySecret, {})).toThrow(
+      "huaweicloud:accessKey is not set (nor HW_ACCESS_KEY, nor HUAWEICLOUD_SDK_AK): expected the access key (AK) that signs the ECS calls; pulumi config set huaweicloud:accessKey <AK>",
     );
-    const thrown = (() => {
-      try {
-        resolveSettings({}, config({ "huaweicloud:region": "cn-north-4", "huaweicloud:secretKey": "TOPSECRET" }), {});
-      } catch (error) {
-        return error;
-      }
-      return undefined;
-    })();
-    expect(thrown).toBeInstanceOf(Error);
-    expect(String(thrown)).not.toContain("TOPSECRET");
-    expect(() => resolveTarget({}, {}, {})).toThrow(/no region: set the resource's region, the stack config huaweicloud:region/);
-    expect(() => resolveSettings({ endpoint: "https://x" }, {}, { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b" })).toThrow(/no project id/);
+    expect(() => resolveSettings({}, onlySecret, {})).toThrow(expect.objectContaining({ code: "CONFIG_INVALID", message: expect.not.stringContaining("TOPSECRET") }));
+    expect(() => resolveTarget({}, {}, {})).toThrow(/^huaweicloud:region is not set \(nor the resource's region, nor HW_REGION_NAME\)/);
+    expect(() => resolveSettings({ endpoint: "https://x" }, {}, { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b" })).toThrow(
+      /^huaweicloud:projectId is not set .*, and there is no region to look it up from/,
+    );
+  });
+
+  it("lists every problem at once, each naming where the value came from", () => {
+    const env = { HW_REGION_NAME: "Beijing", HW_PROJECT_ID: "xyz" };
+    expect(settingsProblems({}, config({ "huaweicloud:ecsEndpoint": "http://ecs.example.com" }), env).map((p) => p.reason)).toEqual([
+      'HW_REGION_NAME "Beijing" is invalid: expected a Huawei Cloud region name such as cn-north-4',
+      'huaweicloud:ecsEndpoint "http://ecs.example.com" is invalid: it must use https: (http: is allowed only for loopback hosts: 127.0.0.0/8, localhost, [::1]); use an origin such as https://ecs.cn-north-4.myhuaweicloud.com',
+      expect.stringMatching(/^huaweicloud:accessKey is not set/),
+      expect.stringMatching(/^huaweicloud:secretKey is not set/),
+      'HW_PROJECT_ID "xyz" is invalid: expected a project id: 32 lower-case hex characters',
+    ]);
+    // a resource input is named as such, so the engine can show its value
+    expect(settingsProblems({ region: "Beijing", endpoint: "https://e" }, {}, { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "f".repeat(32) })).toEqual([
+      { key: "region", reason: 'region "Beijing" is invalid: expected a Huawei Cloud region name such as cn-north-4' },
+    ]);
   });
 
   it("validates huaweicloud:ecsServersPerMinute", () => {
-    const env = { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "p".repeat(32), HW_REGION_NAME: "cn-north-4" };
+    const env = { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "f".repeat(32), HW_REGION_NAME: "cn-north-4" };
     expect(resolveSettings({}, config({ "huaweicloud:ecsServersPerMinute": "500" }), env).serversPerMinute).toBe(500);
     expect(() => resolveSettings({}, config({ "huaweicloud:ecsServersPerMinute": "0" }), env)).toThrow(
       'huaweicloud:ecsServersPerMinute "0" is invalid: expected a whole number of servers per minute, at least 1',
@@ -58,7 +67,7 @@ describe("settings resolution", () => {
   });
 
   it("validates huaweicloud:ecsRequestTimeoutSeconds", () => {
-    const env = { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "p".repeat(32), HW_REGION_NAME: "cn-north-4" };
+    const env = { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "0a".repeat(16), HW_REGION_NAME: "cn-north-4" };
     expect(resolveSettings({}, config({}), env)).not.toHaveProperty("requestTimeoutSeconds");
     expect(resolveSettings({}, config({ "huaweicloud:ecsRequestTimeoutSeconds": "2.5" }), env).requestTimeoutSeconds).toBe(2.5);
     for (const bad of ["0", "601", "soon"]) {
