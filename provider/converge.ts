@@ -393,7 +393,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
       if (!TRANSIENT_READ_CODES.includes(info.code)) throw error;
       // Nothing is planned or sent on stale observations: try the read again next round.
       readError = info;
-      log(`${label}: cannot read the servers (${info.message}); trying again until the ${options.timeoutSeconds}s deadline`);
+      log(`${label}: cannot read the servers (${info.huaweiCode ?? info.code}: ${info.message}); trying again until the ${options.timeoutSeconds}s deadline`);
       return { state: "RETRY" as const };
     }
     const toAct = classifyObserved();
