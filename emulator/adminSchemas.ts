@@ -120,19 +120,12 @@ const SERVER_FAULT_SCHEMAS = {
 } as const;
 
 export type TransportFaultInput = z.input<typeof transportFaultSchema>;
-export type ServerFaultInput =
-  | z.input<typeof failSubjobFaultSchema>
-  | z.input<typeof stuckFaultSchema>
-  | z.input<typeof vanishFaultSchema>
-  | z.input<typeof driftFaultSchema>;
+type ServerFaultSchema = (typeof SERVER_FAULT_SCHEMAS)[keyof typeof SERVER_FAULT_SCHEMAS];
+export type ServerFaultInput = z.input<ServerFaultSchema>;
 export type JobFaultInput = z.input<typeof failJobFaultSchema>;
 export type FaultInput = TransportFaultInput | ServerFaultInput | JobFaultInput;
 export type TransportFault = z.output<typeof transportFaultSchema>;
-export type ServerFault =
-  | z.output<typeof failSubjobFaultSchema>
-  | z.output<typeof stuckFaultSchema>
-  | z.output<typeof vanishFaultSchema>
-  | z.output<typeof driftFaultSchema>;
+export type ServerFault = z.output<ServerFaultSchema>;
 export type JobFault = z.output<typeof failJobFaultSchema>;
 export type Fault = TransportFault | ServerFault | JobFault;
 

@@ -13,8 +13,9 @@ import { PulumiSession, StepFailedError } from "../harness";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { configureProvider } from "./configureProvider";
 
-const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
+const { accessKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
 const A = "616fb98f-46ca-475e-917e-2563e5a8cd19";
 const B = "726fb98f-46ca-475e-917e-2563e5a8cd20";
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -39,19 +40,7 @@ let logged: string[];
 
 /** The emulator's settings, as a stack would set them; a row's `config` overrides (undefined removes a key). */
 async function configure(overrides: Record<string, string | undefined> = {}): Promise<void> {
-  const values: Record<string, string | undefined> = {
-    "huaweicloud:accessKey": accessKey,
-    "huaweicloud:secretKey": secretKey,
-    "huaweicloud:projectId": projectId,
-    "huaweicloud:ecsEndpoint": emulator.url,
-    ...overrides,
-  };
-  await provider.configure({
-    config: {
-      get: (key: string) => values[key],
-      require: (key: string) => values[key] ?? "",
-    },
-  });
+  await configureProvider(emulator.url, overrides);
 }
 
 beforeAll(async () => {

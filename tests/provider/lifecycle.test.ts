@@ -6,6 +6,7 @@ import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type Runnin
 import { EcsClient } from "../../provider/ecsClient";
 import type { PowerStateOutputs } from "../../provider/provider";
 import { serverPowerStateProvider as provider, type PartialFailureError } from "../../provider/provider";
+import { configureProvider } from "./configureProvider";
 
 const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -14,22 +15,7 @@ let emulator: RunningEmulator;
 let admin: EmulatorAdmin;
 
 async function configure(extra: Record<string, string> = {}): Promise<void> {
-  const values: Record<string, string> = {
-    "huaweicloud:accessKey": accessKey,
-    "huaweicloud:secretKey": secretKey,
-    "huaweicloud:projectId": projectId,
-    "huaweicloud:ecsEndpoint": emulator.url,
-    ...extra,
-  };
-  await provider.configure({
-    config: {
-      get: (key: string) => values[key],
-      require: (key: string) => {
-        if (values[key] === undefined) throw new Error(`missing ${key}`);
-        return values[key];
-      },
-    },
-  });
+  await configureProvider(emulator.url, extra);
 }
 
 /** check, as the engine runs it before create/update; fails the test on any failure. */
