@@ -53,6 +53,12 @@ export class EmulatorAdmin {
     return body.faults;
   }
 
+  /** Faults injected and not yet used up. */
+  async pendingFaults(): Promise<PendingFaults> {
+    const body = await this.call<{ faults: PendingFaults }>("GET", "/_emulator/faults");
+    return body.faults;
+  }
+
   async stats(): Promise<EmulatorStatsSnapshot> {
     return this.call<EmulatorStatsSnapshot>("GET", "/_emulator/stats");
   }

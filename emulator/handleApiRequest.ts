@@ -123,9 +123,11 @@ function decide(state: EmulatorState, request: ApiRequest, url: URL, match: Rout
       case "expired-job":
         return answer(ecsError(400, "Common.0011", `query job fail. Job[${match.jobId}] does not exist or has expired.`));
       case "pending-payment": {
+        // Waiting on an order: shown like a job not started, whatever its sub-jobs have done.
         const real = route(state, match, request, url, requestId);
         if (real.status !== 200) return answer(real);
-        return answer({ status: 200, body: { ...(real.body as object), status: "PENDING_PAYMENT", end_time: "" } });
+        const { job_id, job_type, begin_time } = real.body as Record<string, unknown>;
+        return answer({ status: 200, body: { status: "PENDING_PAYMENT", entities: {}, job_id, job_type, begin_time, end_time: "" } });
       }
     }
   }

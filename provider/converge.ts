@@ -128,10 +128,16 @@ interface Tracked {
 const TERMINAL_JOB_STATUSES = ["SUCCESS", "FAIL"];
 /**
  * Read failures that outlasted the client's own retries but may still pass: the network, a timeout,
- * a 5xx, throttling, a garbled answer. Reads are safe to repeat, so the operation keeps trying
- * them until its own deadline instead of failing on the first bad minute.
+ * a 5xx, throttling, a garbled answer. Reads are safe to repeat, so once reads have worked in this
+ * operation the operation keeps trying them until its own deadline instead of failing on the first
+ * bad minute. Before any read has worked the same failures are more likely a wrong endpoint: they
+ * fail at once.
  */
 const TRANSIENT_READ_CODES = ["ECS_NETWORK", "ECS_TIMEOUT", "ECS_SERVER_ERROR", "ECS_THROTTLED", "ECS_BUSY", "ECS_BAD_RESPONSE"];
+/** A job read failing this many rounds in a row (transiently) is given up: its servers are followed through the list. */
+const MAX_JOB_READ_FAILURES = 3;
+/** The last look at unfinished servers and open jobs, after the deadline, gets this long. */
+const FINAL_LOOK_MS = 30_000;
 /** Synchronous rejections that are about one server's state: look again, then decide. */
 const SERVER_STATE_CODES = ["Ecs.0100", "Ecs.0114", "Ecs.0614", "Ecs.0605"];
 
@@ -146,6 +152,8 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   // Pacing and retry waits before a submission never run past the operation's deadline.
   const submitDeadline = AbortSignal.timeout(options.timeoutSeconds * 1000);
   const submitSignal = signal ? AbortSignal.any([signal, submitDeadline]) : submitDeadline;
+  // Reads in the loop stop at the deadline too (one read may otherwise retry for minutes).
+  const loopSignal = submitSignal;
   const tracked: Record<string, Tracked> = {};
   for (const [id, goal] of Object.entries(options.goals)) {
     tracked[id] = {
@@ -163,15 +171,19 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   let pollError: ErrorInfo | null = null;
   /** The last round's transient read failure, cleared by the next good read. */
   let readError: ErrorInfo | null = null;
+  /** Whether a server list has answered in this operation: only then are read failures taken as transient. */
+  let readSucceeded = false;
+  const jobReadFailures: Record<string, number> = {};
 
   const fail = (server: Tracked, error: ServerError): void => {
     server.phase = "failed";
     server.error = error;
   };
 
-  const observe = async (servers: Tracked[]): Promise<void> => {
+  const observe = async (servers: Tracked[], readSignal: AbortSignal = loopSignal): Promise<void> => {
     if (servers.length === 0) return;
-    const observations = await api.listServers(servers.map((s) => s.id), { signal });
+    const observations = await api.listServers(servers.map((s) => s.id), { signal: readSignal });
+    readSucceeded = true;
     for (const observation of observations) {
       const server = tracked[observation.id];
       if (!server) continue;
@@ -179,6 +191,12 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
       if (!(observation.id in before)) before[observation.id] = observation;
     }
   };
+
+  /** A read failure to try again next round rather than end the operation with. */
+  const isTransientRead = (info: ErrorInfo): boolean =>
+    (readSucceeded && TRANSIENT_READ_CODES.includes(info.code)) ||
+    // Cut off by the operation's deadline (not by a cancellation): the waiter ends it as a timeout.
+    (info.code === "ECS_ABORTED" && submitDeadline.aborted && !signal?.aborted);
 
   const submit = async (action: PowerAction, servers: Tracked[], type: StopType | null): Promise<void> => {
     if (servers.length === 0) return;
@@ -245,12 +263,21 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
         const record = jobs[jobId];
         let job: JobView;
         try {
-          job = await api.getJob(jobId, { signal });
+          job = await api.getJob(jobId, { signal: loopSignal });
+          delete jobReadFailures[jobId];
         } catch (error) {
+          const info = describeError(error);
+          // Cancelled, or cut off by the deadline: nothing was learned about the job.
+          if (info.code === "ECS_ABORTED") return;
+          jobReadFailures[jobId] = (jobReadFailures[jobId] ?? 0) + 1;
+          if (TRANSIENT_READ_CODES.includes(info.code) && jobReadFailures[jobId] < MAX_JOB_READ_FAILURES) {
+            log(`${label}: cannot read job ${jobId} (${info.huaweiCode ?? info.code}: ${info.message}); trying again`);
+            return;
+          }
           // The job cannot be read (expired, denied, unreachable): follow its servers through the list.
           unobservableJobs.add(jobId);
           record.status = "UNKNOWN";
-          log(`${label}: cannot read job ${jobId} (${describeError(error).message}); following its servers instead`);
+          log(`${label}: cannot read job ${jobId} (${info.message}); following its servers instead`);
           for (const server of all) {
             if (server.jobId !== jobId || server.phase !== "job") continue;
             // Its task may not show on the server yet: give it the grace of an unanswered call.
@@ -322,9 +349,10 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   async function refreshJobRecords(): Promise<void> {
     if (pollError) return;
     const open = Object.values(jobs).filter((j) => !TERMINAL_JOB_STATUSES.includes(j.status) && !unobservableJobs.has(j.jobId));
+    const finalSignal = finalLookSignal();
     await Promise.all(
       open.map(async (record) => {
-        const job = await api.getJob(record.jobId, { signal }).catch(() => undefined);
+        const job = await api.getJob(record.jobId, { signal: finalSignal }).catch(() => undefined);
         if (!job) return;
         record.status = job.status;
         record.beginTime = job.beginTime || null;
@@ -342,7 +370,12 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     );
     if (due.length === 0) return;
     // Look first: a HARD stop for a server already SHUTOFF could get the whole batch rejected.
-    await observe(due);
+    try {
+      await observe(due);
+    } catch (error) {
+      if (!isTransientRead(describeError(error))) throw error;
+      return; // due again next round
+    }
     const running = due.filter((s) => s.last?.found && s.last.status === "ACTIVE");
     for (const server of due) {
       server.hardStopSent = true;
@@ -358,6 +391,12 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
       options.hardStopAfterSeconds !== undefined && options.stopType === "SOFT" && server.goal === "stopped" &&
       server.softStopSentAt !== null && !server.hardStopSent
     );
+  }
+
+  /** The last look gets a budget of its own: the deadline has passed, but the record should be the truth. */
+  function finalLookSignal(): AbortSignal {
+    const budget = AbortSignal.timeout(FINAL_LOOK_MS);
+    return signal ? AbortSignal.any([signal, budget]) : budget;
   }
 
   const reportProgress = (force: boolean): void => {
@@ -390,10 +429,12 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
       readError = null;
     } catch (error) {
       const info = describeError(error);
-      if (!TRANSIENT_READ_CODES.includes(info.code)) throw error;
+      if (!isTransientRead(info)) throw error;
       // Nothing is planned or sent on stale observations: try the read again next round.
-      readError = info;
-      log(`${label}: cannot read the servers (${info.huaweiCode ?? info.code}: ${info.message}); trying again until the ${options.timeoutSeconds}s deadline`);
+      if (info.code !== "ECS_ABORTED") {
+        readError = info;
+        log(`${label}: cannot read the servers (${info.huaweiCode ?? info.code}: ${info.message}); trying again until the ${options.timeoutSeconds}s deadline`);
+      }
       return { state: "RETRY" as const };
     }
     const toAct = classifyObserved();
@@ -426,7 +467,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   if (unfinished.length > 0) {
     // Record the truth for what did not finish (unless the calls themselves fail), then say why.
     if (!pollError) {
-      await observe(unfinished).then(
+      await observe(unfinished, finalLookSignal()).then(
         () => {
           readError = null;
         },

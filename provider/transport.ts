@@ -160,6 +160,15 @@ export async function sendSigned(target: TransportTarget, settings: TransportSet
     const outcome = outcomeOf(answer, call);
     const verdict = classifyAttempt(call.method, outcome, context(settings, attempt));
     if (verdict.reason === "success") {
+      if (!answer.json.ok && call.method === "GET") {
+        // A body that does not parse is most likely cut short on the way: a read is retried as
+        // after a truncated transfer. (A POST's garbled answer stays ambiguous: never re-sent.)
+        const garbled = classifyAttempt(call.method, { kind: "network", errorCode: "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" }, context(settings, attempt));
+        if (garbled.retry) {
+          await pause(settings, call, attempt, garbled);
+          continue;
+        }
+      }
       if (!answer.json.ok) {
         throw new EcsError({
           ...answerFields(answer, call, attempt, secrets),

@@ -234,13 +234,22 @@ describe("malformed answers", () => {
     });
   });
 
-  it("a 200 that is not JSON: ECS_BAD_RESPONSE quoting the start of the body, on one line", async () => {
+  it("a 200 that is not JSON on a GET: retried (a cut-short body), then ECS_BAD_RESPONSE quoting the start of the body, on one line", async () => {
     reply = () => ({ status: 200, body: "<html>\n<body>Proxy login required</body>\n</html>" });
-    await expect(withClient({}, (c) => c.listServers(["a"]))).rejects.toMatchObject({
+    await expect(withClient({ retry: { maxAttempts: 2 } }, (c) => c.listServers(["a"]))).rejects.toMatchObject({
       code: "ECS_BAD_RESPONSE",
+      attempts: 2,
       message: expect.stringContaining('the answer is not JSON: "<html> <body>Proxy login required</body> </html>"'),
     });
-    await expect(withClient({}, (c) => c.listServers(["a"]))).rejects.toMatchObject({ message: expect.not.stringMatching(/\n/) });
+    expect(server.requests).toHaveLength(2);
+    await expect(withClient({ retry: { maxAttempts: 1 } }, (c) => c.listServers(["a"]))).rejects.toMatchObject({ message: expect.not.stringMatching(/\n/) });
+  });
+
+  it("a GET answer cut short, then a good one: retried and read", async () => {
+    reply = (_r, index) => (index === 0 ? { status: 200, body: '{"count":1,"servers":[{"id":"a","sta' } : { status: 200, body: { count: 1, servers: [{ id: "a", status: "SHUTOFF" }] } });
+    const servers = await withClient({}, (c) => c.listServers(["a"]));
+    expect(servers.map((s) => [s.id, s.status])).toEqual([["a", "SHUTOFF"]]);
+    expect(server.requests).toHaveLength(2);
   });
 
   it("a 502 HTML page on a GET: retried, then ECS_SERVER_ERROR quoting it", async () => {

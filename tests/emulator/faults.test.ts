@@ -275,13 +275,19 @@ describe("faults added for the reliability matrix", () => {
     await expect(t.admin.injectFault({ route: "action", kind: "expired-job" })).rejects.toThrow('use route "job"');
   });
 
-  it("pending-payment: the job shows PENDING_PAYMENT and no end time, whatever its sub-jobs say", async () => {
+  it("pending-payment: the job shows PENDING_PAYMENT like a job not started, whatever its sub-jobs have done", async () => {
     const jobId = (await t.client.stop([A])).json.job_id;
     t.clock.advance(1_000);
     await t.admin.injectFault({ route: "job", kind: "pending-payment" });
     const pending = (await t.client.job(jobId)).json;
-    expect(pending).toMatchObject({ status: "PENDING_PAYMENT", end_time: "" });
-    expect(pending.entities.sub_jobs[0].status).toBe("SUCCESS");
+    expect(pending).toEqual({
+      status: "PENDING_PAYMENT",
+      entities: {},
+      job_id: jobId,
+      job_type: "batchStopServers",
+      begin_time: expect.stringMatching(/Z$/),
+      end_time: "",
+    });
     expect((await t.client.job(jobId)).json.status).toBe("SUCCESS");
   });
 

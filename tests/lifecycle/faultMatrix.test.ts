@@ -353,6 +353,9 @@ describe("transport faults", () => {
     await s.inject({ route: "list", kind: "malformed-json" }, { route: "job", kind: "malformed-json" });
     const first = await s.up();
     expectSuccess(first);
+    // The job is read again after the garbled answer, not given up on.
+    expect(first.stats.requests["GET job"]).toBeGreaterThanOrEqual(2);
+    expect(s.fleet().outputs.jobs.map((j) => j.status)).toEqual(["SUCCESS"]);
     await s.expectConverged();
     await expectNextUpConverges(s);
   });
@@ -369,8 +372,10 @@ describe("transport faults", () => {
     expectSuccess(first);
     expect(first.stats.requests["POST action"]).toBe(1);
     expectAtMostOnePostPerServer(first);
-    // Which read meets the outage first depends on the retries' jitter: the job's, or the list's.
-    expect(first.result!.hostOutput.join("\n")).toMatch(/cannot read (job \w+ .*ECONNREFUSED.*following its servers instead|the servers .*trying again until the 60s deadline)/);
+    // Which read meets the outage first depends on the retries' jitter: the job's (tried again next
+    // round), or the list's (the same); either way the job is followed to its end.
+    expect(first.result!.hostOutput.join("\n")).toMatch(/cannot read (job \w+ \(ECS_NETWORK: .*ECONNREFUSED.*\); trying again|the servers .*trying again until the 60s deadline)/);
+    expect(s.fleet().outputs.jobs.map((j) => j.status)).toEqual(["SUCCESS"]);
     await s.expectConverged();
     await expectNextUpConverges(s);
   });
@@ -451,7 +456,9 @@ describe("job faults", () => {
     await s.inject({ route: "job", kind: "pending-payment", times: 2 });
     const first = await s.up();
     expectSuccess(first);
-    expect(first.stats.requests["GET job"]).toBeGreaterThanOrEqual(2);
+    // Read while pending (no sub-jobs to go by), then again once it showed its real state.
+    expect(first.stats.requests["GET job"]).toBeGreaterThanOrEqual(3);
+    expect(s.fleet().outputs.jobs.map((j) => j.status)).toEqual(["SUCCESS"]);
     await s.expectConverged();
     await expectNextUpConverges(s);
   });
@@ -496,6 +503,17 @@ describe("server faults", () => {
         const first = await s.up();
         expectSuccess(first);
         expectAtMostOnePostPerServer(first);
+        expect((await s.admin.pendingFaults()).server).toEqual([]); // the drift did happen
+        if (mode === "reject") {
+          // The call naming it was refused whole; it was re-read and left out of the call sent again.
+          expect(first.stats.answers).toMatchObject({ "POST action 400": 1, "POST action 200": 1 });
+          expect(first.stats.submissionsPerServer).toEqual({ [ids[1]]: 1, [ids[2]]: 1 });
+        } else {
+          // Accepted with it; its sub-job FAILed Ecs.0100 (fail-subjob) or did nothing (noop).
+          expect(first.stats.answers).toMatchObject({ "POST action 200": 1 });
+          expect(first.stats.submissionsPerServer).toEqual({ [ids[0]]: 1, [ids[1]]: 1, [ids[2]]: 1 });
+          expect(s.fleet().outputs.jobs.map((j) => j.status)).toEqual([mode === "noop" ? "SUCCESS" : "FAIL"]);
+        }
         await s.expectConverged();
         await expectNextUpConverges(s);
       });

@@ -361,6 +361,23 @@ describe("failures", () => {
     expect((outs as PowerStateOutputs).servers[id(1)].status).toBe("SHUTOFF");
   });
 
+  it("an endpoint where nothing listens fails at once: read failures are taken as transient only after a read has worked", async () => {
+    const closed = await startEmulator({});
+    const url = closed.url;
+    await closed.stop();
+    await configure({ "huaweicloud:ecsEndpoint": url });
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+    try {
+      const error = (await provider.create(await checked({ serverIds: [id(1)], timeoutSeconds: 600 })).catch((e: unknown) => e)) as PartialFailureError;
+      expect(error.reasons).toEqual([expect.stringMatching(new RegExp(`^server ${id(1)}: ECS_NETWORK: listing 1 server: connection refused \\(ECONNREFUSED\\)`))]);
+      expect(error.reasons[0]).not.toContain("deadline");
+      expect(lines.filter((line) => line.includes("trying again"))).toEqual([]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("wrong credentials fail at once with the gateway's code and request id, and never echo the secret", async () => {
     await configure({ "huaweicloud:secretKey": "wrongSecretKey000000000000000000000000000" });
     const error = (await provider.create(await checked({ serverIds: [id(1)] })).catch((e: unknown) => e)) as PartialFailureError;
