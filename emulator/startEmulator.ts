@@ -145,6 +145,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let baseUrl = "";
   let stopped = false;
   let away: Promise<void> | undefined;
+  let back: Promise<void> | undefined;
   const listen = () =>
     new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -160,18 +161,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     });
     return away;
   };
-  const resume = async (): Promise<void> => {
-    if (!away || stopped) return;
-    await away;
-    away = undefined;
-    await listen();
+  /** Listens again once fully away; one shared attempt however many callers; never after stop(). */
+  const resume = (): Promise<void> => {
+    if (!away) return Promise.resolve();
+    back ??= away
+      .then(async () => {
+        if (stopped) return;
+        away = undefined;
+        await listen();
+      })
+      .finally(() => {
+        back = undefined;
+      });
+    return back;
   };
   const outage = (ms: number): void => {
     void suspend().then(() => {
+      if (stopped) return;
       const timer = setTimeout(() => {
         state.timers.delete(timer);
         resume().catch((error: unknown) => resolved.log?.(`could not listen again after the outage: ${String(error)}`));
       }, ms);
+      timer.unref();
       state.timers.add(timer);
     });
   };
@@ -209,6 +220,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       stopping ??= (async () => {
         for (const timer of state.timers) clearTimeout(timer);
         state.timers.clear();
+        await back?.catch(() => undefined); // a resume under way ends (not listening) before we close
+        away = undefined;
         await suspend();
       })();
       return stopping;

@@ -368,6 +368,26 @@ describe("outage", () => {
     }
   });
 
+  it("two resumes at once listen once; stop() while away leaves nothing listening", async () => {
+    const t = await startTestEmulator({ seed: 1 });
+    await t.emulator.suspend();
+    await Promise.all([t.emulator.resume(), t.emulator.resume()]);
+    expect((await t.client.show(A)).status).toBe(200);
+    await t.emulator.suspend();
+    await t.emulator.stop();
+    await t.emulator.resume();
+    await expect(t.client.show(A)).rejects.toThrow("fetch failed");
+  });
+
+  it("stop() during an outage cancels the comeback", async () => {
+    const t = await startTestEmulator({ seed: 1 });
+    const response = await fetch(`${t.emulator.url}/_emulator/outage`, { method: "POST", body: JSON.stringify({ seconds: 0.2 }) });
+    expect(response.status).toBe(202);
+    await t.emulator.stop();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await expect(t.client.show(A)).rejects.toThrow("fetch failed");
+  });
+
   it("POST /_emulator/outage answers 202, then the emulator is away for that long", async () => {
     const t = await startTestEmulator({ seed: 1 });
     try {
