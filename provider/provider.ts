@@ -19,6 +19,7 @@ import { EcsClient, type PacingLedger } from "./ecsClient";
 import { validateEndpoint } from "./endpoint";
 import { formatServerList } from "./errors";
 import { findProjectId } from "./findProjectId";
+import type { AuthGate } from "./transport";
 import { checkInputs, hasUnknowns, inputKeys, UNKNOWN_VALUE, type DesiredState, type PowerStateInputs } from "./inputs";
 import { restoreGoals, targetStatus } from "./plan";
 import {
@@ -72,15 +73,19 @@ interface ProviderState {
   config: ProviderConfig;
   /** One per provider host process: every resource's submissions count against the same per-minute limit. */
   pacing: PacingLedger;
+  /** One per provider host process: once the gateway refuses the access key, no resource sends another call with it. */
+  authGate: AuthGate;
 }
 
 export const serverPowerStateProvider = {
   config: {} as ProviderConfig,
   pacing: { records: [] } as PacingLedger,
+  authGate: { refused: [] } as AuthGate,
 
   async configure(this: ProviderState, req: dynamic.ConfigureRequest): Promise<void> {
     this.config = readProviderConfig((key) => req.config.get(key));
     this.pacing = { records: [] };
+    this.authGate = { refused: [] };
   },
 
   async check(this: ProviderState, olds: Props, news: Props): Promise<dynamic.CheckResult> {
@@ -131,8 +136,8 @@ export const serverPowerStateProvider = {
   async read(this: ProviderState, id: string, props: Props): Promise<dynamic.ReadResult> {
     const olds = props as Partial<PowerStateOutputs>;
     const ids = olds.serverIds ?? [];
-    const settings = await settingsFor(olds, this.config, olds);
-    const client = newClient(settings, this.pacing);
+    const settings = await settingsFor(olds, this.config, this.authGate, olds);
+    const client = newClient(settings, this);
     try {
       const observations = await client.listServers(ids);
       const target = olds.state ? targetStatus(olds.state) : undefined;
@@ -161,8 +166,8 @@ export const serverPowerStateProvider = {
     if (olds.onDelete !== "restore") return;
     const goals = restoreGoals(olds.initialStates ?? {});
     if (Object.keys(goals).length === 0) return;
-    const settings = await settingsFor(olds, this.config, olds);
-    const client = newClient(settings, this.pacing);
+    const settings = await settingsFor(olds, this.config, this.authGate, olds);
+    const client = newClient(settings, this);
     try {
       const result = await converge({
         api: client,
@@ -189,8 +194,8 @@ export const serverPowerStateProvider = {
 /** Create and update: converge the declared servers (and, with onDelete "restore", those dropped from the list). */
 async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs> | undefined, state: ProviderState): Promise<Props> {
   const inputs = news as unknown as PowerStateInputs;
-  const settings = await settingsFor(inputs, state.config, undefined, olds);
-  const client = newClient(settings, state.pacing);
+  const settings = await settingsFor(inputs, state.config, state.authGate, undefined, olds);
+  const client = newClient(settings, state);
   try {
     const declared = new Set(inputs.serverIds);
     // With "restore", servers no longer declared go back to their initial status. The record of
@@ -266,6 +271,7 @@ export function failureLines(failures: readonly ServerFailure[], max = 100): str
 async function settingsFor(
   args: Partial<PowerStateInputs>,
   config: ProviderConfig,
+  authGate: AuthGate,
   recorded: Partial<PowerStateOutputs> | undefined,
   lastLookup?: Partial<PowerStateOutputs>,
 ): Promise<ResolvedSettings & { projectId: string }> {
@@ -288,13 +294,15 @@ async function settingsFor(
     region: settings.region!,
     credentials: settings.credentials,
     iamEndpoint: settings.iamEndpoint,
+    authGate,
   });
   return { ...settings, projectId };
 }
 
-function newClient(settings: ResolvedSettings & { projectId: string }, pacing: PacingLedger): EcsClient {
+function newClient(settings: ResolvedSettings & { projectId: string }, shared: Pick<ProviderState, "pacing" | "authGate">): EcsClient {
   return new EcsClient({
-    pacing,
+    pacing: shared.pacing,
+    authGate: shared.authGate,
     endpoint: settings.endpoint,
     projectId: settings.projectId,
     credentials: settings.credentials,

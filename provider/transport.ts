@@ -34,6 +34,17 @@ export interface TransportOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Uniform in [0, 1): the jitter of retry delays. */
   readonly random?: () => number;
+  /** Clients sharing a gate stop sending with an access key the gateway refused (see AuthGate); none without one. */
+  readonly authGate?: AuthGate;
+}
+
+/**
+ * The access keys the gateway refused (401) in this process. Five failed authentications in a row
+ * lock a key for five minutes, so after one refusal no client sharing the gate sends another call
+ * with that key: N resources with a wrong key make one failed call, not N, and do not lock it.
+ */
+export interface AuthGate {
+  refused: { readonly accessKey: string; readonly error: EcsError }[];
 }
 
 export interface TransportSettings {
@@ -45,6 +56,7 @@ export interface TransportSettings {
   readonly now: () => Date;
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random: () => number;
+  readonly authGate?: AuthGate;
 }
 
 /** Defaults merged, each value checked once before any I/O; errors name the setting and the rule. */
@@ -58,6 +70,7 @@ export function resolveTransportOptions(options: TransportOptions): TransportSet
     now: options.now ?? (() => new Date()),
     sleep: options.sleep ?? defaultSleep,
     random: options.random ?? Math.random,
+    ...(options.authGate ? { authGate: options.authGate } : {}),
   };
 }
 
@@ -131,6 +144,8 @@ interface RawAnswer {
 /** Sends `call` with retries as the policy says; resolves with a successful answer or throws EcsError. */
 export async function sendSigned(target: TransportTarget, settings: TransportSettings, call: SignedCall): Promise<SignedResponse> {
   const url = buildUrl(target.origin, call.path, call.query);
+  const refusal = settings.authGate?.refused.find((r) => r.accessKey === target.credentials.accessKey);
+  if (refusal) throw refusedEarlier(call, refusal.error);
   for (let attempt = 0; ; attempt++) {
     throwIfAborted(call, attempt);
     const signedAt = settings.now();
@@ -189,8 +204,25 @@ export async function sendSigned(target: TransportTarget, settings: TransportSet
       await pause(settings, call, attempt, verdict);
       continue;
     }
-    throw responseError(target, settings, call, attempt, answer, verdict, secrets);
+    const error = responseError(target, settings, call, attempt, answer, verdict, secrets);
+    if (error.code === "ECS_AUTH_FAILED") settings.authGate?.refused.push({ accessKey: target.credentials.accessKey, error });
+    throw error;
   }
+}
+
+/** The gateway's refusal of this key, again, for a call that was not sent because of it. */
+function refusedEarlier(call: SignedCall, earlier: EcsError): EcsError {
+  return new EcsError({
+    code: "ECS_AUTH_FAILED",
+    operation: call.operation,
+    huaweiCode: earlier.huaweiCode,
+    huaweiMessage: `not sent: an earlier call with this access key in this run was refused: ${earlier.huaweiMessage ?? earlier.reason ?? "authentication failed"}`,
+    requestId: earlier.requestId,
+    route: call.route,
+    serverIds: call.serverIds,
+    attempts: 0,
+    hint: earlier.hint,
+  });
 }
 
 /**

@@ -378,6 +378,25 @@ describe("failures", () => {
     }
   });
 
+  it("after one 401, no resource of the run sends another call with that key: six resources, one failed call, no lock", async () => {
+    await configure({ "huaweicloud:secretKey": "wrongSecretKey000000000000000000000000000" });
+    const errors: PartialFailureError[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      errors.push((await provider.create(await checked({ serverIds: [id(1)] })).catch((e: unknown) => e)) as PartialFailureError);
+    }
+    expect((await admin.stats()).total).toBe(1);
+    expect(errors[0].reasons[0]).toMatch(/: APIGW\.0301: listing 1 server: Incorrect IAM authentication information: verify aksk signature fail/);
+    for (const error of errors.slice(1)) {
+      expect(error.reasons[0]).toMatch(
+        /: APIGW\.0301: listing 1 server: not sent: an earlier call with this access key in this run was refused: Incorrect IAM authentication information: verify aksk signature fail .*5 failures in a row lock the access key/,
+      );
+    }
+    // The next run (a new configure) with the right key works: the key was never locked.
+    await configure();
+    const { outs } = await provider.create(await checked({ serverIds: [id(1)] }));
+    expect((outs as PowerStateOutputs).servers[id(1)].status).toBe("SHUTOFF");
+  });
+
   it("wrong credentials fail at once with the gateway's code and request id, and never echo the secret", async () => {
     await configure({ "huaweicloud:secretKey": "wrongSecretKey000000000000000000000000000" });
     const error = (await provider.create(await checked({ serverIds: [id(1)] })).catch((e: unknown) => e)) as PartialFailureError;

@@ -98,7 +98,7 @@ describe("serialized provider", () => {
     rmSync(dir, { recursive: true, force: true });
     expect(run.stderr).toBe("");
     const out = JSON.parse(run.stdout);
-    expect(out.methods).toEqual(["check", "config", "configure", "create", "delete", "diff", "pacing", "read", "update"]);
+    expect(out.methods).toEqual(["authGate", "check", "config", "configure", "create", "delete", "diff", "pacing", "read", "update"]);
     expect(out.ok).toEqual(["616fb98f-46ca-475e-917e-2563e5a8cd19"]);
     expect(out.bad[0].property).toBe("serverIds[0]");
   });
