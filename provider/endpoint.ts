@@ -14,12 +14,20 @@ export function validateEndpoint(endpoint: string, setting: string = "endpoint")
   if (rule !== undefined) {
     throw new EcsError({
       code: "ECS_INVALID_ENDPOINT",
-      operation: `checking ${setting} [${endpoint}]`,
+      operation: `checking ${setting} [${maskUrlCredentials(endpoint)}]`,
       reason: rule,
       hint: ENDPOINT_HINT,
     });
   }
   return new URL(endpoint).origin;
+}
+
+/**
+ * `value` with the `user:password@` of a URL replaced by `***@`: a message may quote an endpoint,
+ * never a password in it.
+ */
+export function maskUrlCredentials(value: string): string {
+  return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^@/?#]*@/, "$1***@");
 }
 
 /** What to write instead of a rejected endpoint. */

@@ -5,7 +5,7 @@
  * Pulumi's closure serializer, which cannot capture a live zod schema.
  */
 import { z } from "zod";
-import { ENDPOINT_HINT, endpointProblem } from "./endpoint";
+import { ENDPOINT_HINT, endpointProblem, maskUrlCredentials } from "./endpoint";
 
 /** The value Pulumi passes for an input that is not known yet (during preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -220,7 +220,8 @@ function describeIssue(path: string, issue: z.core.$ZodIssue, inputs: Record<str
   const label = path || "inputs";
   const value = valueAt(inputs, issue.path);
   if (value === undefined && issue.code === "invalid_type") return `${label} is required: ${issue.message}`;
-  return `${label} ${renderValue(value)} is invalid: ${issue.message}`;
+  const shown = path === "endpoint" && typeof value === "string" ? maskUrlCredentials(value) : value;
+  return `${label} ${renderValue(shown)} is invalid: ${issue.message}`;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

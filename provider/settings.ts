@@ -3,7 +3,7 @@
  * then the environment (read when a method runs, never at module load, so nothing is captured
  * into the serialized provider). Pure functions of their arguments.
  */
-import { defaultEcsEndpoint, ENDPOINT_HINT, endpointProblem } from "./endpoint";
+import { defaultEcsEndpoint, ENDPOINT_HINT, endpointProblem, maskUrlCredentials } from "./endpoint";
 import type { Credentials } from "./signer";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
@@ -119,7 +119,7 @@ const RESOURCE_INPUTS = ["region", "projectId", "endpoint"];
 
 const invalid = (setting: Sourced, rule: string): SettingsProblem => ({
   key: RESOURCE_INPUTS.includes(setting.source) ? setting.source : "",
-  reason: `${setting.source} ${JSON.stringify(setting.value)} is invalid: ${rule}`,
+  reason: `${setting.source} ${JSON.stringify(maskUrlCredentials(setting.value))} is invalid: ${rule}`,
 });
 
 const NO_REGION = `${CONFIG_KEYS.region} is not set (nor the resource's region, nor ${ENV_KEYS.region.join(", nor ")}): expected a region such as cn-north-4, which gives the ECS endpoint and the project; pulumi config set ${CONFIG_KEYS.region} cn-north-4, or set ${CONFIG_KEYS.ecsEndpoint} and ${CONFIG_KEYS.projectId}`;

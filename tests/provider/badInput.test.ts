@@ -238,6 +238,27 @@ const rows: Row[] = [
     ],
   },
   {
+    row: "an endpoint input with a password in it: refused, the password never shown",
+    news: { serverIds: [A], endpoint: "https://admin:hunter2-secret@ecs.cn-north-4.myhuaweicloud.com" },
+    failures: [
+      {
+        property: "endpoint",
+        reason: `endpoint "https://***@ecs.cn-north-4.myhuaweicloud.com" is invalid: it must not contain credentials (user:password@); ${HTTPS_HINT}`,
+      },
+    ],
+  },
+  {
+    row: "huaweicloud:ecsEndpoint with a password in it: refused, the password never shown",
+    news: { serverIds: [A] },
+    config: { "huaweicloud:ecsEndpoint": "https://admin:hunter2-secret@ecs.cn-north-4.myhuaweicloud.com" },
+    failures: [
+      {
+        property: "",
+        reason: `huaweicloud:ecsEndpoint "https://***@ecs.cn-north-4.myhuaweicloud.com" is invalid: it must not contain credentials (user:password@); ${HTTPS_HINT}`,
+      },
+    ],
+  },
+  {
     row: "malformed endpoint input",
     news: { serverIds: [A], endpoint: "ecs.cn-north-4.myhuaweicloud.com" },
     failures: [{ property: "endpoint", reason: `endpoint "ecs.cn-north-4.myhuaweicloud.com" is invalid: it is not an absolute URL; ${HTTPS_HINT}` }],
