@@ -284,6 +284,7 @@ function newClient(settings: ResolvedSettings & { projectId: string }, pacing: P
     projectId: settings.projectId,
     credentials: settings.credentials,
     ...(settings.serversPerMinute !== undefined ? { serversPerMinute: settings.serversPerMinute } : {}),
+    ...(settings.pacingWindowSeconds !== undefined ? { pacingWindowMs: settings.pacingWindowSeconds * 1000 } : {}),
   });
 }
 

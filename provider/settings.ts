@@ -16,7 +16,12 @@ export const CONFIG_KEYS = {
   ecsEndpoint: "huaweicloud:ecsEndpoint",
   iamEndpoint: "huaweicloud:iamEndpoint",
   serversPerMinute: "huaweicloud:ecsServersPerMinute",
+  pacingWindowSeconds: "huaweicloud:ecsPacingWindowSeconds",
 } as const;
+
+/** Bounds of huaweicloud:ecsPacingWindowSeconds: Huawei's window is a minute; one hour is generous for any quota. */
+export const PACING_WINDOW_SECONDS_MIN = 1;
+export const PACING_WINDOW_SECONDS_MAX = 3600;
 
 /** Environment fallbacks, first match wins: Terraform's names, then the official SDKs'. */
 export const ENV_KEYS = {
@@ -67,6 +72,8 @@ export interface ResolvedSettings extends Target {
   readonly credentials: Credentials;
   readonly iamEndpoint?: string;
   readonly serversPerMinute?: number;
+  /** The window `serversPerMinute` is counted over, in seconds (default 60). */
+  readonly pacingWindowSeconds?: number;
 }
 
 function fromEnv(env: Environment, names: readonly string[]): string | undefined {
@@ -122,10 +129,24 @@ export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: E
       );
     }
   }
+  let pacingWindowSeconds: number | undefined;
+  if (config.pacingWindowSeconds !== undefined) {
+    pacingWindowSeconds = Number(config.pacingWindowSeconds);
+    if (
+      !Number.isInteger(pacingWindowSeconds) ||
+      pacingWindowSeconds < PACING_WINDOW_SECONDS_MIN ||
+      pacingWindowSeconds > PACING_WINDOW_SECONDS_MAX
+    ) {
+      throw settingsError(
+        `${CONFIG_KEYS.pacingWindowSeconds} "${config.pacingWindowSeconds}" is invalid: expected a whole number of seconds, from ${PACING_WINDOW_SECONDS_MIN} to ${PACING_WINDOW_SECONDS_MAX}`,
+      );
+    }
+  }
   return {
     ...target,
     credentials: { accessKey: accessKey!, secretKey: secretKey!, ...(securityToken ? { securityToken } : {}) },
     iamEndpoint: config.iamEndpoint?.replace(/\/+$/, ""),
     serversPerMinute,
+    pacingWindowSeconds,
   };
 }
