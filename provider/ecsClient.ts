@@ -142,8 +142,13 @@ export class EcsClient {
         }
         // Recorded before the call, with no await in between: concurrent callers see it at once.
         const nowMs = this.settings.now().getTime();
-        this.pacing.records = [...pruneHistory(this.pacing.records, nowMs, this.pacingWindowMs), { atMs: nowMs, count: chunk.length }];
+        const record: SubmitRecord = { atMs: nowMs, count: chunk.length };
+        this.pacing.records = [...pruneHistory(this.pacing.records, nowMs, this.pacingWindowMs), record];
         const submission = await this.submitChunk(action, type, chunk, operation, options.signal);
+        // The cloud counted the call when it accepted it, somewhere between our send and its answer:
+        // the window runs from the answer, or the next chunk could arrive a few ms early and be throttled.
+        const answered: SubmitRecord = { atMs: submission.submittedAt.getTime(), count: chunk.length };
+        this.pacing.records = this.pacing.records.map((r) => (r === record ? answered : r));
         submitted.push(submission);
         options.onSubmitted?.(submission);
       }

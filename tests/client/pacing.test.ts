@@ -3,7 +3,7 @@
  * emulator enforcing the same limit on a clock shared with the client (so a wait too short
  * would show up as a 429 in the emulator's stats).
  */
-import { nextSubmitDelayMs, PACING_WINDOW_MS } from "../../provider/ecsClient";
+import { nextSubmitDelayMs, PACING_WINDOW_MS, type PacingLedger } from "../../provider/ecsClient";
 import { ids, newClient, startTestEmulator } from "./clientTestKit";
 import type { EmulatorHandle } from "./clientTestKit";
 
@@ -115,6 +115,25 @@ describe("batchAction pacing against the emulator", () => {
     } finally {
       await client.close();
       await shortened.emulator.stop();
+    }
+  });
+
+  it("counts a chunk from the answer, not the send: the cloud may accept the call later than it was sent", async () => {
+    // Each read of the emulator's clock moves time on by 10 ms: the request takes time to be accepted.
+    const slow = await startTestEmulator({ batchPerMinute: 3, batchWindowSeconds: 2, clockMs: () => (nowMs += 10), stopSeconds: 0.05 });
+    await slow.admin.putServers(ids("srv", 3).map((id) => ({ id, status: "ACTIVE" as const })));
+    const ledger: PacingLedger = { records: [] };
+    const client = newClient(slow.emulator.url, { serversPerMinute: 3, pacingWindowMs: 2_000, now, sleep, pacing: ledger });
+    try {
+      const sentAt = nowMs;
+      const [submission] = await client.batchAction("os-stop", ids("srv", 3));
+      const acceptedAt = Date.parse((await client.getJob(submission.jobId)).beginTime!);
+      expect(acceptedAt).toBeGreaterThan(sentAt);
+      expect(ledger.records).toEqual([{ atMs: submission.submittedAt.getTime(), count: 3 }]);
+      expect(ledger.records[0].atMs).toBeGreaterThanOrEqual(acceptedAt);
+    } finally {
+      await client.close();
+      await slow.emulator.stop();
     }
   });
 
