@@ -6,6 +6,7 @@
  * shortened pacing window on both sides:
  *   1. ours: a child process runs the provider's check → create (a `pulumi up`), check → diff (a
  *      `pulumi up` with nothing changed) and read (a `pulumi refresh`); the emulator counts the calls;
+ *      then the same create in Pulumi's dynamic-provider host, for that process's peak RSS;
  *   2. the official SDK's BatchStopServers, one chunk per window, ShowJob every 10 s;
  *   3. Terraform's per-server pattern: one os-stop per server, ShowJob every 10 s, 10 at a time
  *      (on a prefix of the fleet, extrapolated, unless --full-alternatives).
@@ -15,13 +16,13 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, seededServerId, startEmulator } from "../emulator";
 import { MAX_IDS_PER_LIST, MAX_SERVERS_PER_ACTION, DEFAULT_SERVERS_PER_MINUTE } from "../provider/constants";
-import type { AlternativeRun, BenchReport, ColdStart, FleetRun } from "./benchReport";
+import type { AlternativeRun, BenchReport, ColdStart, FleetRun, HostRun } from "./benchReport";
 import { compileWorker } from "./compileWorker";
 import { evaluateTargets } from "./evaluateTargets";
 import { extrapolatePrefix } from "./extrapolatePrefix";
 import { formatReport } from "./formatReport";
 import { lowerBoundMs } from "./lowerBound";
-import { measureColdStart } from "./measureColdStart";
+import { measureColdStart, measureHostRun, prepareHostProgram, type HostProgram } from "./measureColdStart";
 import { BENCH_HELP, BenchUsageError, parseBenchArgs, type BenchSettings } from "./parseBenchArgs";
 import { renderReportChart } from "./renderChart";
 import { runOurWorker } from "./runOurWorker";
@@ -41,7 +42,7 @@ async function notStopped(admin: EmulatorAdmin, ids: readonly string[]): Promise
   return ids.filter((id) => statuses.get(id) !== "SHUTOFF").length;
 }
 
-async function runFleet(servers: number, settings: BenchSettings, workerPath: string): Promise<FleetRun> {
+async function runFleet(servers: number, settings: BenchSettings, workerPath: string, hostProgram: HostProgram | undefined): Promise<FleetRun> {
   const { windowSeconds, stopSeconds, jobInitMs } = settings;
   const emulator = await startEmulatorProcess([
     "--stop-seconds", String(stopSeconds),
@@ -77,6 +78,14 @@ async function runFleet(servers: number, settings: BenchSettings, workerPath: st
     if (create.notStopped > 0 || create.failures > 0) throw new Error(`N=${servers}: ${create.notStopped} servers not stopped, ${create.failures} failures`);
     progress(`N=${servers}: ours ${secs(create.ms)}, lower bound ${secs(lowerBound)}, ratio ${(create.ms / lowerBound).toFixed(3)}, peak RSS ${ours.peakRssMb.toFixed(0)} MiB`);
 
+    let hostRun: HostRun | undefined;
+    if (hostProgram) {
+      await fresh();
+      progress(`N=${servers}: the same create in Pulumi's dynamic-provider host, for its peak RSS ...`);
+      hostRun = await measureHostRun(hostProgram, { url: emulator.url, ...CREDENTIALS, windowSeconds }, ids);
+      progress(`N=${servers}: in the host ${secs(hostRun.wallMs)}, host peak RSS ${hostRun.peakRssMb?.toFixed(0) ?? "?"} MiB`);
+    }
+
     let sdkBatch: AlternativeRun | undefined;
     let perServer: AlternativeRun | undefined;
     if (!settings.skipAlternatives) {
@@ -90,7 +99,7 @@ async function runFleet(servers: number, settings: BenchSettings, workerPath: st
       await fresh();
       const prefix = settings.fullAlternatives ? servers : Math.min(servers, settings.perServerPrefix);
       const rounds = Math.ceil(prefix / PER_SERVER_CONCURRENCY);
-      progress(`N=${servers}: per-server pattern on ${prefix === servers ? "all" : `the first ${prefix} of`} ${servers} servers (about ${rounds} rounds of ${SDK_POLL_INTERVAL_MS / 1000} s) ...`);
+      progress(`N=${servers}: per-server pattern on ${prefix === servers ? "all" : `the first ${prefix} of`} ${servers} servers (about ${rounds} round${rounds === 1 ? "" : "s"} of ${SDK_POLL_INTERVAL_MS / 1000} s) ...`);
       const b = await perServerStop(target, ids.slice(0, prefix));
       perServer = await measured(admin, b, ids.slice(0, prefix), servers);
       progress(`N=${servers}: per-server ${secs(perServer.wallMs)}${perServer.extrapolated ? ` (extrapolated from ${prefix}: ${secs(perServer.measuredWallMs)})` : ""}`);
@@ -111,6 +120,7 @@ async function runFleet(servers: number, settings: BenchSettings, workerPath: st
       lagAfterLastJobMs: create.endedAtMs - create.lastJobEndMs,
       notStopped: create.notStopped,
       noopUpdate: { calls: ours.noopUpdate.total, ms: ours.noopUpdate.ms, changes: ours.noopUpdate.changes },
+      ...(hostRun ? { hostRun } : {}),
       refresh: { listCalls: ours.refresh.requests["GET list"] ?? 0, expectedListCalls, calls: ours.refresh.total, ms: ours.refresh.ms },
       ...(sdkBatch ? { sdkBatch, ratioVsSdkBatch: create.ms / sdkBatch.wallMs } : {}),
       ...(perServer ? { perServer, ratioVsPerServer: create.ms / perServer.wallMs } : {}),
@@ -131,12 +141,12 @@ async function measured(admin: EmulatorAdmin, run: ScriptRun, handled: readonly 
   return { ...base, ...scaled, extrapolated: true };
 }
 
-async function coldStart(): Promise<ColdStart> {
+async function coldStart(program: HostProgram, windowSeconds: number): Promise<ColdStart> {
   progress("cold start: the provider in Pulumi's dynamic-provider host (host start, Configure, first Check) ...");
   // The first Check makes no API call; the emulator only gives the config a real endpoint.
   const emulator = await startEmulator({ seed: 2 });
   try {
-    const result = await measureColdStart({ url: emulator.url, ...CREDENTIALS, serverIds: [seededServerId(0), seededServerId(1)] });
+    const result = await measureColdStart(program, { url: emulator.url, ...CREDENTIALS, windowSeconds });
     progress(`cold start ${result.totalMs} ms`);
     return result;
   } finally {
@@ -155,9 +165,14 @@ async function main(): Promise<void> {
   console.log = console.info = (...args: unknown[]) => void process.stderr.write(`${args.map(String).join(" ")}\n`);
   progress(`sizes ${settings.sizes.join(", ")}; window ${settings.windowSeconds} s; stop ${settings.stopSeconds} s`);
   const workerPath = compileWorker();
+  const needsHost = !settings.skipColdStart || !settings.skipHostRun;
+  // The root program, run once under mocks: the serialized provider the host loads. No API call.
+  const hostProgram = needsHost
+    ? await prepareHostProgram({ url: "http://127.0.0.1:9", ...CREDENTIALS, windowSeconds: settings.windowSeconds }, [seededServerId(0), seededServerId(1)])
+    : undefined;
   const runs: FleetRun[] = [];
-  for (const servers of settings.sizes) runs.push(await runFleet(servers, settings, workerPath));
-  const cold = settings.skipColdStart ? null : await coldStart();
+  for (const servers of settings.sizes) runs.push(await runFleet(servers, settings, workerPath, settings.skipHostRun ? undefined : hostProgram));
+  const cold = settings.skipColdStart || !hostProgram ? null : await coldStart(hostProgram, settings.windowSeconds);
 
   const cpu = cpus();
   const report: BenchReport = {

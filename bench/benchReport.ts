@@ -34,12 +34,24 @@ export interface FleetRun {
   /** `pulumi up` with nothing changed: check → diff, no update. */
   readonly noopUpdate: { readonly calls: number; readonly ms: number; readonly changes: boolean };
   /** `pulumi refresh`: read. */
+  /** The create again, in Pulumi's dynamic-provider host (absent with --skip-host-run). */
+  readonly hostRun?: HostRun;
   readonly refresh: { readonly listCalls: number; readonly expectedListCalls: number; readonly calls: number; readonly ms: number };
   readonly sdkBatch?: AlternativeRun;
   readonly perServer?: AlternativeRun;
   /** Our wall time over theirs: below 1 means we are faster. */
   readonly ratioVsSdkBatch?: number;
   readonly ratioVsPerServer?: number;
+}
+
+/** The same create run inside Pulumi's dynamic-provider host, the process that holds the provider in a real `pulumi up`. */
+export interface HostRun {
+  /** Check → Create over gRPC. */
+  readonly wallMs: number;
+  /** Peak RSS (Linux VmHWM) of the host process after the create, MiB; null elsewhere. */
+  readonly peakRssMb: number | null;
+  /** Its peak once the provider was loaded and the first check ran, before any fleet work. */
+  readonly afterCheckRssMb: number | null;
 }
 
 export interface ColdStart {

@@ -21,12 +21,12 @@ export function formatReport(report: BenchReport): string {
       `${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}. RSS: ${st.rssMeasuredIn}. Emulator: ${st.emulatorRunsIn}.`,
   );
   lines.push("");
-  lines.push("| N | wall | lower bound | overhead ratio | API calls (up) | polls / job | peak RSS | no-op update | refresh | SDK batch script | ours / SDK | per-server pattern | ours / per-server |");
+  lines.push("| N | wall | lower bound | overhead ratio | API calls (up) | polls / job | peak RSS: provider process / Pulumi host | no-op update | refresh | SDK batch script | ours / SDK | per-server pattern | ours / per-server |");
   lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of report.runs) {
     lines.push(
       `| ${r.servers} | ${s(r.wallMs)} | ${s(r.lowerBoundMs)} | ${r.overheadRatio.toFixed(3)} | ${calls(r.requests)} | ${r.jobPollsPerJob.toFixed(1)} | ` +
-        `${r.rssMb.toFixed(0)} MiB | ${r.noopUpdate.calls} calls | ${r.refresh.listCalls} list calls | ${alternative(r.sdkBatch)} | ` +
+        `${r.rssMb.toFixed(0)} / ${r.hostRun?.peakRssMb?.toFixed(0) ?? "–"} MiB | ${r.noopUpdate.calls} calls | ${r.refresh.listCalls} list calls | ${alternative(r.sdkBatch)} | ` +
         `${r.ratioVsSdkBatch?.toFixed(3) ?? "–"} | ${alternative(r.perServer)} | ${r.ratioVsPerServer?.toFixed(4) ?? "–"} |`,
     );
   }

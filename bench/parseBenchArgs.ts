@@ -20,6 +20,8 @@ export interface BenchSettings {
   readonly fullAlternatives: boolean;
   readonly skipAlternatives: boolean;
   readonly skipColdStart: boolean;
+  /** Do not repeat each create in Pulumi's dynamic-provider host (its peak RSS). */
+  readonly skipHostRun: boolean;
 }
 
 export type BenchCommand = { readonly kind: "help" } | { readonly kind: "run"; readonly settings: BenchSettings };
@@ -39,7 +41,8 @@ methods, and compares with the official SDK's batch call and with Terraform's pe
 
   servers ...                  fleet sizes to run (default ${FULL_SIZES.join(" ")})
   --quick                      only the sizes up to ${QUICK_MAX}
-  --json                       print one JSON document on stdout (progress goes to stderr)
+  --json                       print one JSON document on stdout (progress goes to stderr); use
+                               npm run -s bench -- --json, or npm prints its own banner on stdout first
   --svg <path>                 also write a chart (SVG) of wall time against fleet size
   --window-seconds <s>         the pacing window on both sides, a shortened minute (default 5)
   --stop-seconds <s>           how long a stop takes in the emulator (default 3)
@@ -48,6 +51,7 @@ methods, and compares with the official SDK's batch call and with Terraform's pe
   --full-alternatives          run the per-server pattern on every server (about 17 min at 1000, 83 min at 5000)
   --skip-alternatives          measure the provider only
   --skip-cold-start            do not measure the provider host's cold start
+  --skip-host-run              do not repeat each create in Pulumi's provider host (for the host's peak RSS)
   --help                       show this help`;
 
 /** `what` names the value in the message: a flag (`--stop-seconds`) or `fleet size`. */
@@ -78,6 +82,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
         "full-alternatives": { type: "boolean" },
         "skip-alternatives": { type: "boolean" },
         "skip-cold-start": { type: "boolean" },
+        "skip-host-run": { type: "boolean" },
         help: { type: "boolean" },
       },
     });
@@ -109,6 +114,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
       fullAlternatives: values["full-alternatives"] === true,
       skipAlternatives: values["skip-alternatives"] === true,
       skipColdStart: values["skip-cold-start"] === true,
+      skipHostRun: values["skip-host-run"] === true,
     },
   };
 }

@@ -46,6 +46,7 @@ describe("parseBenchArgs", () => {
       fullAlternatives: false,
       skipAlternatives: false,
       skipColdStart: false,
+      skipHostRun: false,
     });
   });
 
@@ -144,7 +145,7 @@ describe("evaluateTargets", () => {
   it("misses the ones the figures miss, and says by how much", () => {
     const verdicts = evaluateTargets([
       fleetRun(1000, { overheadRatio: 1.2, requests: { "POST action": 2, "GET list": 20, "GET job": 3 } }),
-      fleetRun(5000, { rssMb: 250, noopUpdate: { calls: 50, ms: 100, changes: true } }),
+      fleetRun(5000, { rssMb: 250, noopUpdate: { calls: 50, ms: 100, changes: true }, hostRun: { wallMs: 1, peakRssMb: 264, afterCheckRssMb: 175 } }),
     ]);
     const missed = verdicts.filter((v) => !v.met).map((v) => [v.target, v.detail]);
     expect(missed).toEqual([
@@ -152,6 +153,7 @@ describe("evaluateTargets", () => {
       [expect.stringContaining("N=1000: action calls"), expect.stringContaining("actions 2 (want 1)")],
       [expect.stringContaining("N=5000: no-op update"), expect.stringContaining("no-op 50 calls")],
       ["peak RSS < 200 MB at N=5000", expect.stringContaining("250.0 MiB")],
+      ["peak RSS < 200 MB at N=5000, in Pulumi's dynamic-provider host process", "264.0 MiB (the host alone, provider loaded and checked: 175.0 MiB)"],
     ]);
   });
 });
