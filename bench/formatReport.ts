@@ -30,6 +30,16 @@ export function formatReport(report: BenchReport): string {
         `${r.ratioVsSdkBatch?.toFixed(3) ?? "–"} | ${alternative(r.perServer)} | ${r.ratioVsPerServer?.toFixed(4) ?? "–"} |`,
     );
   }
+  lines.push("");
+  lines.push("| N | last job ended → up returned | no-op update | refresh | same up in Pulumi's host | SDK batch script: calls | per-server pattern: calls |");
+  lines.push("|---|---|---|---|---|---|---|");
+  for (const r of report.runs) {
+    lines.push(
+      `| ${r.servers} | ${r.lagAfterLastJobMs} ms | ${r.noopUpdate.ms} ms, ${r.noopUpdate.calls} calls | ${r.refresh.ms} ms, ${calls({ "GET list": r.refresh.listCalls })} (want ${r.refresh.expectedListCalls}) | ` +
+        `${r.hostRun ? `${s(r.hostRun.wallMs)}, peak RSS ${r.hostRun.peakRssMb?.toFixed(0) ?? "?"} MiB (${r.hostRun.afterCheckRssMb?.toFixed(0) ?? "?"} after the first check)` : "not run"} | ` +
+        `${r.sdkBatch ? calls(r.sdkBatch.requests) : "–"} | ${r.perServer ? `${calls(r.perServer.requests)}${r.perServer.extrapolated ? " (extrapolated)" : ""}` : "–"} |`,
+    );
+  }
   if (report.coldStart) {
     const c = report.coldStart;
     lines.push("");
