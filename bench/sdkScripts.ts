@@ -1,7 +1,7 @@
 /**
  * What a user would write instead, on Huawei's official Node SDK (`@huaweicloud/huaweicloud-sdk-ecs`),
  * against the same emulator. Neither reads the servers first nor confirms them after: they trust
- * the job, as Terraform does (see /work/shared/reference/huawei-ecs-api.md §7).
+ * the job, as Terraform does (the ECS API reference, §7: "Throttling, retries, waiting").
  *
  * - batchStopWithSdk: BatchStopServers in chunks of at most 1000, one chunk per pacing window
  *   (the next chunk waits a full window after the previous one was answered), then ShowJob for each
