@@ -15,7 +15,7 @@ export interface EmulatorState {
   readonly jobs: JobStore;
   readonly faults: FaultBook;
   readonly stats: EmulatorStats;
-  /** Servers accepted per rolling minute (`batchPerMinute`). */
+  /** Servers accepted per rolling window (`batchPerMinute` per `batchWindowSeconds`). */
   readonly batchWindow: SlidingWindow;
   /** API requests per rolling second (`rateLimit`). */
   readonly rateWindow: SlidingWindow;
@@ -36,7 +36,7 @@ export function createEmulatorState(options: ResolvedEmulatorOptions): EmulatorS
     jobs: new JobStore(options.jobTtlSeconds * 1000),
     faults: new FaultBook(),
     stats: new EmulatorStats(),
-    batchWindow: new SlidingWindow(options.batchPerMinute, 60_000),
+    batchWindow: new SlidingWindow(options.batchPerMinute, options.batchWindowSeconds * 1000),
     rateWindow: new SlidingWindow(options.rateLimit, 1_000),
     authLock: new AuthLock(options.authLockSeconds * 1000),
     timers: new Set(),

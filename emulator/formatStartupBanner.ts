@@ -22,7 +22,7 @@ export function formatStartupBanner(emulator: Pick<RunningEmulator, "url" | "opt
     `  durations         stop ${o.stopSeconds} s, start ${o.startSeconds} s, reboot ${o.rebootSeconds} s, job INIT ${o.jobInitMs} ms, job TTL ${o.jobTtlSeconds} s`,
     `  already in state  ${o.alreadyInState}`,
     `  unknown server    ${o.unknownServer}`,
-    `  batch limit       ${o.batchPerMinute > 0 ? `${o.batchPerMinute} servers per minute` : "unlimited"}`,
+    `  batch limit       ${o.batchPerMinute > 0 ? `${o.batchPerMinute} servers per ${o.batchWindowSeconds === 60 ? "minute" : `${o.batchWindowSeconds} s window (shortened minute)`}` : "unlimited"}`,
     `  rate limit        ${o.rateLimit > 0 ? `${o.rateLimit} requests per second` : "unlimited"}`,
     `  admin API         ${emulator.url}/_emulator/ (servers, faults, stats, reset)`,
   ];

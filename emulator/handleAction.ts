@@ -51,6 +51,11 @@ function busy(action: PowerAction, server: ServerRecord): Failure {
   };
 }
 
+/** How the gateway names the window in its message: "1 minute" (Huawei's), or the shortened one in seconds. */
+export function describeBatchWindow(windowSeconds: number): string {
+  return windowSeconds === 60 ? "1 minute" : `${windowSeconds} second`;
+}
+
 function durationMs(options: ResolvedEmulatorOptions, action: PowerAction): number {
   const seconds =
     action === "os-stop" ? options.stopSeconds : action === "os-start" ? options.startSeconds : options.rebootSeconds;
@@ -130,7 +135,7 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
   }
   const verdict = context.batchWindow.tryConsume(nowMs, ids.length);
   if (!verdict.allowed) {
-    return throttled(context.requestId, context.batchWindow.configuredLimit, "1 minute", verdict.retryAfterSeconds);
+    return throttled(context.requestId, context.batchWindow.configuredLimit, describeBatchWindow(options.batchWindowSeconds), verdict.retryAfterSeconds);
   }
 
   const jobFault = context.faults.takeJob();

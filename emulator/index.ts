@@ -10,6 +10,7 @@ export {
   DEFAULT_REBOOT_SECONDS,
   DEFAULT_JOB_INIT_MS,
   DEFAULT_JOB_TTL_SECONDS,
+  DEFAULT_BATCH_WINDOW_SECONDS,
   DEFAULT_LIST_LIMIT,
 } from "./defaults";
 export type { EmulatorCredentials } from "./defaults";

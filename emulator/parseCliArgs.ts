@@ -1,6 +1,7 @@
 /** Command-line flags of `npm run emulator -- ...`, mapped onto EmulatorOptions. */
 import { parseArgs } from "node:util";
 import {
+  DEFAULT_BATCH_WINDOW_SECONDS,
   DEFAULT_CLI_PORT,
   DEFAULT_EMULATOR_CREDENTIALS,
   DEFAULT_JOB_INIT_MS,
@@ -40,6 +41,7 @@ A local Huawei Cloud ECS (and IAM projects) emulator on loopback, for developmen
   --already-in-state <mode>    stop on SHUTOFF / start on ACTIVE: reject | fail-subjob | noop (default reject)
   --unknown-server <mode>      unknown id in an action: reject | fail-subjob (default reject)
   --batch-per-minute <n>       servers accepted per rolling minute, 0 = unlimited (default ${DEFAULT_SERVERS_PER_MINUTE})
+  --batch-window-seconds <s>   length of that "minute", to compress time in benchmarks (default ${DEFAULT_BATCH_WINDOW_SECONDS})
   --rate-limit <n>             API requests per second, 0 = unlimited (default 0)
   --seed <n>                   add n servers with deterministic ids, even ones ACTIVE, odd ones SHUTOFF (default 0)
   --help                       show this help
@@ -84,6 +86,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         "already-in-state": { type: "string" },
         "unknown-server": { type: "string" },
         "batch-per-minute": { type: "string" },
+        "batch-window-seconds": { type: "string" },
         "rate-limit": { type: "string" },
         seed: { type: "string" },
         help: { type: "boolean" },
@@ -109,6 +112,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     alreadyInState: oneOf("already-in-state", text("already-in-state"), ["reject", "fail-subjob", "noop"] as const),
     unknownServer: oneOf("unknown-server", text("unknown-server"), ["reject", "fail-subjob"] as const),
     batchPerMinute: number("batch-per-minute", text("batch-per-minute")),
+    batchWindowSeconds: number("batch-window-seconds", text("batch-window-seconds")),
     rateLimit: number("rate-limit", text("rate-limit")),
     seed: number("seed", text("seed")),
   };

@@ -8,6 +8,7 @@ import { adminServerSchema, describeIssues } from "./adminSchemas";
 import { isLoopbackHost as isLoopbackUrlHost } from "../provider/endpoint";
 import {
   DEFAULT_AUTH_LOCK_SECONDS,
+  DEFAULT_BATCH_WINDOW_SECONDS,
   DEFAULT_EMULATOR_CREDENTIALS,
   DEFAULT_HOST,
   DEFAULT_JOB_INIT_MS,
@@ -54,6 +55,8 @@ export const emulatorOptionsSchema = z
     unknownServer: z.enum(["reject", "fail-subjob"]).default("reject"),
     /** Servers accepted per rolling minute across action calls; 0 = unlimited. */
     batchPerMinute: z.number().int().min(0).default(DEFAULT_SERVERS_PER_MINUTE),
+    /** The rolling window `batchPerMinute` counts over, in seconds: a minute unless time is compressed. */
+    batchWindowSeconds: z.number().finite().positive().max(3_600).default(DEFAULT_BATCH_WINDOW_SECONDS),
     /** API requests per second over all API routes; 0 = unlimited. */
     rateLimit: z.number().int().min(0).default(0),
     /** How long five failed authentications in a row lock the access key; 0 = never lock. */

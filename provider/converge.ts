@@ -164,6 +164,8 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   const all = Object.values(tracked);
   const submitted = new Set<string>();
   const jobs: Record<string, JobRecord> = {};
+  /** When each job was accepted (our clock): the age of the work being waited for. */
+  const jobAcceptedAt: Record<string, number> = {};
   const unobservableJobs = new Set<string>();
   const before: Record<string, ObservationView> = {};
   let lastProgressAt = now();
@@ -208,6 +210,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
         ...(type ? { type } : {}),
         signal: submitSignal,
         onSubmitted: (submission) => {
+          jobAcceptedAt[submission.jobId] = now();
           jobs[submission.jobId] = {
             jobId: submission.jobId, action, type, status: "SUBMITTED", serverIds: [...submission.serverIds],
             beginTime: null, endTime: null,
@@ -411,6 +414,21 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     );
   };
 
+  /**
+   * The age of the youngest job still followed. Pauses between polls stay a fraction of it, not of
+   * the whole operation: the last chunk of a large fleet goes out after minutes of pacing, and its
+   * end should be seen as promptly as a first chunk's.
+   */
+  const youngestJobAgeMs = (): number | undefined => {
+    let youngest: number | undefined;
+    for (const server of all) {
+      if (server.phase !== "job" || !server.jobId || unobservableJobs.has(server.jobId)) continue;
+      const acceptedAt = jobAcceptedAt[server.jobId];
+      if (acceptedAt !== undefined && (youngest === undefined || acceptedAt > youngest)) youngest = acceptedAt;
+    }
+    return youngest === undefined ? undefined : now() - youngest;
+  };
+
   const waiterOptions: WaiterOptions = {
     ...DEFAULT_WAITER_OPTIONS,
     ...options.waiter,
@@ -419,6 +437,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     now,
     sleep: options.sleep,
     random: options.random,
+    waitedMs: youngestJobAgeMs,
   };
 
   let firstRound = true;

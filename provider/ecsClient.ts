@@ -35,8 +35,10 @@ export interface EcsClientOptions extends TransportOptions {
   readonly credentials: Credentials;
   /** Use this dispatcher instead of a pool of our own; the caller then owns (and closes) it. */
   readonly dispatcher?: Dispatcher;
-  /** At most this many servers submitted per rolling minute (Huawei documents 1000). */
+  /** At most this many servers submitted per rolling pacing window (Huawei documents 1000 per minute). */
   readonly serversPerMinute?: number;
+  /** The pacing window, default PACING_WINDOW_MS (Huawei's minute); shorter only for a cloud (or emulator) that counts so. */
+  readonly pacingWindowMs?: number;
   /** Detail queries run at most this many at once. */
   readonly listConcurrency?: number;
   /** Share one ledger between clients so that together they keep to `serversPerMinute`. */
@@ -80,6 +82,7 @@ export class EcsClient {
   private readonly settings: TransportSettings;
   private readonly ownedPool: Pool | undefined;
   private readonly serversPerMinute: number;
+  private readonly pacingWindowMs: number;
   private readonly listConcurrency: number;
   private readonly projectPath: string;
   /** Submissions of the last minute, for pacing across batchAction calls (and clients sharing it). */
@@ -97,6 +100,7 @@ export class EcsClient {
     requireText("credentials.secretKey", options.credentials?.secretKey);
     this.settings = resolveTransportOptions(options);
     this.serversPerMinute = positiveNumberSetting("serversPerMinute", options.serversPerMinute, DEFAULT_SERVERS_PER_MINUTE, true);
+    this.pacingWindowMs = positiveNumberSetting("pacingWindowMs", options.pacingWindowMs, PACING_WINDOW_MS, true);
     this.listConcurrency = positiveNumberSetting("listConcurrency", options.listConcurrency, 4, true);
     this.ownedPool = options.dispatcher ? undefined : createPool(origin, this.settings.connectTimeoutMs, this.listConcurrency + 1);
     this.target = {
@@ -110,7 +114,7 @@ export class EcsClient {
 
   /**
    * Submits `action` for `serverIds` (deduplicated), in calls of at most 1000 servers, paced so
-   * that no more than `serversPerMinute` servers are submitted per rolling minute. Resolves with
+   * that no more than `serversPerMinute` servers are submitted per rolling window (`pacingWindowMs`). Resolves with
    * one submission per accepted call. On failure the EcsError's `submitted` holds the calls already
    * accepted; `onSubmitted` has seen each of them too.
    */
@@ -130,7 +134,7 @@ export class EcsClient {
         throwIfAborted(options.signal, operation, chunk);
         for (;;) {
           const seen = this.pacing.records;
-          const waitMs = nextSubmitDelayMs(seen, chunk.length, this.settings.now().getTime(), this.serversPerMinute);
+          const waitMs = nextSubmitDelayMs(seen, chunk.length, this.settings.now().getTime(), this.serversPerMinute, this.pacingWindowMs);
           if (waitMs <= 0) break;
           await abortableSleep(this.settings, waitMs, options.signal, operation, chunk);
           // Unless another client sharing the ledger took room meanwhile, the wait computed holds.
@@ -138,8 +142,13 @@ export class EcsClient {
         }
         // Recorded before the call, with no await in between: concurrent callers see it at once.
         const nowMs = this.settings.now().getTime();
-        this.pacing.records = [...pruneHistory(this.pacing.records, nowMs), { atMs: nowMs, count: chunk.length }];
+        const record: SubmitRecord = { atMs: nowMs, count: chunk.length };
+        this.pacing.records = [...pruneHistory(this.pacing.records, nowMs, this.pacingWindowMs), record];
         const submission = await this.submitChunk(action, type, chunk, operation, options.signal);
+        // The cloud counted the call when it accepted it, somewhere between our send and its answer:
+        // the window runs from the answer, or the next chunk could arrive a few ms early and be throttled.
+        const answered: SubmitRecord = { atMs: submission.submittedAt.getTime(), count: chunk.length };
+        this.pacing.records = this.pacing.records.map((r) => (r === record ? answered : r));
         submitted.push(submission);
         options.onSubmitted?.(submission);
       }
@@ -325,8 +334,8 @@ export function nextSubmitDelayMs(
   return windowMs;
 }
 
-function pruneHistory(history: readonly SubmitRecord[], nowMs: number): SubmitRecord[] {
-  return history.filter((r) => r.atMs + PACING_WINDOW_MS > nowMs);
+function pruneHistory(history: readonly SubmitRecord[], nowMs: number, windowMs: number): SubmitRecord[] {
+  return history.filter((r) => r.atMs + windowMs > nowMs);
 }
 
 function actionType(action: BatchActionName, type: PowerActionType | undefined): PowerActionType | undefined {

@@ -310,6 +310,7 @@ function newClient(settings: ResolvedSettings & { projectId: string }, shared: P
     ...(settings.requestTimeoutSeconds !== undefined
       ? { headersTimeoutMs: settings.requestTimeoutSeconds * 1000, bodyTimeoutMs: settings.requestTimeoutSeconds * 1000 }
       : {}),
+    ...(settings.pacingWindowSeconds !== undefined ? { pacingWindowMs: settings.pacingWindowSeconds * 1000 } : {}),
   });
 }
 

@@ -17,7 +17,12 @@ export const CONFIG_KEYS = {
   iamEndpoint: "huaweicloud:iamEndpoint",
   serversPerMinute: "huaweicloud:ecsServersPerMinute",
   requestTimeoutSeconds: "huaweicloud:ecsRequestTimeoutSeconds",
+  pacingWindowSeconds: "huaweicloud:ecsPacingWindowSeconds",
 } as const;
+
+/** Bounds of huaweicloud:ecsPacingWindowSeconds: Huawei's window is a minute; one hour is generous for any quota. */
+export const PACING_WINDOW_SECONDS_MIN = 1;
+export const PACING_WINDOW_SECONDS_MAX = 3600;
 
 /** Environment fallbacks, first match wins: Terraform's names, then the official SDKs'. */
 export const ENV_KEYS = {
@@ -70,6 +75,8 @@ export interface ResolvedSettings extends Target {
   readonly serversPerMinute?: number;
   /** How long one API call may take to answer (headers, then each pause in the body). */
   readonly requestTimeoutSeconds?: number;
+  /** The window `serversPerMinute` is counted over, in seconds (default 60). */
+  readonly pacingWindowSeconds?: number;
 }
 
 function fromEnv(env: Environment, names: readonly string[]): string | undefined {
@@ -184,6 +191,17 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
       );
     }
   }
+  if (config.pacingWindowSeconds !== undefined) {
+    const seconds = Number(config.pacingWindowSeconds);
+    if (!Number.isInteger(seconds) || seconds < PACING_WINDOW_SECONDS_MIN || seconds > PACING_WINDOW_SECONDS_MAX) {
+      problems.push(
+        invalid(
+          { value: config.pacingWindowSeconds, source: CONFIG_KEYS.pacingWindowSeconds },
+          `expected a whole number of seconds, from ${PACING_WINDOW_SECONDS_MIN} to ${PACING_WINDOW_SECONDS_MAX}`,
+        ),
+      );
+    }
+  }
   if (config.requestTimeoutSeconds !== undefined) {
     const seconds = Number(config.requestTimeoutSeconds);
     if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) {
@@ -220,5 +238,6 @@ export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: E
     iamEndpoint: config.iamEndpoint?.replace(/\/+$/, ""),
     serversPerMinute: config.serversPerMinute === undefined ? undefined : Number(config.serversPerMinute),
     ...(config.requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds: Number(config.requestTimeoutSeconds) } : {}),
+    ...(config.pacingWindowSeconds !== undefined ? { pacingWindowSeconds: Number(config.pacingWindowSeconds) } : {}),
   };
 }

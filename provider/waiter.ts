@@ -41,6 +41,12 @@ export interface WaiterOptions {
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   readonly random?: () => number;
+  /**
+   * How long what is awaited has been awaited, for the `maxDelayFraction` cap; undefined (or absent)
+   * means since the first poll. A caller whose work started later than the wait (a job submitted
+   * after minutes of pacing) says so here, so that the pause stays a fraction of that work's age.
+   */
+  readonly waitedMs?: () => number | undefined;
 }
 
 export const DEFAULT_WAITER_OPTIONS = {
@@ -106,7 +112,7 @@ export async function runWaiter<T>(options: WaiterOptions, poll: (attempt: numbe
     if (last.state !== "RETRY") return result(last.state);
     const remaining = deadline - now();
     if (lastPollDone || remaining <= 0) return result("TIMEOUT");
-    let delay = pollDelayMs(attempts - 1, now() - start, options, random);
+    let delay = pollDelayMs(attempts - 1, options.waitedMs?.() ?? now() - start, options, random);
     if (delay >= remaining - options.lastPollLeadMs) {
       delay = Math.max(0, remaining - options.lastPollLeadMs);
       lastPollDone = true;

@@ -3,7 +3,7 @@
  * emulator enforcing the same limit on a clock shared with the client (so a wait too short
  * would show up as a 429 in the emulator's stats).
  */
-import { nextSubmitDelayMs, PACING_WINDOW_MS } from "../../provider/ecsClient";
+import { nextSubmitDelayMs, PACING_WINDOW_MS, type PacingLedger } from "../../provider/ecsClient";
 import { ids, newClient, startTestEmulator } from "./clientTestKit";
 import type { EmulatorHandle } from "./clientTestKit";
 
@@ -96,6 +96,60 @@ describe("batchAction pacing against the emulator", () => {
     expect(stats.serversSubmitted).toEqual({ "os-stop": 7 });
   });
 
+  it("with a shortened pacing window (2 s), the next chunk goes out one such window later; an emulator counting the same window never throttles", async () => {
+    const shortened = await startTestEmulator({ batchPerMinute: 3, batchWindowSeconds: 2, clockMs: () => nowMs, stopSeconds: 0.05 });
+    await shortened.admin.putServers(ids("srv", 7).map((id) => ({ id, status: "ACTIVE" as const })));
+    const client = newClient(shortened.emulator.url, { serversPerMinute: 3, pacingWindowMs: 2_000, now, sleep });
+    const t0 = nowMs;
+    try {
+      const submissions = await client.batchAction("os-stop", ids("srv", 7));
+      expect(submissions.map((s) => [s.serverIds.length, s.submittedAt.getTime() - t0])).toEqual([
+        [3, 0],
+        [3, 2_000],
+        [1, 4_000],
+      ]);
+      expect(delays).toEqual([2_000, 2_000]);
+      const stats = await shortened.admin.stats();
+      expect(stats.requests["POST action"]).toBe(3);
+      expect(stats.serversSubmitted).toEqual({ "os-stop": 7 });
+    } finally {
+      await client.close();
+      await shortened.emulator.stop();
+    }
+  });
+
+  it("counts a chunk from the answer, not the send: the cloud may accept the call later than it was sent", async () => {
+    // Each read of the emulator's clock moves time on by 10 ms: the request takes time to be accepted.
+    const slow = await startTestEmulator({ batchPerMinute: 3, batchWindowSeconds: 2, clockMs: () => (nowMs += 10), stopSeconds: 0.05 });
+    await slow.admin.putServers(ids("srv", 3).map((id) => ({ id, status: "ACTIVE" as const })));
+    const ledger: PacingLedger = { records: [] };
+    const client = newClient(slow.emulator.url, { serversPerMinute: 3, pacingWindowMs: 2_000, now, sleep, pacing: ledger });
+    try {
+      const sentAt = nowMs;
+      const [submission] = await client.batchAction("os-stop", ids("srv", 3));
+      const acceptedAt = Date.parse((await client.getJob(submission.jobId)).beginTime!);
+      expect(acceptedAt).toBeGreaterThan(sentAt);
+      expect(ledger.records).toEqual([{ atMs: submission.submittedAt.getTime(), count: 3 }]);
+      expect(ledger.records[0].atMs).toBeGreaterThanOrEqual(acceptedAt);
+    } finally {
+      await client.close();
+      await slow.emulator.stop();
+    }
+  });
+
+  it("a client on the default minute sends too early for an emulator counting a longer window: the knob must match on both sides", async () => {
+    const longer = await startTestEmulator({ batchPerMinute: 3, batchWindowSeconds: 120, clockMs: () => nowMs, stopSeconds: 0.05 });
+    await longer.admin.putServers(ids("srv", 6).map((id) => ({ id, status: "ACTIVE" as const })));
+    const client = newClient(longer.emulator.url, { serversPerMinute: 3, now, sleep, retry: { maxAttempts: 1 } });
+    try {
+      await expect(client.batchAction("os-stop", ids("srv", 6))).rejects.toMatchObject({ huaweiCode: "APIGW.0308", submitted: [{ serverIds: ids("srv", 3) }] });
+      expect(delays).toEqual([60_000]);
+    } finally {
+      await client.close();
+      await longer.emulator.stop();
+    }
+  });
+
   it("paces across calls on the same client: the second call waits for the first one's servers to leave the window", async () => {
     const client = newClient(handle.emulator.url, { serversPerMinute: 3, now, sleep });
     try {
@@ -176,6 +230,7 @@ describe("batchAction pacing against the emulator", () => {
     expect(() => newClient(handle.emulator.url, { serversPerMinute: 0 })).toThrow(/serversPerMinute \[0\] must be a positive integer/);
     expect(() => newClient(handle.emulator.url, { serversPerMinute: 2.5 })).toThrow(/serversPerMinute \[2\.5\] must be a positive integer/);
     expect(() => newClient(handle.emulator.url, { listConcurrency: -1 })).toThrow(/listConcurrency \[-1\]/);
+    expect(() => newClient(handle.emulator.url, { pacingWindowMs: 0 })).toThrow(/pacingWindowMs \[0\] must be a positive integer/);
     expect(() => newClient(handle.emulator.url, { headersTimeoutMs: 0 })).toThrow(/headersTimeoutMs \[0\] must be a positive number/);
   });
 });

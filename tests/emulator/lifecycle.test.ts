@@ -7,8 +7,10 @@ import {
   DEFAULT_EMULATOR_CREDENTIALS,
   EmulatorAdmin,
   EmulatorOptionsError,
+  resolveEmulatorOptions,
   seededServerId,
   startEmulator,
+  type EmulatorOptions,
 } from "../../emulator";
 import { formatStartupBanner, maskSecret } from "../../emulator/formatStartupBanner";
 import { CliUsageError, parseCliArgs } from "../../emulator/parseCliArgs";
@@ -144,6 +146,7 @@ describe("CLI arguments", () => {
       "--already-in-state", "noop",
       "--unknown-server", "fail-subjob",
       "--batch-per-minute", "7",
+      "--batch-window-seconds", "5",
       "--rate-limit", "9",
       "--seed", "4",
     ]);
@@ -164,6 +167,7 @@ describe("CLI arguments", () => {
         alreadyInState: "noop",
         unknownServer: "fail-subjob",
         batchPerMinute: 7,
+        batchWindowSeconds: 5,
         rateLimit: 9,
         seed: 4,
       },
@@ -205,6 +209,14 @@ describe("startup banner", () => {
     } finally {
       await emulator.stop();
     }
+  });
+
+  it("shows the batch window: the documented minute, or a shortened one said as such", () => {
+    const banner = (options: EmulatorOptions) =>
+      formatStartupBanner({ url: "http://127.0.0.1:1", options: resolveEmulatorOptions(options) }).find((l) => l.includes("batch limit"));
+    expect(banner({})).toBe("  batch limit       1000 servers per minute");
+    expect(banner({ batchWindowSeconds: 5 })).toBe("  batch limit       1000 servers per 5 s window (shortened minute)");
+    expect(banner({ batchPerMinute: 0 })).toBe("  batch limit       unlimited");
   });
 });
 

@@ -48,10 +48,30 @@ describe("batchPerMinute", () => {
     }
   });
 
+  it("counts over batchWindowSeconds when the minute is shortened, and says so in the answer", async () => {
+    const t = await startTestEmulator({ seed: 20, batchPerMinute: 5, batchWindowSeconds: 5 });
+    try {
+      expect((await t.client.stop(ids(0, 5))).status).toBe(200);
+      t.clock.advance(2_000);
+      const throttled = await t.client.stop(ids(10, 1));
+      expect(throttled.status).toBe(429);
+      expect(throttled.json).toMatchObject({ error_msg: expect.stringContaining("limit:5,time:5 second") });
+      // The first 5 leave the window 5 s after they were accepted, 3 s from now.
+      expect(throttled.headers.get("retry-after")).toBe("3");
+      t.clock.advance(2_999);
+      expect((await t.client.stop(ids(10, 1))).status).toBe(429);
+      t.clock.advance(1);
+      expect((await t.client.stop(ids(10, 5))).status).toBe(200);
+    } finally {
+      await t.emulator.stop();
+    }
+  });
+
   it("defaults to the documented 1000 servers per minute", async () => {
     const t = await startTestEmulator({ seed: 2002 });
     try {
       expect(t.emulator.options.batchPerMinute).toBe(1000);
+      expect(t.emulator.options.batchWindowSeconds).toBe(60);
       expect((await t.client.stop(ids(0, 1000))).status).toBe(200);
       expect((await t.client.stop([seededServerId(2000)])).status).toBe(429);
     } finally {

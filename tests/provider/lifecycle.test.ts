@@ -301,6 +301,15 @@ describe("failures", () => {
     expect(await actionCalls()).toBe(1);
   });
 
+  it("huaweicloud:ecsPacingWindowSeconds reaches the client: with a 1-s window the third server is sent well within the deadline", async () => {
+    await configure({ "huaweicloud:ecsServersPerMinute": "2", "huaweicloud:ecsPacingWindowSeconds": "1" });
+    const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2), id(4)], timeoutSeconds: 30 }));
+    const o = outs as PowerStateOutputs;
+    expect(Object.values(o.servers).map((r) => [r.status, r.error])).toEqual([["SHUTOFF", null], ["SHUTOFF", null], ["SHUTOFF", null]]);
+    expect(o.jobs.map((j) => j.serverIds.length)).toEqual([2, 1]);
+    expect(await actionCalls()).toBe(2);
+  });
+
   it("a job that cannot be read is followed through the servers instead", async () => {
     await admin.injectFault({ route: "job", kind: "server-error", times: 1000 });
     const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2)] }));

@@ -13,6 +13,7 @@ describe("settings resolution", () => {
       credentials: { accessKey: "cfg-ak", secretKey: "cfg-sk" },
       iamEndpoint: undefined,
       serversPerMinute: undefined,
+      pacingWindowSeconds: undefined,
     });
     expect(resolveTarget({ region: "ap-southeast-1" }, c, env).endpoint).toBe("https://ecs.ap-southeast-1.myhuaweicloud.com");
     expect(resolveTarget({ endpoint: "http://127.0.0.1:9/" }, c, env).endpoint).toBe("http://127.0.0.1:9");
@@ -73,6 +74,18 @@ describe("settings resolution", () => {
     for (const bad of ["0", "601", "soon"]) {
       expect(() => resolveSettings({}, config({ "huaweicloud:ecsRequestTimeoutSeconds": bad }), env)).toThrow(
         `huaweicloud:ecsRequestTimeoutSeconds "${bad}" is invalid: expected a number of seconds from 1 to 600`,
+      );
+    }
+  });
+
+  it("validates huaweicloud:ecsPacingWindowSeconds: whole seconds from 1 to 3600", () => {
+    const env = { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "0a".repeat(16), HW_REGION_NAME: "cn-north-4" };
+    expect(resolveSettings({}, config({}), env).pacingWindowSeconds).toBeUndefined();
+    expect(resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": "5" }), env).pacingWindowSeconds).toBe(5);
+    expect(resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": "3600" }), env).pacingWindowSeconds).toBe(3600);
+    for (const bad of ["0", "2.5", "-5", "3601", "a minute"]) {
+      expect(() => resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": bad }), env)).toThrow(
+        `huaweicloud:ecsPacingWindowSeconds "${bad}" is invalid: expected a whole number of seconds, from 1 to 3600`,
       );
     }
   });

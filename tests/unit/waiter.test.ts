@@ -57,6 +57,26 @@ describe("runWaiter", () => {
     expect(result.attempts).toBeLessThan(80);
   });
 
+  it("holds the pause to a fraction of waitedMs when the caller gives it, not of the time since the first poll", async () => {
+    const time = fakeTime();
+    let polls = 0;
+    // The first poll took 60 s (think: pacing); what is awaited from then on has just started.
+    const startedWork = time.now() + 60_000;
+    const options = { ...base, maxWaitMs: 600_000, now: time.now, sleep: time.sleep, random: () => 0.999999 };
+    const poll = async (): Promise<PollResult<never>> => {
+      polls += 1;
+      if (polls === 1) time.advance(60_000);
+      return polls === 4 ? { state: "SUCCESS" } : { state: "RETRY" };
+    };
+    await runWaiter({ ...options, waitedMs: () => time.now() - startedWork }, poll);
+    expect(time.sleeps).toEqual([1000, 1000, 1000]);
+    // Without it, 8% of the 60 s already elapsed lets the pauses grow at once.
+    const before = time.sleeps.length;
+    polls = 0;
+    await runWaiter(options, poll);
+    expect(time.sleeps.slice(before)).toEqual([1000, 2000, 4000]);
+  });
+
   it("makes one last poll just before the deadline, then times out", async () => {
     const time = fakeTime();
     const pollTimes: number[] = [];

@@ -1,0 +1,78 @@
+/** The issue's targets, checked against a report's figures. Pure. */
+import type { FleetRun, TargetVerdict } from "./benchReport";
+
+export const TARGETS = {
+  maxOverheadRatio: 1.1,
+  overheadSizes: [1000, 5000],
+  listCallsSlack: 5,
+  maxJobPollsPerJob: 15,
+  minSpeedupVsPerServerAt1000: 5,
+  maxRssMbAt5000: 200,
+} as const;
+
+const fixed = (x: number, digits = 2) => x.toFixed(digits);
+
+export function evaluateTargets(runs: readonly FleetRun[]): TargetVerdict[] {
+  const verdicts: TargetVerdict[] = [];
+  const at = (n: number) => runs.find((r) => r.servers === n);
+
+  for (const n of TARGETS.overheadSizes) {
+    const run = at(n);
+    if (!run) continue;
+    verdicts.push({
+      target: `overhead ratio <= ${TARGETS.maxOverheadRatio} at N=${n}`,
+      met: run.overheadRatio <= TARGETS.maxOverheadRatio,
+      detail: `${fixed(run.overheadRatio, 3)} (wall ${fixed(run.wallMs / 1000)} s, lower bound ${fixed(run.lowerBoundMs / 1000)} s)`,
+    });
+  }
+  for (const run of runs) {
+    const actions = run.requests["POST action"] ?? 0;
+    const expectedActions = Math.ceil(run.servers / 1000);
+    const lists = run.requests["GET list"] ?? 0;
+    const listBudget = 2 * Math.ceil(run.servers / 100) + TARGETS.listCallsSlack;
+    verdicts.push({
+      target: `N=${run.servers}: action calls = ceil(N/1000), list calls <= 2*ceil(N/100) + ${TARGETS.listCallsSlack}, job polls per job <= ${TARGETS.maxJobPollsPerJob}`,
+      met: actions === expectedActions && lists <= listBudget && run.jobPollsPerJob <= TARGETS.maxJobPollsPerJob,
+      detail: `actions ${actions} (want ${expectedActions}), lists ${lists} (budget ${listBudget}), polls per job ${fixed(run.jobPollsPerJob, 1)}`,
+    });
+    verdicts.push({
+      target: `N=${run.servers}: no-op update makes 0 API calls; refresh makes ceil(N/100) list calls`,
+      met: run.noopUpdate.calls === 0 && !run.noopUpdate.changes && run.refresh.listCalls === run.refresh.expectedListCalls && run.refresh.calls === run.refresh.listCalls,
+      detail: `no-op ${run.noopUpdate.calls} calls (diff ${run.noopUpdate.changes ? "found changes" : "found none"}), refresh ${run.refresh.listCalls} list calls of ${run.refresh.calls} (want ${run.refresh.expectedListCalls})`,
+    });
+  }
+  const at1000 = at(1000);
+  if (at1000?.perServer) {
+    const speedup = at1000.perServer.wallMs / at1000.wallMs;
+    verdicts.push({
+      target: `at least ${TARGETS.minSpeedupVsPerServerAt1000}x faster than the per-server pattern at N=1000`,
+      met: speedup >= TARGETS.minSpeedupVsPerServerAt1000,
+      detail: `${fixed(speedup, 1)}x${at1000.perServer.extrapolated ? ` (theirs extrapolated from a measured prefix of ${at1000.perServer.measuredServers} servers)` : ""}`,
+    });
+  }
+  const withSdk = runs.filter((r) => r.sdkBatch);
+  if (withSdk.length > 0) {
+    verdicts.push({
+      target: "faster than the 10-s-poll SDK script at every N",
+      met: withSdk.every((r) => r.wallMs < r.sdkBatch!.wallMs),
+      detail: withSdk.map((r) => `N=${r.servers}: ${fixed(r.wallMs / r.sdkBatch!.wallMs)}`).join(", ") + " (ours / theirs)",
+    });
+  }
+  const at5000 = at(5000);
+  if (at5000) {
+    verdicts.push({
+      target: `peak RSS < ${TARGETS.maxRssMbAt5000} MB at N=5000`,
+      met: at5000.rssMb < TARGETS.maxRssMbAt5000,
+      detail: `${fixed(at5000.rssMb, 1)} MiB in a process running only the provider (${fixed(at5000.baselineRssMb, 1)} MiB once loaded)`,
+    });
+    const hostPeak = at5000.hostRun?.peakRssMb;
+    if (hostPeak !== undefined && hostPeak !== null) {
+      verdicts.push({
+        target: `peak RSS < ${TARGETS.maxRssMbAt5000} MB at N=5000, in Pulumi's dynamic-provider host process`,
+        met: hostPeak < TARGETS.maxRssMbAt5000,
+        detail: `${fixed(hostPeak, 1)} MiB (the host alone, provider loaded and checked: ${fixed(at5000.hostRun!.afterCheckRssMb ?? Number.NaN, 1)} MiB)`,
+      });
+    }
+  }
+  return verdicts;
+}
