@@ -5,4 +5,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }] },
   testTimeout: 60000,
+  // The lifecycle files mostly wait (on the emulator's clock, on Pulumi's host process): two run side
+  // by side even on a 2-core machine, where jest's default (cores - 1) would run them one by one.
+  maxWorkers: 2,
 };
