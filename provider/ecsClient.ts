@@ -66,10 +66,14 @@ export interface PacingLedger {
   records: SubmitRecord[];
 }
 
-/** One batch of `count` servers submitted at `atMs` (epoch ms). */
+/**
+ * One batch of `count` servers the cloud accepted at about `atMs` (epoch ms: when its answer came).
+ * `pending` while the call is still in flight: it counts as accepted now, and is never pruned.
+ */
 export interface SubmitRecord {
   readonly atMs: number;
   readonly count: number;
+  readonly pending?: true;
 }
 
 /** The pacing window of batch actions: Huawei counts servers per minute. */
@@ -140,15 +144,23 @@ export class EcsClient {
           // Unless another client sharing the ledger took room meanwhile, the wait computed holds.
           if (this.pacing.records === seen) break;
         }
-        // Recorded before the call, with no await in between: concurrent callers see it at once.
+        // Recorded before the call, with no await in between: concurrent callers see it at once. It
+        // stays pending (live, never pruned) however long the call takes with its retries.
         const nowMs = this.settings.now().getTime();
-        const record: SubmitRecord = { atMs: nowMs, count: chunk.length };
+        const record: SubmitRecord = { atMs: nowMs, count: chunk.length, pending: true };
         this.pacing.records = [...pruneHistory(this.pacing.records, nowMs, this.pacingWindowMs), record];
-        const submission = await this.submitChunk(action, type, chunk, operation, options.signal);
+        let submission: BatchSubmission;
+        try {
+          submission = await this.submitChunk(action, type, chunk, operation, options.signal);
+        } catch (error) {
+          // Maybe accepted after all (no answer): counted from now. Refused: it takes no room.
+          const maybe = (error as { code?: unknown }).code === "ECS_AMBIGUOUS_SUBMIT";
+          this.pacing.records = replaceRecord(this.pacing.records, record, maybe ? { atMs: this.settings.now().getTime(), count: chunk.length } : undefined);
+          throw error;
+        }
         // The cloud counted the call when it accepted it, somewhere between our send and its answer:
         // the window runs from the answer, or the next chunk could arrive a few ms early and be throttled.
-        const answered: SubmitRecord = { atMs: submission.submittedAt.getTime(), count: chunk.length };
-        this.pacing.records = this.pacing.records.map((r) => (r === record ? answered : r));
+        this.pacing.records = replaceRecord(this.pacing.records, record, { atMs: submission.submittedAt.getTime(), count: chunk.length });
         submitted.push(submission);
         options.onSubmitted?.(submission);
       }
@@ -323,7 +335,11 @@ export function nextSubmitDelayMs(
       reason: `${count} servers can never fit a limit of ${limit} per window`,
     });
   }
-  const live = history.filter((r) => r.atMs + windowMs > nowMs).sort((a, b) => a.atMs - b.atMs);
+  // A call still in flight may be accepted any moment: it counts as accepted now.
+  const live = history
+    .map((r) => (r.pending ? { ...r, atMs: Math.max(r.atMs, nowMs) } : r))
+    .filter((r) => r.atMs + windowMs > nowMs)
+    .sort((a, b) => a.atMs - b.atMs);
   let inWindow = live.reduce((sum, r) => sum + r.count, 0);
   if (inWindow + count <= limit) return 0;
   for (const record of live) {
@@ -335,7 +351,13 @@ export function nextSubmitDelayMs(
 }
 
 function pruneHistory(history: readonly SubmitRecord[], nowMs: number, windowMs: number): SubmitRecord[] {
-  return history.filter((r) => r.atMs + windowMs > nowMs);
+  return history.filter((r) => r.pending || r.atMs + windowMs > nowMs);
+}
+
+/** `history` with `old` replaced by `next` (or removed); `next` is appended if `old` is gone. */
+function replaceRecord(history: readonly SubmitRecord[], old: SubmitRecord, next: SubmitRecord | undefined): SubmitRecord[] {
+  const rest = history.filter((r) => r !== old);
+  return next ? [...rest, next] : rest;
 }
 
 function actionType(action: BatchActionName, type: PowerActionType | undefined): PowerActionType | undefined {

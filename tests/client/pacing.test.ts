@@ -47,6 +47,12 @@ describe("nextSubmitDelayMs", () => {
     expect(nextSubmitDelayMs([{ atMs: T, count: 5 }], 1, T, 5, 1000)).toBe(1000);
   });
 
+  it("counts a call still in flight as accepted now, however old its send", () => {
+    const inFlight = { atMs: T - 5 * PACING_WINDOW_MS, count: 1000, pending: true as const };
+    expect(nextSubmitDelayMs([inFlight], 1, T, 1000)).toBe(PACING_WINDOW_MS);
+    expect(nextSubmitDelayMs([{ ...inFlight, count: 400 }], 600, T, 1000)).toBe(0);
+  });
+
   it("refuses a count that could never fit", () => {
     expect(() => nextSubmitDelayMs([], 1001, T, 1000)).toThrow(expect.objectContaining({ code: "ECS_INVALID_ARGUMENT" }));
   });
@@ -185,6 +191,32 @@ describe("batchAction pacing against the emulator", () => {
     }
     const stats = await handle.admin.stats();
     expect(stats.requests["POST action"]).toBe(2);
+  });
+
+  it("a chunk in flight longer than the window (throttled, waiting Retry-After) keeps its room until its answer", async () => {
+    // Real time here: the other client must find the first one's chunk still in flight after a window.
+    const h = await startTestEmulator({ batchPerMinute: 3, batchWindowSeconds: 0.5, stopSeconds: 0.05 });
+    await h.admin.putServers([...ids("a", 3), ...ids("b", 3)].map((id) => ({ id, status: "ACTIVE" as const })));
+    await h.admin.injectFault({ route: "action", kind: "throttle", retryAfterSeconds: 1 });
+    const ledger: PacingLedger = { records: [] };
+    // The kit caps Retry-After for speed; here A must really wait it out, a second, twice the window.
+    const retry = { maxRetryAfterMs: 60_000 };
+    const A = newClient(h.emulator.url, { serversPerMinute: 3, pacingWindowMs: 500, pacing: ledger, retry });
+    const B = newClient(h.emulator.url, { serversPerMinute: 3, pacingWindowMs: 500, pacing: ledger, retry });
+    try {
+      const a = A.batchAction("os-stop", ids("a", 3));
+      await new Promise((resolve) => setTimeout(resolve, 600)); // A waits out its Retry-After
+      const [b] = await B.batchAction("os-stop", ids("b", 3));
+      const [sa] = await a;
+      // B waited for A's chunk, counted from A's answer: no second throttle.
+      expect(b.submittedAt.getTime()).toBeGreaterThanOrEqual(sa.submittedAt.getTime() + 500);
+      expect((await h.admin.stats()).answers).toEqual({ "POST action 429": 1, "POST action 200": 2 });
+      expect(ledger.records.filter((r) => r.pending)).toEqual([]);
+    } finally {
+      await A.close();
+      await B.close();
+      await h.emulator.stop();
+    }
   });
 
   it("an abort during a pacing wait stops before the next chunk and keeps the accepted job", async () => {
