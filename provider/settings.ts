@@ -3,7 +3,7 @@
  * then the environment (read when a method runs, never at module load, so nothing is captured
  * into the serialized provider). Pure functions of their arguments.
  */
-import { defaultEcsEndpoint, ENDPOINT_HINT, endpointProblem, maskUrlCredentials } from "./endpoint";
+import { defaultEcsEndpoint, ENDPOINT_HINT, endpointProblem, isLoopbackHost, maskUrlCredentials } from "./endpoint";
 import type { Credentials } from "./signer";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
@@ -124,6 +124,15 @@ export interface SettingsProblem {
 
 const RESOURCE_INPUTS = ["region", "projectId", "endpoint"];
 
+/** True for an endpoint URL whose host is loopback (the local emulator); false for anything else, a bad URL included. */
+function endpointIsLoopback(endpoint: string): boolean {
+  try {
+    return isLoopbackHost(new URL(endpoint).hostname);
+  } catch {
+    return false;
+  }
+}
+
 const invalid = (setting: Sourced, rule: string): SettingsProblem => ({
   key: RESOURCE_INPUTS.includes(setting.source) ? setting.source : "",
   reason: `${setting.source} ${JSON.stringify(maskUrlCredentials(setting.value))} is invalid: ${rule}`,
@@ -198,6 +207,14 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
         invalid(
           { value: config.pacingWindowSeconds, source: CONFIG_KEYS.pacingWindowSeconds },
           `expected a whole number of seconds, from ${PACING_WINDOW_SECONDS_MIN} to ${PACING_WINDOW_SECONDS_MAX}`,
+        ),
+      );
+    } else if (seconds < 60 && !(endpoint !== undefined && endpointIsLoopback(endpoint.value))) {
+      // Huawei Cloud counts its batch quota per minute: a shorter window would overrun it.
+      problems.push(
+        invalid(
+          { value: config.pacingWindowSeconds, source: CONFIG_KEYS.pacingWindowSeconds },
+          "a window under 60 seconds is only for a loopback endpoint such as the local emulator; Huawei Cloud counts servers per minute (leave the key unset, or 60 or more)",
         ),
       );
     }

@@ -81,7 +81,15 @@ describe("settings resolution", () => {
   it("validates huaweicloud:ecsPacingWindowSeconds: whole seconds from 1 to 3600", () => {
     const env = { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "0a".repeat(16), HW_REGION_NAME: "cn-north-4" };
     expect(resolveSettings({}, config({}), env).pacingWindowSeconds).toBeUndefined();
-    expect(resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": "5" }), env).pacingWindowSeconds).toBe(5);
+    const emulator = { "huaweicloud:ecsEndpoint": "http://127.0.0.1:8780" };
+    expect(resolveSettings({}, config({ ...emulator, "huaweicloud:ecsPacingWindowSeconds": "5" }), env).pacingWindowSeconds).toBe(5);
+    expect(resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": "60" }), env).pacingWindowSeconds).toBe(60);
+    // Against Huawei Cloud (here the region's endpoint), a window shorter than its minute would overrun the quota.
+    for (const short of ["5", "59"]) {
+      expect(() => resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": short }), env)).toThrow(
+        `huaweicloud:ecsPacingWindowSeconds "${short}" is invalid: a window under 60 seconds is only for a loopback endpoint such as the local emulator; Huawei Cloud counts servers per minute (leave the key unset, or 60 or more)`,
+      );
+    }
     expect(resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": "3600" }), env).pacingWindowSeconds).toBe(3600);
     for (const bad of ["0", "2.5", "-5", "3601", "a minute"]) {
       expect(() => resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": bad }), env)).toThrow(
