@@ -115,6 +115,7 @@ async function runFleet(servers: number, settings: BenchSettings, workerPath: st
       requests: create.requests,
       jobs: create.jobs,
       jobPollsPerJob: create.jobs > 0 ? jobPolls / create.jobs : 0,
+      maxJobPollsOfOneJob: create.maxPollsOfOneJob,
       rssMb: ours.peakRssMb,
       baselineRssMb: ours.baselineRssMb,
       lagAfterLastJobMs: create.endedAtMs - create.lastJobEndMs,

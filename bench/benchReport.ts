@@ -24,6 +24,8 @@ export interface FleetRun {
   readonly jobs: number;
   /** GET job calls over jobs. */
   readonly jobPollsPerJob: number;
+  /** The most polls any one job got (absent in reports from before it was measured). */
+  readonly maxJobPollsOfOneJob?: number;
   /** Peak RSS of the provider's process (a child running only the provider), MiB. */
   readonly rssMb: number;
   /** Its RSS once the provider's code was loaded, before the first call. */
@@ -63,6 +65,8 @@ export interface ColdStart {
   readonly totalMs: number;
   /** Peak RSS of the host process after the first check (Linux VmHWM), MiB; null elsewhere. */
   readonly hostPeakRssMb: number | null;
+  /** Peak RSS of the host once started, before any provider is loaded (VmHWM), MiB; absent in older reports. */
+  readonly hostBareRssMb?: number | null;
   /** Size of the serialized provider (`__provider`), bytes. */
   readonly serializedProviderBytes: number;
 }

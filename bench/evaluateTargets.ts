@@ -11,6 +11,8 @@ export const TARGETS = {
 } as const;
 
 const fixed = (x: number, digits = 2) => x.toFixed(digits);
+/** The target says MB (10^6 bytes); RSS is measured in MiB (2^20 bytes). */
+const underMb = (mib: number, mb: number): boolean => mib * 2 ** 20 < mb * 1e6;
 
 export function evaluateTargets(runs: readonly FleetRun[]): TargetVerdict[] {
   const verdicts: TargetVerdict[] = [];
@@ -32,8 +34,11 @@ export function evaluateTargets(runs: readonly FleetRun[]): TargetVerdict[] {
     const listBudget = 2 * Math.ceil(run.servers / 100) + TARGETS.listCallsSlack;
     verdicts.push({
       target: `N=${run.servers}: action calls = ceil(N/1000), list calls <= 2*ceil(N/100) + ${TARGETS.listCallsSlack}, job polls per job <= ${TARGETS.maxJobPollsPerJob}`,
-      met: actions === expectedActions && lists <= listBudget && run.jobPollsPerJob <= TARGETS.maxJobPollsPerJob,
-      detail: `actions ${actions} (want ${expectedActions}), lists ${lists} (budget ${listBudget}), polls per job ${fixed(run.jobPollsPerJob, 1)}`,
+      // Every job must keep to it: the most polls of any one job when measured, else the average.
+      met: actions === expectedActions && lists <= listBudget && (run.maxJobPollsOfOneJob ?? run.jobPollsPerJob) <= TARGETS.maxJobPollsPerJob,
+      detail:
+        `actions ${actions} (want ${expectedActions}), lists ${lists} (budget ${listBudget}), polls per job ${fixed(run.jobPollsPerJob, 1)}` +
+        (run.maxJobPollsOfOneJob !== undefined ? ` (at most ${run.maxJobPollsOfOneJob} for one job)` : ""),
     });
     verdicts.push({
       target: `N=${run.servers}: no-op update makes 0 API calls; refresh makes ceil(N/100) list calls`,
@@ -62,14 +67,14 @@ export function evaluateTargets(runs: readonly FleetRun[]): TargetVerdict[] {
   if (at5000) {
     verdicts.push({
       target: `peak RSS < ${TARGETS.maxRssMbAt5000} MB at N=5000`,
-      met: at5000.rssMb < TARGETS.maxRssMbAt5000,
+      met: underMb(at5000.rssMb, TARGETS.maxRssMbAt5000),
       detail: `${fixed(at5000.rssMb, 1)} MiB in a process running only the provider (${fixed(at5000.baselineRssMb, 1)} MiB once loaded)`,
     });
     const hostPeak = at5000.hostRun?.peakRssMb;
     if (hostPeak !== undefined && hostPeak !== null) {
       verdicts.push({
         target: `peak RSS < ${TARGETS.maxRssMbAt5000} MB at N=5000, in Pulumi's dynamic-provider host process`,
-        met: hostPeak < TARGETS.maxRssMbAt5000,
+        met: underMb(hostPeak, TARGETS.maxRssMbAt5000),
         detail: `${fixed(hostPeak, 1)} MiB (the host alone, provider loaded and checked: ${fixed(at5000.hostRun!.afterCheckRssMb ?? Number.NaN, 1)} MiB)`,
       });
     }

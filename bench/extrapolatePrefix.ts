@@ -2,8 +2,8 @@
  * The per-server pattern on a large fleet takes too long to run in full (N=1000: about 100 rounds
  * of 10 s). It runs the first `measured` servers and is scaled up. Sound because its rounds are
  * sequential and alike: each of `concurrency` workers stops one server, then polls its job every
- * 10 s until it ends, then takes the next; at about one call per second per worker, far below the
- * 1000 servers per window, the pacing never binds. So time grows with the number of rounds,
+ * 10 s until it ends, then takes the next; at about one server a second in all (a stop and a poll
+ * every 10 s per worker), far below the 1000 servers per window, the pacing never binds. So time grows with the number of rounds,
  * ceil(servers / concurrency), and calls with the number of servers. Pure.
  */
 export interface PrefixRun {

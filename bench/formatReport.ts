@@ -21,11 +21,11 @@ export function formatReport(report: BenchReport): string {
       `${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}. RSS: ${st.rssMeasuredIn}. Emulator: ${st.emulatorRunsIn}.`,
   );
   lines.push("");
-  lines.push("| N | wall | lower bound | overhead ratio | API calls (up) | polls / job | peak RSS: provider process / Pulumi host | no-op update | refresh | SDK batch script | ours / SDK | per-server pattern | ours / per-server |");
+  lines.push("| N | wall | lower bound | overhead ratio | API calls (up) | polls / job (most for one job) | peak RSS: provider process / Pulumi host | no-op update | refresh | SDK batch script | ours / SDK | per-server pattern | ours / per-server |");
   lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of report.runs) {
     lines.push(
-      `| ${r.servers} | ${s(r.wallMs)} | ${s(r.lowerBoundMs)} | ${r.overheadRatio.toFixed(3)} | ${calls(r.requests)} | ${r.jobPollsPerJob.toFixed(1)} | ` +
+      `| ${r.servers} | ${s(r.wallMs)} | ${s(r.lowerBoundMs)} | ${r.overheadRatio.toFixed(3)} | ${calls(r.requests)} | ${r.jobPollsPerJob.toFixed(1)}${r.maxJobPollsOfOneJob !== undefined ? ` (${r.maxJobPollsOfOneJob})` : ""} | ` +
         `${r.rssMb.toFixed(0)} / ${r.hostRun?.peakRssMb?.toFixed(0) ?? "–"} MiB | ${r.noopUpdate.calls} calls | ${r.refresh.listCalls} list calls | ${alternative(r.sdkBatch)} | ` +
         `${r.ratioVsSdkBatch?.toFixed(3) ?? "–"} | ${alternative(r.perServer)} | ${r.ratioVsPerServer?.toFixed(4) ?? "–"} |`,
     );
@@ -46,7 +46,8 @@ export function formatReport(report: BenchReport): string {
     lines.push(
       `Cold start in Pulumi's dynamic-provider host: ${c.totalMs} ms (host start ${c.hostStartMs} ms, Configure ${c.configureMs} ms, ` +
         `first Check with the provider's load ${c.firstCheckMs} ms); serialized provider ${(c.serializedProviderBytes / 1024).toFixed(0)} KiB` +
-        `${c.hostPeakRssMb === null ? "" : `; host peak RSS ${c.hostPeakRssMb.toFixed(0)} MiB`}.`,
+        `${c.hostPeakRssMb === null ? "" : `; host peak RSS ${c.hostPeakRssMb.toFixed(0)} MiB`}` +
+        `${c.hostBareRssMb === undefined || c.hostBareRssMb === null ? "" : ` (${c.hostBareRssMb.toFixed(0)} MiB started, before any provider is loaded)`}.`,
     );
   }
   const extrapolated = report.runs.filter((r) => r.perServer?.extrapolated);

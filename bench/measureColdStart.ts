@@ -76,6 +76,7 @@ export async function measureColdStart(program: HostProgram, target: HostTarget)
   const host = await startHost(target);
   try {
     const hostReady = performance.now();
+    const bareRssMb = peakRssMbOf(host.pid);
     await host.configure(providerConfig(target), SECRET_KEYS);
     const configured = performance.now();
     const checked = await host.check(program.urn, {}, program.news);
@@ -87,6 +88,7 @@ export async function measureColdStart(program: HostProgram, target: HostTarget)
       firstCheckMs: Math.round(firstChecked - configured),
       totalMs: Math.round(firstChecked - started),
       hostPeakRssMb: peakRssMbOf(host.pid),
+      hostBareRssMb: bareRssMb,
       serializedProviderBytes: Buffer.byteLength(String(program.news["__provider"] ?? "")),
     };
   } finally {

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
       ms: endedAtMs - startedAtMs,
       ...delta(s0, s1),
       jobs: outs.jobs.length,
+      maxPollsOfOneJob: Math.max(0, ...outs.jobs.map((j) => (s1.readsPerJob[j.jobId] ?? 0) - (s0.readsPerJob[j.jobId] ?? 0))),
       notStopped: records.filter((r) => r.status !== "SHUTOFF").length,
       failures: records.filter((r) => r.error !== null).length,
       firstJobBeginMs: Math.min(...outs.jobs.map((j) => Date.parse(j.beginTime ?? ""))),

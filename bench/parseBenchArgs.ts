@@ -64,6 +64,11 @@ function positiveNumber(what: string, value: string | undefined, fallback: numbe
   return parsed;
 }
 
+function atMost(what: string, value: number, max: number): number {
+  if (value > max) throw new BenchUsageError(`${what} [${value}] must be at most ${max} (the provider's huaweicloud:ecsPacingWindowSeconds allows up to ${max})`);
+  return value;
+}
+
 export function parseBenchArgs(argv: readonly string[]): BenchCommand {
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -107,7 +112,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
       quick,
       json: values.json === true,
       ...(text("svg") !== undefined ? { svgPath: text("svg") } : {}),
-      windowSeconds: positiveNumber("--window-seconds", text("window-seconds"), 5, true),
+      windowSeconds: atMost("--window-seconds", positiveNumber("--window-seconds", text("window-seconds"), 5, true), 3600),
       stopSeconds: positiveNumber("--stop-seconds", text("stop-seconds"), 3, false),
       jobInitMs: positiveNumber("--job-init-ms", text("job-init-ms"), 50, true),
       perServerPrefix: positiveNumber("--per-server-prefix", text("per-server-prefix"), 100, true),

@@ -23,6 +23,8 @@ export interface PhaseCalls {
 export interface WorkerResult {
   readonly create: PhaseCalls & {
     readonly jobs: number;
+    /** The most reads of any one of the create's jobs (the emulator's count). */
+    readonly maxPollsOfOneJob: number;
     readonly notStopped: number;
     readonly failures: number;
     readonly firstJobBeginMs: number;

@@ -17,6 +17,8 @@ export interface EmulatorStatsSnapshot {
   readonly serversSubmitted: Record<string, number>;
   /** How many accepted action calls named each server, whatever the action. */
   readonly submissionsPerServer: Record<string, number>;
+  /** How many times each job was read (`GET /jobs/{job_id}` that reached the job route): polls per job. */
+  readonly readsPerJob: Record<string, number>;
 }
 
 export class EmulatorStats {
@@ -25,6 +27,7 @@ export class EmulatorStats {
   private answers: Record<string, number> = {};
   private serversSubmitted: Record<string, number> = {};
   private perServer = new Map<string, number>();
+  private perJob = new Map<string, number>();
 
   countRequest(method: string, route: string): void {
     const key = `${method} ${route}`;
@@ -35,6 +38,10 @@ export class EmulatorStats {
   countAnswer(method: string, route: string, outcome: number | "reset"): void {
     const key = `${method} ${route} ${outcome}`;
     this.answers[key] = (this.answers[key] ?? 0) + 1;
+  }
+
+  countJobRead(jobId: string): void {
+    this.perJob.set(jobId, (this.perJob.get(jobId) ?? 0) + 1);
   }
 
   countSubmitted(action: PowerAction, serverIds: readonly string[]): void {
@@ -49,6 +56,7 @@ export class EmulatorStats {
       answers: { ...this.answers },
       serversSubmitted: { ...this.serversSubmitted },
       submissionsPerServer: Object.fromEntries(this.perServer),
+      readsPerJob: Object.fromEntries(this.perJob),
     };
   }
 
@@ -58,5 +66,6 @@ export class EmulatorStats {
     this.answers = {};
     this.serversSubmitted = {};
     this.perServer = new Map();
+    this.perJob = new Map();
   }
 }

@@ -38,6 +38,7 @@ export function handleApiRequest(state: EmulatorState, request: ApiRequest): Api
   const match = matchApiRoute(request.method, url.pathname);
   const routeName = match?.route ?? "unknown";
   state.stats.countRequest(request.method, routeName);
+  if (match?.route === "job" && match.jobId !== undefined) state.stats.countJobRead(match.jobId);
   const outcome = decide(state, request, url, match);
   state.stats.countAnswer(request.method, routeName, outcome.kind === "reset" ? "reset" : outcome.answer.status);
   return outcome;

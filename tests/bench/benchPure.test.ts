@@ -65,6 +65,7 @@ describe("parseBenchArgs", () => {
   it.each([
     [["--window-seconds", "2.5"], "--window-seconds [2.5] must be a positive whole number"],
     [["--stop-seconds", "0"], "--stop-seconds [0] must be a positive number"],
+    [["--window-seconds", "3601"], "--window-seconds [3601] must be at most 3600"],
     [["ten"], "fleet size [ten] must be a positive whole number"],
     [["--quick", "5000"], "--quick keeps only fleets of at most 1000 servers"],
     [["--full-alternatives", "--skip-alternatives"], "exclude each other"],
@@ -155,6 +156,20 @@ describe("evaluateTargets", () => {
       ["peak RSS < 200 MB at N=5000", expect.stringContaining("250.0 MiB")],
       ["peak RSS < 200 MB at N=5000, in Pulumi's dynamic-provider host process", "264.0 MiB (the host alone, provider loaded and checked: 175.0 MiB)"],
     ]);
+  });
+
+  it("counts RSS in MB as the target says: 191 MiB is under 200 MB, 191.0 + 0.8 MiB is not", () => {
+    const rss = (mib: number) => evaluateTargets([fleetRun(5000, { rssMb: mib })]).find((v) => v.target === "peak RSS < 200 MB at N=5000")!.met;
+    expect(rss(190.7)).toBe(true); // 199.96 MB
+    expect(rss(191.0)).toBe(false); // 200.28 MB, though under 200 MiB
+  });
+
+  it("holds every job to the polls target, not only the average", () => {
+    const polls = (run: Parameters<typeof fleetRun>[1]) =>
+      evaluateTargets([fleetRun(5000, run)]).find((v) => v.target.startsWith("N=5000: action calls"))!;
+    expect(polls({ jobPollsPerJob: 3, maxJobPollsOfOneJob: 16 })).toMatchObject({ met: false, detail: expect.stringContaining("(at most 16 for one job)") });
+    expect(polls({ jobPollsPerJob: 3, maxJobPollsOfOneJob: 15 }).met).toBe(true);
+    expect(polls({ jobPollsPerJob: 3 }).met).toBe(true); // reports from before the maximum was measured
   });
 });
 

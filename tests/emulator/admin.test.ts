@@ -154,6 +154,7 @@ describe("stats and reset", () => {
         },
         serversSubmitted: { "os-stop": 1, "os-start": 1 },
         submissionsPerServer: { [seededServerId(0)]: 1, [seededServerId(1)]: 1 },
+        readsPerJob: { ff80808288d41e1b018990260955686a: 1 },
       });
     } finally {
       await t.emulator.stop();
@@ -166,7 +167,7 @@ describe("stats and reset", () => {
       const jobId = (await t.client.stop([seededServerId(0)])).json.job_id;
       await t.admin.injectFault({ route: "show", kind: "busy" });
       await t.admin.reset();
-      expect(await t.admin.stats()).toEqual({ requests: {}, total: 0, answers: {}, serversSubmitted: {}, submissionsPerServer: {} });
+      expect(await t.admin.stats()).toEqual({ requests: {}, total: 0, answers: {}, serversSubmitted: {}, submissionsPerServer: {}, readsPerJob: {} });
       expect((await t.client.show(seededServerId(0))).status).toBe(200);
       expect((await t.client.job(jobId)).json.error.code).toBe("Common.0011");
       expect((await t.admin.listServers()).map((server) => server.id)).toEqual([seededServerId(0), seededServerId(1)]);

@@ -157,6 +157,7 @@ function difference(after: EmulatorStatsSnapshot, before: EmulatorStatsSnapshot)
     answers: minus(after.answers, before.answers),
     serversSubmitted: minus(after.serversSubmitted, before.serversSubmitted),
     submissionsPerServer: minus(after.submissionsPerServer, before.submissionsPerServer),
+    readsPerJob: minus(after.readsPerJob, before.readsPerJob),
   };
 }
 
