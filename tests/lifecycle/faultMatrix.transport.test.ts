@@ -1,6 +1,7 @@
 /** The fault matrix, transport faults (docs/reliability.md, "Faults › Transport"); the kit says what each row pins. */
 import {
   delay,
+  expectSucceededAndConverged,
   expectAtMostOnePostPerServer,
   expectFailureNaming,
   expectNextUpConverges,
@@ -96,11 +97,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "reset-after", servers: running(freshIds(3)) });
     await s.inject({ route: "action", kind: "reset", afterProcessing: true });
     const first = await s.up();
-    expectSuccess(first);
-    expect(first.stats.requests["POST action"]).toBe(1);
-    expectAtMostOnePostPerServer(first);
-    await s.expectConverged();
-    await expectNextUpConverges(s);
+    await expectSucceededAndConverged(s, first, 1);
   });
 
   it("connection resets on job and list reads: retried; success", async () => {
@@ -121,11 +118,7 @@ describe("transport faults", () => {
     });
     await s.inject({ route: "action", kind: "delay", delayMs: 2500 });
     const first = await s.up();
-    expectSuccess(first);
-    expect(first.stats.requests["POST action"]).toBe(1);
-    expectAtMostOnePostPerServer(first);
-    await s.expectConverged();
-    await expectNextUpConverges(s);
+    await expectSucceededAndConverged(s, first, 1);
   });
 
   it("job and list answers slower than the client's timeout: retried; success", async () => {
@@ -145,11 +138,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "malformed-action", servers: running(freshIds(2)) });
     await s.inject({ route: "action", kind: "malformed-json" });
     const first = await s.up();
-    expectSuccess(first);
-    expect(first.stats.requests["POST action"]).toBe(1);
-    expectAtMostOnePostPerServer(first);
-    await s.expectConverged();
-    await expectNextUpConverges(s);
+    await expectSucceededAndConverged(s, first, 1);
   });
 
   it("malformed JSON answers to job and list reads: retried; success", async () => {

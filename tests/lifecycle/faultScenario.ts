@@ -195,6 +195,18 @@ export async function expectNextUpConverges(s: Scenario, target: "SHUTOFF" | "AC
 }
 
 /** Servers running now, for a program that declares them stopped. */
+/**
+ * The common tail of a row that ends well: the up succeeded (with exactly `actionCalls` action POSTs
+ * when given), no server was sent twice, every server converged, and the next up has nothing to do.
+ */
+export async function expectSucceededAndConverged(s: Scenario, first: Attempt, actionCalls?: number): Promise<void> {
+  expectSuccess(first);
+  if (actionCalls !== undefined) expect(first.stats.requests["POST action"]).toBe(actionCalls);
+  expectAtMostOnePostPerServer(first);
+  await s.expectConverged();
+  await expectNextUpConverges(s);
+}
+
 export const running = (ids: readonly string[]) => ids.map((id) => ({ id, status: "ACTIVE" as const }));
 
 export async function withEmulator<T>(options: EmulatorOptions, body: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
