@@ -5,19 +5,16 @@
  * no update) and a `pulumi refresh` (read). The spec comes in BENCH_WORKER_SPEC; the result is one
  * line on stdout prefixed with WORKER_RESULT_PREFIX. Provider progress lines go to stderr.
  */
-import type { EmulatorStatsSnapshot } from "../emulator/EmulatorStats";
+import { statsSince, type EmulatorStatsSnapshot } from "../emulator/EmulatorStats";
 import { seededServerId } from "../emulator/seedServers";
 import { serverPowerStateProvider as provider } from "../provider/provider";
 import type { PowerStateOutputs } from "../provider/provider";
 import { WORKER_RESULT_PREFIX, WORKER_SPEC_ENV, type WorkerResult, type WorkerSpec } from "./workerProtocol";
 
-function delta(before: EmulatorStatsSnapshot, after: EmulatorStatsSnapshot): { requests: Record<string, number>; total: number } {
-  const requests: Record<string, number> = {};
-  for (const [route, count] of Object.entries(after.requests)) {
-    const d = count - (before.requests[route] ?? 0);
-    if (d > 0) requests[route] = d;
-  }
-  return { requests, total: after.total - before.total };
+/** The calls of one phase: requests by route and their total. */
+function callsSince(before: EmulatorStatsSnapshot, after: EmulatorStatsSnapshot): { requests: Record<string, number>; total: number } {
+  const { requests, total } = statsSince(before, after);
+  return { requests, total };
 }
 
 async function main(): Promise<void> {
@@ -64,9 +61,9 @@ async function main(): Promise<void> {
   const result: WorkerResult = {
     create: {
       ms: endedAtMs - startedAtMs,
-      ...delta(s0, s1),
+      ...callsSince(s0, s1),
       jobs: outs.jobs.length,
-      maxPollsOfOneJob: Math.max(0, ...outs.jobs.map((j) => (s1.readsPerJob[j.jobId] ?? 0) - (s0.readsPerJob[j.jobId] ?? 0))),
+      maxPollsOfOneJob: Math.max(0, ...Object.values(statsSince(s0, s1).readsPerJob)),
       notStopped: records.filter((r) => r.status !== "SHUTOFF").length,
       failures: records.filter((r) => r.error !== null).length,
       firstJobBeginMs: Math.min(...outs.jobs.map((j) => Date.parse(j.beginTime ?? ""))),
@@ -74,8 +71,8 @@ async function main(): Promise<void> {
       startedAtMs,
       endedAtMs,
     },
-    noopUpdate: { ms: t3 - t2, ...delta(s1, s2), changes: diff.changes !== false },
-    refresh: { ms: t4 - t3, ...delta(s2, s3), servers: Object.keys((read.props as { servers?: object }).servers ?? {}).length },
+    noopUpdate: { ms: t3 - t2, ...callsSince(s1, s2), changes: diff.changes !== false },
+    refresh: { ms: t4 - t3, ...callsSince(s2, s3), servers: Object.keys((read.props as { servers?: object }).servers ?? {}).length },
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     baselineRssMb,
   };

@@ -21,6 +21,20 @@ export interface EmulatorStatsSnapshot {
   readonly readsPerJob: Record<string, number>;
 }
 
+/** What happened between two snapshots: every count as a difference, counts that did not grow left out. Pure. */
+export function statsSince(before: EmulatorStatsSnapshot, after: EmulatorStatsSnapshot): EmulatorStatsSnapshot {
+  const minus = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)] as const).filter(([, v]) => v > 0));
+  return {
+    requests: minus(after.requests, before.requests),
+    total: after.total - before.total,
+    answers: minus(after.answers, before.answers),
+    serversSubmitted: minus(after.serversSubmitted, before.serversSubmitted),
+    submissionsPerServer: minus(after.submissionsPerServer, before.submissionsPerServer),
+    readsPerJob: minus(after.readsPerJob, before.readsPerJob),
+  };
+}
+
 export class EmulatorStats {
   private requests: Record<string, number> = {};
   private total = 0;

@@ -17,6 +17,7 @@ export type { EmulatorCredentials } from "./defaults";
 export { EmulatorAdmin, EmulatorAdminError } from "./EmulatorAdmin";
 export type { PendingFaults } from "./EmulatorAdmin";
 export type { AdminServerView } from "./handleAdminRequest";
+export { statsSince } from "./EmulatorStats";
 export type { EmulatorStatsSnapshot } from "./EmulatorStats";
 export type { AdminServerInput, ServerPatch, FaultInput, TransportFaultInput, ServerFaultInput, JobFaultInput, ApiRoute } from "./adminSchemas";
 export { seedServers, seededServerId } from "./seedServers";

@@ -151,9 +151,8 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
 
   // Pacing and retry waits before a submission never run past the operation's deadline.
   const submitDeadline = AbortSignal.timeout(options.timeoutSeconds * 1000);
-  const submitSignal = signal ? AbortSignal.any([signal, submitDeadline]) : submitDeadline;
   // Reads in the loop stop at the deadline too (one read may otherwise retry for minutes).
-  const loopSignal = submitSignal;
+  const operationSignal = signal ? AbortSignal.any([signal, submitDeadline]) : submitDeadline;
   const tracked: Record<string, Tracked> = {};
   for (const [id, goal] of Object.entries(options.goals)) {
     tracked[id] = {
@@ -182,7 +181,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     server.error = error;
   };
 
-  const observe = async (servers: Tracked[], readSignal: AbortSignal = loopSignal): Promise<void> => {
+  const observe = async (servers: Tracked[], readSignal: AbortSignal = operationSignal): Promise<void> => {
     if (servers.length === 0) return;
     const observations = await api.listServers(servers.map((s) => s.id), { signal: readSignal });
     readSucceeded = true;
@@ -208,7 +207,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     try {
       await api.batchAction(action, ids, {
         ...(type ? { type } : {}),
-        signal: submitSignal,
+        signal: operationSignal,
         onSubmitted: (submission) => {
           jobAcceptedAt[submission.jobId] = now();
           jobs[submission.jobId] = {
@@ -266,7 +265,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
         const record = jobs[jobId];
         let job: JobView;
         try {
-          job = await api.getJob(jobId, { signal: loopSignal });
+          job = await api.getJob(jobId, { signal: operationSignal });
           delete jobReadFailures[jobId];
         } catch (error) {
           const info = describeError(error);

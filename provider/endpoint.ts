@@ -65,6 +65,15 @@ export function isLoopbackHost(hostname: string): boolean {
   return octets !== null && octets[1] === "127" && octets.slice(2).every((o) => Number(o) <= 255);
 }
 
+/** True for an endpoint URL whose host is loopback (the local emulator); false otherwise, a bad URL included. */
+export function isLoopbackEndpoint(endpoint: string): boolean {
+  try {
+    return isLoopbackHost(new URL(endpoint).hostname);
+  } catch {
+    return false;
+  }
+}
+
 /** `https://ecs.{region}.myhuaweicloud.com`; Europe may need an override (`myhuaweicloud.eu`). */
 export function defaultEcsEndpoint(region: string): string {
   return `https://ecs.${validateRegion(region)}.myhuaweicloud.com`;

@@ -3,7 +3,7 @@
  * then the environment (read when a method runs, never at module load, so nothing is captured
  * into the serialized provider). Pure functions of their arguments.
  */
-import { defaultEcsEndpoint, ENDPOINT_HINT, endpointProblem, isLoopbackHost, maskUrlCredentials } from "./endpoint";
+import { defaultEcsEndpoint, ENDPOINT_HINT, endpointProblem, isLoopbackEndpoint, maskUrlCredentials } from "./endpoint";
 import type { Credentials } from "./signer";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
@@ -124,15 +124,6 @@ export interface SettingsProblem {
 
 const RESOURCE_INPUTS = ["region", "projectId", "endpoint"];
 
-/** True for an endpoint URL whose host is loopback (the local emulator); false for anything else, a bad URL included. */
-function endpointIsLoopback(endpoint: string): boolean {
-  try {
-    return isLoopbackHost(new URL(endpoint).hostname);
-  } catch {
-    return false;
-  }
-}
-
 const invalid = (setting: Sourced, rule: string): SettingsProblem => ({
   key: RESOURCE_INPUTS.includes(setting.source) ? setting.source : "",
   reason: `${setting.source} ${JSON.stringify(maskUrlCredentials(setting.value))} is invalid: ${rule}`,
@@ -209,7 +200,7 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
           `expected a whole number of seconds, from ${PACING_WINDOW_SECONDS_MIN} to ${PACING_WINDOW_SECONDS_MAX}`,
         ),
       );
-    } else if (seconds < 60 && !(endpoint !== undefined && endpointIsLoopback(endpoint.value))) {
+    } else if (seconds < 60 && !(endpoint !== undefined && isLoopbackEndpoint(endpoint.value))) {
       // Huawei Cloud counts its batch quota per minute: a shorter window would overrun it.
       problems.push(
         invalid(

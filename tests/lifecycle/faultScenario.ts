@@ -15,6 +15,7 @@ import { join } from "node:path";
 import {
   EmulatorAdmin,
   startEmulator,
+  statsSince,
   type AdminServerInput,
   type EmulatorOptions,
   type EmulatorStatsSnapshot,
@@ -114,7 +115,7 @@ export class Scenario {
     );
     await during?.(this.admin);
     const outcome = await running;
-    return { ...outcome, stats: difference(await this.admin.stats(), before) };
+    return { ...outcome, stats: statsSince(before, await this.admin.stats()) };
   }
 
   fleet(): FleetResource {
@@ -148,18 +149,6 @@ export class Scenario {
   }
 }
 
-function difference(after: EmulatorStatsSnapshot, before: EmulatorStatsSnapshot): EmulatorStatsSnapshot {
-  const minus = (a: Record<string, number>, b: Record<string, number>) =>
-    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
-  return {
-    requests: minus(after.requests, before.requests),
-    total: after.total - before.total,
-    answers: minus(after.answers, before.answers),
-    serversSubmitted: minus(after.serversSubmitted, before.serversSubmitted),
-    submissionsPerServer: minus(after.submissionsPerServer, before.submissionsPerServer),
-    readsPerJob: minus(after.readsPerJob, before.readsPerJob),
-  };
-}
 
 /** Never more than `limit` accepted action calls per server in one attempt. */
 export function expectAtMostOnePostPerServer(attempt: Attempt, limit = 1): void {

@@ -1,4 +1,4 @@
-import { defaultEcsEndpoint, defaultIamEndpoint, isLoopbackHost, validateEndpoint, validateRegion } from "../../provider/endpoint";
+import { defaultEcsEndpoint, defaultIamEndpoint, isLoopbackEndpoint, isLoopbackHost, validateEndpoint, validateRegion } from "../../provider/endpoint";
 
 describe("validateEndpoint", () => {
   it.each([
@@ -62,5 +62,12 @@ describe("default endpoints", () => {
     for (const region of ["evil.com/x", "cn-north-4.attacker", "CN-NORTH-4", "", "cn"]) {
       expect(() => validateRegion(region)).toThrow(expect.objectContaining({ code: "ECS_INVALID_ARGUMENT" }));
     }
+  });
+});
+
+describe("isLoopbackEndpoint", () => {
+  it("is true only for a URL whose host is loopback", () => {
+    expect(["http://127.0.0.1:8780", "http://localhost:1", "http://[::1]:2", "https://127.5.6.7"].map(isLoopbackEndpoint)).toEqual([true, true, true, true]);
+    expect(["https://ecs.cn-north-4.myhuaweicloud.com", "http://10.0.0.1", "http://127.0.0.1.example.com", "not a url"].map(isLoopbackEndpoint)).toEqual([false, false, false, false]);
   });
 });
