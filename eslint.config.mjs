@@ -31,7 +31,13 @@ export default tseslint.config(
     files: ["**/*.js", "**/*.cjs"],
     languageOptions: {
       sourceType: "commonjs",
-      globals: { module: "writable", exports: "writable", require: "readonly", process: "readonly", console: "readonly" },
+      globals: {
+        module: "writable",
+        exports: "writable",
+        require: "readonly",
+        process: "readonly",
+        console: "readonly",
+      },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

@@ -26,7 +26,14 @@ import { measureColdStart, measureHostRun, prepareHostProgram, type HostProgram 
 import { BENCH_HELP, BenchUsageError, parseBenchArgs, type BenchSettings } from "./parseBenchArgs";
 import { renderReportChart } from "./renderChart";
 import { runOurWorker } from "./runOurWorker";
-import { batchStopWithSdk, PER_SERVER_CONCURRENCY, perServerStop, SDK_POLL_INTERVAL_MS, type ScriptRun, type SdkTarget } from "./sdkScripts";
+import {
+  batchStopWithSdk,
+  PER_SERVER_CONCURRENCY,
+  perServerStop,
+  SDK_POLL_INTERVAL_MS,
+  type ScriptRun,
+  type SdkTarget,
+} from "./sdkScripts";
 import { startEmulatorProcess } from "./startEmulatorProcess";
 
 const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
@@ -42,14 +49,24 @@ async function notStopped(admin: EmulatorAdmin, ids: readonly string[]): Promise
   return ids.filter((id) => statuses.get(id) !== "SHUTOFF").length;
 }
 
-async function runFleet(servers: number, settings: BenchSettings, workerPath: string, hostProgram: HostProgram | undefined): Promise<FleetRun> {
+async function runFleet(
+  servers: number,
+  settings: BenchSettings,
+  workerPath: string,
+  hostProgram: HostProgram | undefined,
+): Promise<FleetRun> {
   const { windowSeconds, stopSeconds, jobInitMs } = settings;
   const emulator = await startEmulatorProcess([
-    "--stop-seconds", String(stopSeconds),
-    "--start-seconds", String(stopSeconds),
-    "--job-init-ms", String(jobInitMs),
-    "--batch-per-minute", String(DEFAULT_SERVERS_PER_MINUTE),
-    "--batch-window-seconds", String(windowSeconds),
+    "--stop-seconds",
+    String(stopSeconds),
+    "--start-seconds",
+    String(stopSeconds),
+    "--job-init-ms",
+    String(jobInitMs),
+    "--batch-per-minute",
+    String(DEFAULT_SERVERS_PER_MINUTE),
+    "--batch-window-seconds",
+    String(windowSeconds),
   ]);
   try {
     const admin = new EmulatorAdmin(emulator.url);
@@ -75,15 +92,20 @@ async function runFleet(servers: number, settings: BenchSettings, workerPath: st
       transitionMs: stopSeconds * 1000,
     });
     const create = ours.create;
-    if (create.notStopped > 0 || create.failures > 0) throw new Error(`N=${servers}: ${create.notStopped} servers not stopped, ${create.failures} failures`);
-    progress(`N=${servers}: ours ${secs(create.ms)}, lower bound ${secs(lowerBound)}, ratio ${(create.ms / lowerBound).toFixed(3)}, peak RSS ${ours.peakRssMb.toFixed(0)} MiB`);
+    if (create.notStopped > 0 || create.failures > 0)
+      throw new Error(`N=${servers}: ${create.notStopped} servers not stopped, ${create.failures} failures`);
+    progress(
+      `N=${servers}: ours ${secs(create.ms)}, lower bound ${secs(lowerBound)}, ratio ${(create.ms / lowerBound).toFixed(3)}, peak RSS ${ours.peakRssMb.toFixed(0)} MiB`,
+    );
 
     let hostRun: HostRun | undefined;
     if (hostProgram) {
       await fresh();
       progress(`N=${servers}: the same create in Pulumi's dynamic-provider host, for its peak RSS ...`);
       hostRun = await measureHostRun(hostProgram, { url: emulator.url, ...CREDENTIALS, windowSeconds }, ids);
-      progress(`N=${servers}: in the host ${secs(hostRun.wallMs)}, host peak RSS ${hostRun.peakRssMb?.toFixed(0) ?? "?"} MiB`);
+      progress(
+        `N=${servers}: in the host ${secs(hostRun.wallMs)}, host peak RSS ${hostRun.peakRssMb?.toFixed(0) ?? "?"} MiB`,
+      );
     }
 
     let sdkBatch: AlternativeRun | undefined;
@@ -99,10 +121,14 @@ async function runFleet(servers: number, settings: BenchSettings, workerPath: st
       await fresh();
       const prefix = settings.fullAlternatives ? servers : Math.min(servers, settings.perServerPrefix);
       const rounds = Math.ceil(prefix / PER_SERVER_CONCURRENCY);
-      progress(`N=${servers}: per-server pattern on ${prefix === servers ? "all" : `the first ${prefix} of`} ${servers} servers (about ${rounds} round${rounds === 1 ? "" : "s"} of ${SDK_POLL_INTERVAL_MS / 1000} s) ...`);
+      progress(
+        `N=${servers}: per-server pattern on ${prefix === servers ? "all" : `the first ${prefix} of`} ${servers} servers (about ${rounds} round${rounds === 1 ? "" : "s"} of ${SDK_POLL_INTERVAL_MS / 1000} s) ...`,
+      );
       const b = await perServerStop(target, ids.slice(0, prefix));
       perServer = await measured(admin, b, ids.slice(0, prefix), servers);
-      progress(`N=${servers}: per-server ${secs(perServer.wallMs)}${perServer.extrapolated ? ` (extrapolated from ${prefix}: ${secs(perServer.measuredWallMs)})` : ""}`);
+      progress(
+        `N=${servers}: per-server ${secs(perServer.wallMs)}${perServer.extrapolated ? ` (extrapolated from ${prefix}: ${secs(perServer.measuredWallMs)})` : ""}`,
+      );
     }
 
     const jobPolls = create.requests["GET job"] ?? 0;
@@ -122,7 +148,12 @@ async function runFleet(servers: number, settings: BenchSettings, workerPath: st
       notStopped: create.notStopped,
       noopUpdate: { calls: ours.noopUpdate.total, ms: ours.noopUpdate.ms, changes: ours.noopUpdate.changes },
       ...(hostRun ? { hostRun } : {}),
-      refresh: { listCalls: ours.refresh.requests["GET list"] ?? 0, expectedListCalls, calls: ours.refresh.total, ms: ours.refresh.ms },
+      refresh: {
+        listCalls: ours.refresh.requests["GET list"] ?? 0,
+        expectedListCalls,
+        calls: ours.refresh.total,
+        ms: ours.refresh.ms,
+      },
       ...(sdkBatch ? { sdkBatch, ratioVsSdkBatch: create.ms / sdkBatch.wallMs } : {}),
       ...(perServer ? { perServer, ratioVsPerServer: create.ms / perServer.wallMs } : {}),
     };
@@ -132,13 +163,23 @@ async function runFleet(servers: number, settings: BenchSettings, workerPath: st
 }
 
 /** A script's run with the emulator's counts, scaled up to the fleet when only a prefix ran. */
-async function measured(admin: EmulatorAdmin, run: ScriptRun, handled: readonly string[], fleet: number): Promise<AlternativeRun> {
+async function measured(
+  admin: EmulatorAdmin,
+  run: ScriptRun,
+  handled: readonly string[],
+  fleet: number,
+): Promise<AlternativeRun> {
   const stats = await admin.stats();
   const left = await notStopped(admin, handled);
-  if (run.failedJobs > 0 || left > 0) throw new Error(`an alternative script left ${left} servers running (${run.failedJobs} failed jobs)`);
+  if (run.failedJobs > 0 || left > 0)
+    throw new Error(`an alternative script left ${left} servers running (${run.failedJobs} failed jobs)`);
   const base = { measuredServers: run.servers, measuredWallMs: run.wallMs, notStopped: left };
   if (run.servers === fleet) return { ...base, wallMs: run.wallMs, requests: stats.requests, extrapolated: false };
-  const scaled = extrapolatePrefix({ measuredServers: run.servers, measuredWallMs: run.wallMs, measuredRequests: stats.requests }, fleet, PER_SERVER_CONCURRENCY);
+  const scaled = extrapolatePrefix(
+    { measuredServers: run.servers, measuredWallMs: run.wallMs, measuredRequests: stats.requests },
+    fleet,
+    PER_SERVER_CONCURRENCY,
+  );
   return { ...base, ...scaled, extrapolated: true };
 }
 
@@ -169,16 +210,25 @@ async function main(): Promise<void> {
   const needsHost = !settings.skipColdStart || !settings.skipHostRun;
   // The root program, run once under mocks: the serialized provider the host loads. No API call.
   const hostProgram = needsHost
-    ? await prepareHostProgram({ url: "http://127.0.0.1:9", ...CREDENTIALS, windowSeconds: settings.windowSeconds }, [seededServerId(0), seededServerId(1)])
+    ? await prepareHostProgram({ url: "http://127.0.0.1:9", ...CREDENTIALS, windowSeconds: settings.windowSeconds }, [
+        seededServerId(0),
+        seededServerId(1),
+      ])
     : undefined;
   const runs: FleetRun[] = [];
-  for (const servers of settings.sizes) runs.push(await runFleet(servers, settings, workerPath, settings.skipHostRun ? undefined : hostProgram));
+  for (const servers of settings.sizes)
+    runs.push(await runFleet(servers, settings, workerPath, settings.skipHostRun ? undefined : hostProgram));
   const cold = settings.skipColdStart || !hostProgram ? null : await coldStart(hostProgram, settings.windowSeconds);
 
   const cpu = cpus();
   const report: BenchReport = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: cpu.length, cpuModel: cpu[0]?.model ?? "unknown", node: process.version, platform: process.platform },
+    machine: {
+      cpus: cpu.length,
+      cpuModel: cpu[0]?.model ?? "unknown",
+      node: process.version,
+      platform: process.platform,
+    },
     settings: {
       windowSeconds: settings.windowSeconds,
       serversPerWindow: DEFAULT_SERVERS_PER_MINUTE,

@@ -38,7 +38,12 @@ export interface FleetRun {
   /** `pulumi refresh`: read. */
   /** The create again, in Pulumi's dynamic-provider host (absent with --skip-host-run). */
   readonly hostRun?: HostRun;
-  readonly refresh: { readonly listCalls: number; readonly expectedListCalls: number; readonly calls: number; readonly ms: number };
+  readonly refresh: {
+    readonly listCalls: number;
+    readonly expectedListCalls: number;
+    readonly calls: number;
+    readonly ms: number;
+  };
   readonly sdkBatch?: AlternativeRun;
   readonly perServer?: AlternativeRun;
   /** Our wall time over theirs: below 1 means we are faster. */
@@ -79,7 +84,12 @@ export interface TargetVerdict {
 
 export interface BenchReport {
   readonly generatedAt: string;
-  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly node: string; readonly platform: string };
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly node: string;
+    readonly platform: string;
+  };
   readonly settings: {
     readonly windowSeconds: number;
     readonly serversPerWindow: number;

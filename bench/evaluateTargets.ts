@@ -35,14 +35,21 @@ export function evaluateTargets(runs: readonly FleetRun[]): TargetVerdict[] {
     verdicts.push({
       target: `N=${run.servers}: action calls = ceil(N/1000), list calls <= 2*ceil(N/100) + ${TARGETS.listCallsSlack}, job polls per job <= ${TARGETS.maxJobPollsPerJob}`,
       // Every job must keep to it: the most polls of any one job when measured, else the average.
-      met: actions === expectedActions && lists <= listBudget && (run.maxJobPollsOfOneJob ?? run.jobPollsPerJob) <= TARGETS.maxJobPollsPerJob,
+      met:
+        actions === expectedActions &&
+        lists <= listBudget &&
+        (run.maxJobPollsOfOneJob ?? run.jobPollsPerJob) <= TARGETS.maxJobPollsPerJob,
       detail:
         `actions ${actions} (want ${expectedActions}), lists ${lists} (budget ${listBudget}), polls per job ${fixed(run.jobPollsPerJob, 1)}` +
         (run.maxJobPollsOfOneJob !== undefined ? ` (at most ${run.maxJobPollsOfOneJob} for one job)` : ""),
     });
     verdicts.push({
       target: `N=${run.servers}: no-op update makes 0 API calls; refresh makes ceil(N/100) list calls`,
-      met: run.noopUpdate.calls === 0 && !run.noopUpdate.changes && run.refresh.listCalls === run.refresh.expectedListCalls && run.refresh.calls === run.refresh.listCalls,
+      met:
+        run.noopUpdate.calls === 0 &&
+        !run.noopUpdate.changes &&
+        run.refresh.listCalls === run.refresh.expectedListCalls &&
+        run.refresh.calls === run.refresh.listCalls,
       detail: `no-op ${run.noopUpdate.calls} calls (diff ${run.noopUpdate.changes ? "found changes" : "found none"}), refresh ${run.refresh.listCalls} list calls of ${run.refresh.calls} (want ${run.refresh.expectedListCalls})`,
     });
   }
@@ -60,7 +67,8 @@ export function evaluateTargets(runs: readonly FleetRun[]): TargetVerdict[] {
     verdicts.push({
       target: "faster than the 10-s-poll SDK script at every N",
       met: withSdk.every((r) => r.wallMs < r.sdkBatch!.wallMs),
-      detail: withSdk.map((r) => `N=${r.servers}: ${fixed(r.wallMs / r.sdkBatch!.wallMs)}`).join(", ") + " (ours / theirs)",
+      detail:
+        withSdk.map((r) => `N=${r.servers}: ${fixed(r.wallMs / r.sdkBatch!.wallMs)}`).join(", ") + " (ours / theirs)",
     });
   }
   const at5000 = at(5000);

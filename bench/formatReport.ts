@@ -21,7 +21,9 @@ export function formatReport(report: BenchReport): string {
       `${report.machine.cpus} × ${report.machine.cpuModel}, Node ${report.machine.node}. RSS: ${st.rssMeasuredIn}. Emulator: ${st.emulatorRunsIn}.`,
   );
   lines.push("");
-  lines.push("| N | wall | lower bound | overhead ratio | API calls (up) | polls / job (most for one job) | peak RSS: provider process / Pulumi host | no-op update | refresh | SDK batch script | ours / SDK | per-server pattern | ours / per-server |");
+  lines.push(
+    "| N | wall | lower bound | overhead ratio | API calls (up) | polls / job (most for one job) | peak RSS: provider process / Pulumi host | no-op update | refresh | SDK batch script | ours / SDK | per-server pattern | ours / per-server |",
+  );
   lines.push("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
   for (const r of report.runs) {
     lines.push(
@@ -31,7 +33,9 @@ export function formatReport(report: BenchReport): string {
     );
   }
   lines.push("");
-  lines.push("| N | last job ended → up returned | no-op update | refresh | same up in Pulumi's host | SDK batch script: calls | per-server pattern: calls |");
+  lines.push(
+    "| N | last job ended → up returned | no-op update | refresh | same up in Pulumi's host | SDK batch script: calls | per-server pattern: calls |",
+  );
   lines.push("|---|---|---|---|---|---|---|");
   for (const r of report.runs) {
     lines.push(

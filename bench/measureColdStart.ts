@@ -54,7 +54,13 @@ function peakRssMbOf(pid: number): number | null {
 /** Runs the root program once; its fleet is two servers (a fleet's ids are swapped in later: a big list would not fit PULUMI_CONFIG). */
 export async function prepareHostProgram(target: HostTarget, serverIds: readonly string[]): Promise<HostProgram> {
   const config = { ...providerConfig(target), "ecs-power:serverIds": JSON.stringify(serverIds) };
-  const program = await runProgram({ programDir: PROGRAM_DIR, project: PROJECT, stack: STACK, config, secretKeys: SECRET_KEYS });
+  const program = await runProgram({
+    programDir: PROGRAM_DIR,
+    project: PROJECT,
+    stack: STACK,
+    config,
+    secretKeys: SECRET_KEYS,
+  });
   const resource = program.resources.find((r) => r.type === "pulumi-nodejs:dynamic/huaweicloud:ServerPowerState");
   if (!resource) throw new Error(`the root program registered no ServerPowerState: ${program.output.join("\n")}`);
   return { urn: resource.urn, news: unwrapSecrets(resource.inputs) as JsonObject };
@@ -97,12 +103,20 @@ export async function measureColdStart(program: HostProgram, target: HostTarget)
 }
 
 /** Configure → Check → Create of `serverIds` in a fresh host; the host's peak RSS afterwards. */
-export async function measureHostRun(program: HostProgram, target: HostTarget, serverIds: readonly string[]): Promise<HostRun> {
+export async function measureHostRun(
+  program: HostProgram,
+  target: HostTarget,
+  serverIds: readonly string[],
+): Promise<HostRun> {
   const host = await startHost(target);
   try {
     await host.configure(providerConfig(target), SECRET_KEYS);
     const started = performance.now();
-    const checked = await host.check(program.urn, {}, { ...program.news, serverIds: [...serverIds], timeoutSeconds: 3600 });
+    const checked = await host.check(
+      program.urn,
+      {},
+      { ...program.news, serverIds: [...serverIds], timeoutSeconds: 3600 },
+    );
     if (checked.failures.length > 0) throw new Error(`check failed in the host: ${JSON.stringify(checked.failures)}`);
     const afterCheckRssMb = peakRssMbOf(host.pid);
     await host.create(program.urn, checked.inputs);

@@ -12,7 +12,10 @@ import type { PowerStateOutputs } from "../provider/provider";
 import { WORKER_RESULT_PREFIX, WORKER_SPEC_ENV, type WorkerResult, type WorkerSpec } from "./workerProtocol";
 
 /** The calls of one phase: requests by route and their total. */
-function callsSince(before: EmulatorStatsSnapshot, after: EmulatorStatsSnapshot): { requests: Record<string, number>; total: number } {
+function callsSince(
+  before: EmulatorStatsSnapshot,
+  after: EmulatorStatsSnapshot,
+): { requests: Record<string, number>; total: number } {
   const { requests, total } = statsSince(before, after);
   return { requests, total };
 }
@@ -22,7 +25,8 @@ async function main(): Promise<void> {
   // The provider's progress lines (console.log, what `pulumi up` prints) must not mix with the result.
   console.log = (...args: unknown[]) => void process.stderr.write(`${args.map(String).join(" ")}\n`);
   // Plain fetch rather than EmulatorAdmin: this process loads the provider's code and nothing else of ours.
-  const stats = async (): Promise<EmulatorStatsSnapshot> => (await (await fetch(`${spec.url}/_emulator/stats`)).json()) as EmulatorStatsSnapshot;
+  const stats = async (): Promise<EmulatorStatsSnapshot> =>
+    (await (await fetch(`${spec.url}/_emulator/stats`)).json()) as EmulatorStatsSnapshot;
   const config: Record<string, string> = {
     "huaweicloud:accessKey": spec.accessKey,
     "huaweicloud:secretKey": spec.secretKey,
@@ -38,7 +42,8 @@ async function main(): Promise<void> {
   const s0 = await stats();
   const startedAtMs = Date.now();
   const checked = await provider.check({}, { serverIds: ids, timeoutSeconds: spec.timeoutSeconds });
-  if (checked.failures && checked.failures.length > 0) throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
+  if (checked.failures && checked.failures.length > 0)
+    throw new Error(`check failed: ${JSON.stringify(checked.failures)}`);
   const inputs = checked.inputs as Record<string, unknown>;
   const created = await provider.create(inputs);
   const endedAtMs = Date.now();
@@ -49,7 +54,11 @@ async function main(): Promise<void> {
   // pulumi up with nothing changed: check (olds = recorded inputs) → diff; no update follows a "no changes".
   const t2 = Date.now();
   const rechecked = await provider.check(inputs, { serverIds: ids, timeoutSeconds: spec.timeoutSeconds });
-  const diff = await provider.diff(created.id, outs as unknown as Record<string, unknown>, rechecked.inputs as Record<string, unknown>);
+  const diff = await provider.diff(
+    created.id,
+    outs as unknown as Record<string, unknown>,
+    rechecked.inputs as Record<string, unknown>,
+  );
   const t3 = Date.now();
   const s2 = await stats();
 
@@ -72,7 +81,11 @@ async function main(): Promise<void> {
       endedAtMs,
     },
     noopUpdate: { ms: t3 - t2, ...callsSince(s1, s2), changes: diff.changes !== false },
-    refresh: { ms: t4 - t3, ...callsSince(s2, s3), servers: Object.keys((read.props as { servers?: object }).servers ?? {}).length },
+    refresh: {
+      ms: t4 - t3,
+      ...callsSince(s2, s3),
+      servers: Object.keys((read.props as { servers?: object }).servers ?? {}).length,
+    },
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     baselineRssMb,
   };

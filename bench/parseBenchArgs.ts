@@ -65,7 +65,10 @@ function positiveNumber(what: string, value: string | undefined, fallback: numbe
 }
 
 function atMost(what: string, value: number, max: number): number {
-  if (value > max) throw new BenchUsageError(`${what} [${value}] must be at most ${max} (the provider's huaweicloud:ecsPacingWindowSeconds allows up to ${max})`);
+  if (value > max)
+    throw new BenchUsageError(
+      `${what} [${value}] must be at most ${max} (the provider's huaweicloud:ecsPacingWindowSeconds allows up to ${max})`,
+    );
   return value;
 }
 
@@ -101,7 +104,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
   const explicit = parsed.positionals.map((value) => positiveNumber("fleet size", value, 0, true));
   const chosen = explicit.length > 0 ? explicit : [...FULL_SIZES];
   const sizes = [...new Set(quick ? chosen.filter((n) => n <= QUICK_MAX) : chosen)].sort((a, b) => a - b);
-  if (sizes.length === 0) throw new BenchUsageError(`--quick keeps only fleets of at most ${QUICK_MAX} servers; none is left`);
+  if (sizes.length === 0)
+    throw new BenchUsageError(`--quick keeps only fleets of at most ${QUICK_MAX} servers; none is left`);
   if (values["full-alternatives"] && values["skip-alternatives"]) {
     throw new BenchUsageError("--full-alternatives and --skip-alternatives exclude each other");
   }
@@ -112,7 +116,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchCommand {
       quick,
       json: values.json === true,
       ...(text("svg") !== undefined ? { svgPath: text("svg") } : {}),
-      windowSeconds: atMost("--window-seconds", positiveNumber("--window-seconds", text("window-seconds"), 5, true), 3600),
+      windowSeconds: atMost(
+        "--window-seconds",
+        positiveNumber("--window-seconds", text("window-seconds"), 5, true),
+        3600,
+      ),
       stopSeconds: positiveNumber("--stop-seconds", text("stop-seconds"), 3, false),
       jobInitMs: positiveNumber("--job-init-ms", text("job-init-ms"), 50, true),
       perServerPrefix: positiveNumber("--per-server-prefix", text("per-server-prefix"), 100, true),

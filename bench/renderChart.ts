@@ -29,7 +29,12 @@ export function chartSeries(report: BenchReport): ChartSeries[] {
   const runs = [...report.runs].sort((a, b) => a.servers - b.servers);
   const seconds = (ms: number) => ms / 1000;
   return [
-    { id: "ours", label: "ours (ServerPowerState create)", color: "#1f6feb", points: runs.map((r) => ({ servers: r.servers, seconds: seconds(r.wallMs) })) },
+    {
+      id: "ours",
+      label: "ours (ServerPowerState create)",
+      color: "#1f6feb",
+      points: runs.map((r) => ({ servers: r.servers, seconds: seconds(r.wallMs) })),
+    },
     {
       id: "lower-bound",
       label: "lower bound (pacing + job duration)",
@@ -41,13 +46,25 @@ export function chartSeries(report: BenchReport): ChartSeries[] {
       id: "sdk-batch",
       label: "official SDK batch script, polls every 10 s",
       color: "#d97706",
-      points: runs.filter((r) => r.sdkBatch).map((r) => ({ servers: r.servers, seconds: seconds(r.sdkBatch!.wallMs), extrapolated: r.sdkBatch!.extrapolated })),
+      points: runs
+        .filter((r) => r.sdkBatch)
+        .map((r) => ({
+          servers: r.servers,
+          seconds: seconds(r.sdkBatch!.wallMs),
+          extrapolated: r.sdkBatch!.extrapolated,
+        })),
     },
     {
       id: "per-server",
       label: "per-server pattern (Terraform), 10 at a time",
       color: "#cf222e",
-      points: runs.filter((r) => r.perServer).map((r) => ({ servers: r.servers, seconds: seconds(r.perServer!.wallMs), extrapolated: r.perServer!.extrapolated })),
+      points: runs
+        .filter((r) => r.perServer)
+        .map((r) => ({
+          servers: r.servers,
+          seconds: seconds(r.perServer!.wallMs),
+          extrapolated: r.perServer!.extrapolated,
+        })),
     },
   ];
 }
@@ -77,26 +94,35 @@ export function renderChart(series: readonly ChartSeries[], title: string, subti
   const [yMin, yMax] = [yTicks[0], yTicks[yTicks.length - 1]];
   const plotW = WIDTH - MARGIN.left - MARGIN.right;
   const plotH = HEIGHT - MARGIN.top - MARGIN.bottom;
-  const logSpan = (lo: number, hi: number, v: number) => (hi === lo ? 0.5 : (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo)));
+  const logSpan = (lo: number, hi: number, v: number) =>
+    hi === lo ? 0.5 : (Math.log10(v) - Math.log10(lo)) / (Math.log10(hi) - Math.log10(lo));
   const x = (v: number) => round(MARGIN.left + logSpan(xMin, xMax, v) * plotW);
   const y = (v: number) => round(MARGIN.top + plotH - logSpan(yMin, yMax, v) * plotH);
 
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`);
   out.push(`<text x="${MARGIN.left}" y="22" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
   out.push(`<text x="${MARGIN.left}" y="40" fill="#57606a">${escapeXml(subtitle)}</text>`);
   for (const t of yTicks) {
     out.push(`<line x1="${MARGIN.left}" x2="${WIDTH - MARGIN.right}" y1="${y(t)}" y2="${y(t)}" stroke="#d0d7de"/>`);
-    out.push(`<text x="${MARGIN.left - 8}" y="${y(t) + 4}" text-anchor="end">${t >= 1 ? t : t.toPrecision(1)} s</text>`);
+    out.push(
+      `<text x="${MARGIN.left - 8}" y="${y(t) + 4}" text-anchor="end">${t >= 1 ? t : t.toPrecision(1)} s</text>`,
+    );
   }
   for (const t of xTicks) {
     out.push(`<line x1="${x(t)}" x2="${x(t)}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}" stroke="#eaeef2"/>`);
     out.push(`<text x="${x(t)}" y="${MARGIN.top + plotH + 18}" text-anchor="middle">${t}</text>`);
   }
-  out.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#57606a"/>`);
+  out.push(
+    `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#57606a"/>`,
+  );
   out.push(`<text x="${MARGIN.left + plotW / 2}" y="${HEIGHT - 14}" text-anchor="middle">servers (log scale)</text>`);
-  out.push(`<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">wall time (log scale)</text>`);
+  out.push(
+    `<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">wall time (log scale)</text>`,
+  );
 
   series.forEach((s, index) => {
     const points = [...s.points].sort((a, b) => a.servers - b.servers);
@@ -105,20 +131,28 @@ export function renderChart(series: readonly ChartSeries[], title: string, subti
     for (let i = 1; i < points.length; i += 1) {
       const [a, b] = [points[i - 1], points[i]];
       const dash = b.extrapolated ? "6 4" : s.dash;
-      out.push(`<line x1="${x(a.servers)}" y1="${y(a.seconds)}" x2="${x(b.servers)}" y2="${y(b.seconds)}" stroke="${s.color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`);
+      out.push(
+        `<line x1="${x(a.servers)}" y1="${y(a.seconds)}" x2="${x(b.servers)}" y2="${y(b.seconds)}" stroke="${s.color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`,
+      );
     }
     for (const p of points) {
-      out.push(`<circle cx="${x(p.servers)}" cy="${y(p.seconds)}" r="4" stroke="${s.color}" stroke-width="2" fill="${p.extrapolated ? "#ffffff" : s.color}"/>`);
+      out.push(
+        `<circle cx="${x(p.servers)}" cy="${y(p.seconds)}" r="4" stroke="${s.color}" stroke-width="2" fill="${p.extrapolated ? "#ffffff" : s.color}"/>`,
+      );
     }
     out.push(`</g>`);
     const ly = MARGIN.top + 14 + index * 18;
-    out.push(`<line x1="${MARGIN.left + 12}" x2="${MARGIN.left + 36}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`);
+    out.push(
+      `<line x1="${MARGIN.left + 12}" x2="${MARGIN.left + 36}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`,
+    );
     out.push(`<text x="${MARGIN.left + 42}" y="${ly}">${escapeXml(s.label)}</text>`);
   });
   const hasExtrapolated = series.some((s) => s.points.some((p) => p.extrapolated));
   if (hasExtrapolated) {
     const ly = MARGIN.top + 14 + series.length * 18;
-    out.push(`<circle cx="${MARGIN.left + 24}" cy="${ly - 4}" r="4" stroke="#57606a" stroke-width="2" fill="#ffffff"/>`);
+    out.push(
+      `<circle cx="${MARGIN.left + 24}" cy="${ly - 4}" r="4" stroke="#57606a" stroke-width="2" fill="#ffffff"/>`,
+    );
     out.push(`<text x="${MARGIN.left + 42}" y="${ly}">hollow, dashed: extrapolated from a measured prefix</text>`);
   }
   out.push(`</svg>`);

@@ -42,13 +42,20 @@ export const PER_SERVER_CONCURRENCY = 10;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function sdkClient(target: SdkTarget): EcsClient {
-  const credentials = new BasicCredentials().withAk(target.accessKey).withSk(target.secretKey).withProjectId(target.projectId);
+  const credentials = new BasicCredentials()
+    .withAk(target.accessKey)
+    .withSk(target.secretKey)
+    .withProjectId(target.projectId);
   return EcsClient.newBuilder().withCredential(credentials).withEndpoint(target.url).build();
 }
 
 async function stop(client: EcsClient, ids: readonly string[]): Promise<string> {
-  const option = new BatchStopServersOption(ids.map((id) => new ServerId(id))).withType(BatchStopServersOptionTypeEnum.SOFT);
-  const answer = await client.batchStopServers(new BatchStopServersRequest().withBody(new BatchStopServersRequestBody(option)));
+  const option = new BatchStopServersOption(ids.map((id) => new ServerId(id))).withType(
+    BatchStopServersOptionTypeEnum.SOFT,
+  );
+  const answer = await client.batchStopServers(
+    new BatchStopServersRequest().withBody(new BatchStopServersRequestBody(option)),
+  );
   // The SDK hands back the parsed JSON typed as its model: the wire name is what is there.
   const jobId = (answer as unknown as { job_id?: string }).job_id;
   if (!jobId) throw new Error(`BatchStopServers answered without a job_id: ${JSON.stringify(answer)}`);

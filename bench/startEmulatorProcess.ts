@@ -17,10 +17,14 @@ const BANNER_PREFIX = "ECS emulator listening on ";
 export async function startEmulatorProcess(flags: readonly string[]): Promise<EmulatorProcess> {
   const root = join(__dirname, "..");
   const tsNodeBin = require.resolve("ts-node/dist/bin.js");
-  const child = spawn(process.execPath, [tsNodeBin, "--transpile-only", join(root, "emulator", "cli.ts"), "--port", "0", ...flags], {
-    cwd: root,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [tsNodeBin, "--transpile-only", join(root, "emulator", "cli.ts"), "--port", "0", ...flags],
+    {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const errors: string[] = [];
   createInterface({ input: child.stderr }).on("line", (line) => errors.push(line));

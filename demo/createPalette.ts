@@ -10,7 +10,8 @@ export interface Palette {
 }
 
 export function createPalette(enabled: boolean): Palette {
-  const style = (open: number, close: number) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text);
+  const style = (open: number, close: number) => (text: string) =>
+    enabled ? `\u001b[${open}m${text}\u001b[${close}m` : text;
   return {
     bold: style(1, 22),
     dim: style(2, 22),

@@ -44,6 +44,9 @@ export function readFleetRecord(state: SessionState): FleetRecord | undefined {
   const resource = Object.values(state.resources).find((r) => r.type === FLEET_TYPE && r.name === "fleet");
   if (resource === undefined) return undefined;
   const parsed = fleetRecordSchema.safeParse(resource);
-  if (!parsed.success) throw new DemoCheckError(`the state's record of fleet is not what the provider writes: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new DemoCheckError(
+      `the state's record of fleet is not what the provider writes: ${z.prettifyError(parsed.error)}`,
+    );
   return parsed.data;
 }

@@ -51,7 +51,8 @@ function describeJob(job: FleetJob): string {
 /** Server id → status as the emulator shows it now, with the task state while one runs. */
 async function emulatorStatuses(admin: EmulatorAdmin): Promise<Record<string, string>> {
   const statuses: Record<string, string> = {};
-  for (const server of await admin.listServers()) statuses[server.id] = server.taskState ? `${server.status} (${server.taskState})` : server.status;
+  for (const server of await admin.listServers())
+    statuses[server.id] = server.taskState ? `${server.status} (${server.taskState})` : server.status;
   return statuses;
 }
 
@@ -65,11 +66,28 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   const stateDir = mkdtempSync(join(options.parentDir ?? tmpdir(), "ecs-power-demo-"));
   let emulator: RunningEmulator | undefined;
   try {
-    emulator = await startEmulator({ servers: [...servers], stopSeconds: DEMO_TRANSITION_SECONDS, startSeconds: DEMO_TRANSITION_SECONDS });
+    emulator = await startEmulator({
+      servers: [...servers],
+      stopSeconds: DEMO_TRANSITION_SECONDS,
+      startSeconds: DEMO_TRANSITION_SECONDS,
+    });
     const active = servers.filter((s) => s.status === "ACTIVE").length;
-    say(`Emulator on ${emulator.url}: ${servers.length} servers (${active} ACTIVE, ${servers.length - active} SHUTOFF); a stop or start takes ${DEMO_TRANSITION_SECONDS} s`);
-    const { url: emulatorUrl, options: { projectId, accessKey, secretKey } } = emulator;
-    await tellStory({ say, palette, emulatorUrl, projectId, accessKey, secretKey, stateFile: join(stateDir, "demo.state.json") });
+    say(
+      `Emulator on ${emulator.url}: ${servers.length} servers (${active} ACTIVE, ${servers.length - active} SHUTOFF); a stop or start takes ${DEMO_TRANSITION_SECONDS} s`,
+    );
+    const {
+      url: emulatorUrl,
+      options: { projectId, accessKey, secretKey },
+    } = emulator;
+    await tellStory({
+      say,
+      palette,
+      emulatorUrl,
+      projectId,
+      accessKey,
+      secretKey,
+      stateFile: join(stateDir, "demo.state.json"),
+    });
     say();
     say(palette.bold("Summary"));
     say("  up stopped the running servers and left the stopped ones alone: yes");
@@ -92,7 +110,15 @@ interface Story {
   readonly stateFile: string;
 }
 
-async function tellStory({ say, palette, emulatorUrl, projectId, accessKey, secretKey, stateFile }: Story): Promise<void> {
+async function tellStory({
+  say,
+  palette,
+  emulatorUrl,
+  projectId,
+  accessKey,
+  secretKey,
+  stateFile,
+}: Story): Promise<void> {
   const admin = new EmulatorAdmin(emulatorUrl);
   const initial = await emulatorStatuses(admin);
   const fleetIds = Object.keys(initial);
@@ -123,7 +149,9 @@ async function tellStory({ say, palette, emulatorUrl, projectId, accessKey, secr
     const stepStartedAt = Date.now();
     const result = await run();
     for (const { op, name, type } of result.operations) {
-      say(`  ${OP_SYMBOLS[op] ?? "?"} ${op.padEnd(7)} ${name} (${type})  ${palette.dim(seconds(Date.now() - stepStartedAt))}`);
+      say(
+        `  ${OP_SYMBOLS[op] ?? "?"} ${op.padEnd(7)} ${name} (${type})  ${palette.dim(seconds(Date.now() - stepStartedAt))}`,
+      );
     }
     return result;
   };
@@ -137,12 +165,18 @@ async function tellStory({ say, palette, emulatorUrl, projectId, accessKey, secr
     const recorded = record().outputs.servers;
     const wrong = fleetIds.filter((id) => now[id] !== "SHUTOFF" || recorded[id]?.status !== "SHUTOFF");
     if (wrong.length > 0) {
-      throw new DemoCheckError(`after ${when}, not SHUTOFF: ${wrong.map((id) => `${id} is ${now[id]} (the state says ${recorded[id]?.status})`).join(", ")}`);
+      throw new DemoCheckError(
+        `after ${when}, not SHUTOFF: ${wrong.map((id) => `${id} is ${now[id]} (the state says ${recorded[id]?.status})`).join(", ")}`,
+      );
     }
   };
 
-  say(`Stack "demo" of project ecs-power: ecs-power:state=stopped, ecs-power:onDelete=restore, ${fleetIds.length} ids in ecs-power:serverIds,`);
-  say(`  huaweicloud:ecsEndpoint=${emulatorUrl}, huaweicloud:projectId=${projectId}, huaweicloud:accessKey=${accessKey}, huaweicloud:secretKey=[secret]`);
+  say(
+    `Stack "demo" of project ecs-power: ecs-power:state=stopped, ecs-power:onDelete=restore, ${fleetIds.length} ids in ecs-power:serverIds,`,
+  );
+  say(
+    `  huaweicloud:ecsEndpoint=${emulatorUrl}, huaweicloud:projectId=${projectId}, huaweicloud:accessKey=${accessKey}, huaweicloud:secretKey=[secret]`,
+  );
 
   await step("pulumi preview", () => session.preview());
   say("  The provider makes no API call at preview. The demo itself reads the emulator's admin API to show");
@@ -151,7 +185,8 @@ async function tellStory({ say, palette, emulatorUrl, projectId, accessKey, secr
   for (const line of formatTable([
     ["SERVER", "STATUS NOW", "UP WILL"],
     ...fleetIds.map((id) => [id, initial[id]!, toStop.includes(id) ? "stop it" : "leave it (already SHUTOFF)"]),
-  ])) say(`    ${line}`);
+  ]))
+    say(`    ${line}`);
   say(`  ${toStop.length} of ${fleetIds.length} servers will be stopped.`);
 
   await step("pulumi up", () => session.up());
@@ -163,12 +198,19 @@ async function tellStory({ say, palette, emulatorUrl, projectId, accessKey, secr
     ...fleetIds.map((id) => {
       const server = afterUp.servers[id];
       const took = jobDurationMs(afterUp.jobs.find((j) => j.jobId === server?.lastJobId));
-      return [id, server?.status ?? "not recorded", shortJobId(server?.lastJobId ?? null), took === undefined ? "-" : seconds(took)];
+      return [
+        id,
+        server?.status ?? "not recorded",
+        shortJobId(server?.lastJobId ?? null),
+        took === undefined ? "-" : seconds(took),
+      ];
     }),
-  ])) say(`  ${line}`);
+  ]))
+    say(`  ${line}`);
 
   const drifted = toStop[0];
-  if (drifted === undefined) throw new DemoCheckError("the fleet has no server the first up stopped, so none to start by hand");
+  if (drifted === undefined)
+    throw new DemoCheckError("the fleet has no server the first up stopped, so none to start by hand");
   heading(`# outside Pulumi, someone starts ${drifted} again`);
   const patched = await admin.setServer(drifted, { status: "ACTIVE" });
   say(`  EmulatorAdmin.setServer("${drifted}", { status: "ACTIVE" }) → the emulator now reports it ${patched.status}`);
@@ -177,16 +219,23 @@ async function tellStory({ say, palette, emulatorUrl, projectId, accessKey, secr
   await step("pulumi refresh", () => session.refresh());
   const afterRefresh = record().outputs.servers;
   const changed = fleetIds.filter((id) => afterRefresh[id]?.status !== beforeRefresh[id]?.status);
-  for (const id of changed) say(palette.yellow(`  drift: ${id} is ${afterRefresh[id]?.status} in the state (was ${beforeRefresh[id]?.status})`));
+  for (const id of changed)
+    say(
+      palette.yellow(`  drift: ${id} is ${afterRefresh[id]?.status} in the state (was ${beforeRefresh[id]?.status})`),
+    );
   if (changed.join() !== drifted || afterRefresh[drifted]?.status !== "ACTIVE") {
-    throw new DemoCheckError(`refresh should have found ${drifted} ACTIVE and nothing else changed; it changed [${changed.join(", ")}]`);
+    throw new DemoCheckError(
+      `refresh should have found ${drifted} ACTIVE and nothing else changed; it changed [${changed.join(", ")}]`,
+    );
   }
 
   // The engine shows no detail for a dynamic resource's update: the provider's diff prints the plan.
   const preview = await step("pulumi preview", () => session.preview());
   const planLine = preview.hostOutput.find((line) => line.includes(": stop or wait for"));
   if (planLine === undefined || !planLine.includes(drifted)) {
-    throw new DemoCheckError(`the preview's plan should name ${drifted}; the provider printed: ${preview.hostOutput.join(" | ") || "nothing"}`);
+    throw new DemoCheckError(
+      `the preview's plan should name ${drifted}; the provider printed: ${preview.hostOutput.join(" | ") || "nothing"}`,
+    );
   }
   say(`  The update will act on ${drifted} alone: the state records the others SHUTOFF.`);
 
@@ -195,7 +244,9 @@ async function tellStory({ say, palette, emulatorUrl, projectId, accessKey, secr
   const jobs = record().outputs.jobs;
   for (const job of jobs) say(`  ${describeJob(job)}`);
   if (jobs.length !== 1 || jobs[0]!.serverIds.join() !== drifted) {
-    throw new DemoCheckError(`the second up should have sent one job for ${drifted} alone; it sent ${jobs.map(describeJob).join("; ") || "none"}`);
+    throw new DemoCheckError(
+      `the second up should have sent one job for ${drifted} alone; it sent ${jobs.map(describeJob).join("; ") || "none"}`,
+    );
   }
 
   await step("pulumi destroy", () => session.destroy());
@@ -205,9 +256,12 @@ async function tellStory({ say, palette, emulatorUrl, projectId, accessKey, secr
   for (const line of formatTable([
     ["SERVER", "INITIAL", "NOW"],
     ...fleetIds.map((id) => [id, initial[id]!, final[id] ?? "missing"]),
-  ])) say(`    ${line}`);
+  ]))
+    say(`    ${line}`);
   const mismatched = fleetIds.filter((id) => final[id] !== initial[id]);
   if (mismatched.length > 0) {
-    throw new DemoCheckError(`after destroy, not back to the initial status: ${mismatched.map((id) => `${id} is ${final[id]}, was ${initial[id]}`).join(", ")}`);
+    throw new DemoCheckError(
+      `after destroy, not back to the initial status: ${mismatched.map((id) => `${id} is ${final[id]}, was ${initial[id]}`).join(", ")}`,
+    );
   }
 }

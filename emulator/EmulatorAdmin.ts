@@ -40,7 +40,11 @@ export class EmulatorAdmin {
 
   /** Changes one server out of band (drift); a new status ends any transition at once. */
   async setServer(id: string, patch: ServerPatch): Promise<AdminServerView> {
-    const body = await this.call<{ server: AdminServerView }>("PATCH", `/_emulator/servers/${encodeURIComponent(id)}`, patch);
+    const body = await this.call<{ server: AdminServerView }>(
+      "PATCH",
+      `/_emulator/servers/${encodeURIComponent(id)}`,
+      patch,
+    );
     return body.server;
   }
 
@@ -82,7 +86,10 @@ export class EmulatorAdmin {
       } catch {
         // Not JSON: keep the raw text.
       }
-      throw new EmulatorAdminError(`${method} ${path} failed with HTTP ${response.status}: ${message}`, response.status);
+      throw new EmulatorAdminError(
+        `${method} ${path} failed with HTTP ${response.status}: ${message}`,
+        response.status,
+      );
     }
     return (text ? JSON.parse(text) : undefined) as T;
   }

@@ -24,7 +24,11 @@ export interface EmulatorStatsSnapshot {
 /** What happened between two snapshots: every count as a difference, counts that did not grow left out. Pure. */
 export function statsSince(before: EmulatorStatsSnapshot, after: EmulatorStatsSnapshot): EmulatorStatsSnapshot {
   const minus = (a: Record<string, number>, b: Record<string, number>): Record<string, number> =>
-    Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)] as const).filter(([, v]) => v > 0));
+    Object.fromEntries(
+      Object.entries(a)
+        .map(([k, v]) => [k, v - (b[k] ?? 0)] as const)
+        .filter(([, v]) => v > 0),
+    );
   return {
     requests: minus(after.requests, before.requests),
     total: after.total - before.total,

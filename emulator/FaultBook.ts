@@ -39,10 +39,14 @@ export class FaultBook {
   }
 
   /** Consumes one use of the oldest fault of `serverId` whose kind is in `kinds`. */
-  takeServer<K extends ServerFault["kind"]>(serverId: string, kinds: readonly K[]): Extract<ServerFault, { kind: K }> | undefined {
-    return take(this.server, (fault) => fault.serverId === serverId && (kinds as readonly string[]).includes(fault.kind)) as
-      | Extract<ServerFault, { kind: K }>
-      | undefined;
+  takeServer<K extends ServerFault["kind"]>(
+    serverId: string,
+    kinds: readonly K[],
+  ): Extract<ServerFault, { kind: K }> | undefined {
+    return take(
+      this.server,
+      (fault) => fault.serverId === serverId && (kinds as readonly string[]).includes(fault.kind),
+    ) as Extract<ServerFault, { kind: K }> | undefined;
   }
 
   /** Consumes one use of the oldest job fault. */

@@ -74,7 +74,9 @@ export class JobStore {
 }
 
 function subJobEndMs(job: JobRecord, sub: SubJobRecord): number {
-  return sub.outcome.kind === "transition" ? Math.max(sub.outcome.transition.endMs, job.runningFromMs) : job.runningFromMs;
+  return sub.outcome.kind === "transition"
+    ? Math.max(sub.outcome.transition.endMs, job.runningFromMs)
+    : job.runningFromMs;
 }
 
 function subJobFailure(sub: SubJobRecord): Failure | undefined {

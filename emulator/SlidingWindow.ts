@@ -2,7 +2,8 @@
  * A rolling-window counter: at most `limit` units within any `windowMs`. Used for the
  * requests-per-second gateway limit and the servers-per-minute batch limit.
  */
-export type WindowVerdict = { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
+export type WindowVerdict =
+  { readonly allowed: true } | { readonly allowed: false; readonly retryAfterSeconds: number };
 
 export class SlidingWindow {
   private entries: { atMs: number; units: number }[] = [];

@@ -74,7 +74,7 @@ export const transportFaultSchema = z
     path: ["delayMs"],
   })
   .refine((fault) => !["expired-job", "pending-payment"].includes(fault.kind) || fault.route === "job", {
-    message: "expired-job and pending-payment faults are answers of the job route: use route \"job\"",
+    message: 'expired-job and pending-payment faults are answers of the job route: use route "job"',
     path: ["route"],
   });
 

@@ -11,7 +11,12 @@ export interface ApiAnswer {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export function ecsError(status: number, code: string, message: string, details?: { code: string; message: string }[]): ApiAnswer {
+export function ecsError(
+  status: number,
+  code: string,
+  message: string,
+  details?: { code: string; message: string }[],
+): ApiAnswer {
   return { status, body: { error: details ? { code, message, details } : { code, message } } };
 }
 

@@ -75,7 +75,9 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
   const keys = Object.keys(body);
   const action = keys[0] as PowerAction;
   if (keys.length !== 1 || !POWER_ACTIONS.includes(action)) {
-    return invalid(`request body must have exactly one key, one of ${POWER_ACTIONS.join(", ")}; got [${keys.join(", ")}]`);
+    return invalid(
+      `request body must have exactly one key, one of ${POWER_ACTIONS.join(", ")}; got [${keys.join(", ")}]`,
+    );
   }
   const inner = (body as Record<string, unknown>)[action];
   const rawServers = typeof inner === "object" && inner !== null ? (inner as { servers?: unknown }).servers : undefined;
@@ -123,7 +125,9 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
   if (options.alreadyInState === "reject") {
     const wrong = servers
       .map((entry) => entry.server)
-      .filter((server): server is ServerRecord => !!server && !server.transition && server.status !== requiredStatus(action));
+      .filter(
+        (server): server is ServerRecord => !!server && !server.transition && server.status !== requiredStatus(action),
+      );
     if (wrong.length > 0) {
       return ecsError(
         400,
@@ -135,7 +139,12 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
   }
   const verdict = context.batchWindow.tryConsume(nowMs, ids.length);
   if (!verdict.allowed) {
-    return throttled(context.requestId, context.batchWindow.configuredLimit, describeBatchWindow(options.batchWindowSeconds), verdict.retryAfterSeconds);
+    return throttled(
+      context.requestId,
+      context.batchWindow.configuredLimit,
+      describeBatchWindow(options.batchWindowSeconds),
+      verdict.retryAfterSeconds,
+    );
   }
 
   const jobFault = context.faults.takeJob();
@@ -196,6 +205,10 @@ function subJobOutcome(
   if (injected?.kind === "stuck") {
     return { kind: "transition", transition: fleet.begin(server, action, hard, nowMs, Number.POSITIVE_INFINITY) };
   }
-  const failure = injected?.kind === "fail-subjob" ? { errorCode: injected.errorCode, reason: injected.reason } : undefined;
-  return { kind: "transition", transition: fleet.begin(server, action, hard, nowMs, durationMs(options, action), failure) };
+  const failure =
+    injected?.kind === "fail-subjob" ? { errorCode: injected.errorCode, reason: injected.reason } : undefined;
+  return {
+    kind: "transition",
+    transition: fleet.begin(server, action, hard, nowMs, durationMs(options, action), failure),
+  };
 }

@@ -3,7 +3,14 @@
  * sets up fleets, drifts servers out of band, injects faults and resets the emulator.
  */
 import type { z } from "zod";
-import { describeIssues, isJobFault, isServerFault, parseFault, putServersBodySchema, serverPatchSchema } from "./adminSchemas";
+import {
+  describeIssues,
+  isJobFault,
+  isServerFault,
+  parseFault,
+  putServersBodySchema,
+  serverPatchSchema,
+} from "./adminSchemas";
 import { type EmulatorState, resetEmulatorState } from "./EmulatorState";
 import type { ServerRecord } from "./Fleet";
 import { renderServer } from "./renderServer";
@@ -48,7 +55,12 @@ function invalid(error: z.ZodError): AdminAnswer {
   return badRequest(`invalid body: ${describeIssues(error)}`);
 }
 
-export function handleAdminRequest(state: EmulatorState, method: string, pathname: string, rawBody: Buffer): AdminAnswer {
+export function handleAdminRequest(
+  state: EmulatorState,
+  method: string,
+  pathname: string,
+  rawBody: Buffer,
+): AdminAnswer {
   const nowMs = state.nowMs();
   const json = () => parseJson(rawBody);
   const serverPath = /^\/_emulator\/servers\/([^/]+)$/.exec(pathname);

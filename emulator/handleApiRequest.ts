@@ -49,7 +49,12 @@ function decide(state: EmulatorState, request: ApiRequest, url: URL, match: Rout
   const answer = (value: ApiAnswer): ApiOutcome => ({ kind: "answer", requestId, answer: value });
   if (!match) {
     return answer(
-      gatewayError(404, "APIGW.0101", "The API does not exist or has not been published in the environment.", requestId),
+      gatewayError(
+        404,
+        "APIGW.0101",
+        "The API does not exist or has not been published in the environment.",
+        requestId,
+      ),
     );
   }
 
@@ -108,12 +113,21 @@ function decide(state: EmulatorState, request: ApiRequest, url: URL, match: Rout
       case "delay":
         // The request is processed now and only the answer is held back, as when a client times
         // out on a call the cloud has already accepted.
-        return { kind: "answer", requestId, answer: route(state, match, request, url, requestId), delayMs: fault.delayMs };
+        return {
+          kind: "answer",
+          requestId,
+          answer: route(state, match, request, url, requestId),
+          delayMs: fault.delayMs,
+        };
       case "malformed-json": {
         // Processed (an action creates its job), then the body is cut short on the way back.
         const real = route(state, match, request, url, requestId);
         const text = JSON.stringify(real.body);
-        return answer({ status: real.status, body: undefined, rawBody: text.slice(0, Math.max(1, Math.floor(text.length / 2))) });
+        return answer({
+          status: real.status,
+          body: undefined,
+          rawBody: text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+        });
       }
       case "forbidden":
         return answer(
@@ -122,13 +136,18 @@ function decide(state: EmulatorState, request: ApiRequest, url: URL, match: Rout
             : gatewayError(403, "Pdp.0001", "The IAM policy of the user denies this action.", requestId),
         );
       case "expired-job":
-        return answer(ecsError(400, "Common.0011", `query job fail. Job[${match.jobId}] does not exist or has expired.`));
+        return answer(
+          ecsError(400, "Common.0011", `query job fail. Job[${match.jobId}] does not exist or has expired.`),
+        );
       case "pending-payment": {
         // Waiting on an order: shown like a job not started, whatever its sub-jobs have done.
         const real = route(state, match, request, url, requestId);
         if (real.status !== 200) return answer(real);
         const { job_id, job_type, begin_time } = real.body as Record<string, unknown>;
-        return answer({ status: 200, body: { status: "PENDING_PAYMENT", entities: {}, job_id, job_type, begin_time, end_time: "" } });
+        return answer({
+          status: 200,
+          body: { status: "PENDING_PAYMENT", entities: {}, job_id, job_type, begin_time, end_time: "" },
+        });
       }
     }
   }
@@ -145,7 +164,8 @@ function serverError(status: 500 | 502 | 503, requestId: string): ApiAnswer {
     return {
       status: 502,
       body: undefined,
-      rawBody: "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
+      rawBody:
+        "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
       headers: { "Content-Type": "text/html" },
     };
   }
@@ -162,10 +182,18 @@ function projectMismatch(state: EmulatorState, match: RouteMatch, headers: Incom
   const expected = state.options.projectId;
   const header = headers[HEADER_PROJECT_ID.toLowerCase()];
   if (match.projectId !== expected) {
-    return ecsError(400, "Common.0018", `Invalid token in the header: project [${match.projectId}] in the URI is not the project of the token.`);
+    return ecsError(
+      400,
+      "Common.0018",
+      `Invalid token in the header: project [${match.projectId}] in the URI is not the project of the token.`,
+    );
   }
   if (header !== undefined && header !== expected) {
-    return ecsError(400, "Common.0018", `Invalid token in the header: X-Project-Id [${String(header)}] is not the project in the URI.`);
+    return ecsError(
+      400,
+      "Common.0018",
+      `Invalid token in the header: X-Project-Id [${String(header)}] is not the project in the URI.`,
+    );
   }
   return undefined;
 }

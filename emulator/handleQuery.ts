@@ -41,10 +41,21 @@ export function handleList(state: EmulatorState, query: URLSearchParams): ApiAns
   let entries: Record<string, unknown>[];
   const serverIds = query.get("server_id");
   if (serverIds !== null) {
-    const ids = [...new Set(serverIds.split(",").map((id) => id.trim()).filter((id) => id.length > 0))];
+    const ids = [
+      ...new Set(
+        serverIds
+          .split(",")
+          .map((id) => id.trim())
+          .filter((id) => id.length > 0),
+      ),
+    ];
     if (ids.length === 0) return ecsError(400, "Ecs.0005", "Invalid parameter: server_id is empty");
     if (ids.length > MAX_IDS_PER_LIST) {
-      return ecsError(400, "Ecs.0005", `Invalid parameter: server_id has ${ids.length} ids, at most ${MAX_IDS_PER_LIST} are allowed`);
+      return ecsError(
+        400,
+        "Ecs.0005",
+        `Invalid parameter: server_id has ${ids.length} ids, at most ${MAX_IDS_PER_LIST} are allowed`,
+      );
     }
     entries = ids.map((id) => {
       const server = state.fleet.get(id, nowMs);

@@ -19,7 +19,15 @@ export type { PendingFaults } from "./EmulatorAdmin";
 export type { AdminServerView } from "./handleAdminRequest";
 export { statsSince } from "./EmulatorStats";
 export type { EmulatorStatsSnapshot } from "./EmulatorStats";
-export type { AdminServerInput, ServerPatch, FaultInput, TransportFaultInput, ServerFaultInput, JobFaultInput, ApiRoute } from "./adminSchemas";
+export type {
+  AdminServerInput,
+  ServerPatch,
+  FaultInput,
+  TransportFaultInput,
+  ServerFaultInput,
+  JobFaultInput,
+  ApiRoute,
+} from "./adminSchemas";
 export { seedServers, seededServerId } from "./seedServers";
 export type { PowerStatus } from "./seedServers";
 export { JOB_TYPES } from "./JobStore";

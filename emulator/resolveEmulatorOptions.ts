@@ -48,7 +48,12 @@ export const emulatorOptionsSchema = z
     startSeconds: seconds(DEFAULT_START_SECONDS),
     rebootSeconds: seconds(DEFAULT_REBOOT_SECONDS),
     jobInitMs: z.number().int().min(0).max(3_600_000).default(DEFAULT_JOB_INIT_MS),
-    jobTtlSeconds: z.number().finite().min(0).max(30 * 86_400).default(DEFAULT_JOB_TTL_SECONDS),
+    jobTtlSeconds: z
+      .number()
+      .finite()
+      .min(0)
+      .max(30 * 86_400)
+      .default(DEFAULT_JOB_TTL_SECONDS),
     /** What `os-stop` on a SHUTOFF server (or `os-start` on an ACTIVE one) does: UNCONFIRMED upstream. */
     alreadyInState: z.enum(["reject", "fail-subjob", "noop"]).default("reject"),
     /** What an unknown server id in an action body does: UNCONFIRMED upstream. */
@@ -98,7 +103,8 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
   }
   const ids = new Set<string>();
   for (const server of parsed.data.servers) {
-    if (ids.has(server.id)) throw new EmulatorOptionsError(`invalid emulator options: servers: duplicate id [${server.id}]`);
+    if (ids.has(server.id))
+      throw new EmulatorOptionsError(`invalid emulator options: servers: duplicate id [${server.id}]`);
     ids.add(server.id);
   }
   return parsed.data;

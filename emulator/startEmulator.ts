@@ -48,7 +48,13 @@ function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
   });
 }
 
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, rawBody?: string): void {
+function send(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+  rawBody?: string,
+): void {
   if (response.destroyed || response.headersSent) return;
   const text = rawBody ?? (body === undefined ? "" : JSON.stringify(body));
   response.writeHead(status, {
@@ -125,7 +131,13 @@ async function onRequest(
     log?.(`${method} ${rawUrl} -> ${answer.status}`);
     // The gateway's own clock, as a real one sends it: clients read their clock skew from it.
     const date = new Date(state.nowMs()).toUTCString();
-    send(response, answer.status, answer.body, { Date: date, ...answer.headers, [HEADER_REQUEST_ID]: requestId }, answer.rawBody);
+    send(
+      response,
+      answer.status,
+      answer.body,
+      { Date: date, ...answer.headers, [HEADER_REQUEST_ID]: requestId },
+      answer.rawBody,
+    );
   };
   if (delayMs === undefined) {
     reply();
@@ -190,9 +202,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     onRequest(state, baseUrl, request, response, outage).catch((error: unknown) => {
       resolved.log?.(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
       const requestId = newRequestId();
-      send(response, 500, { error: { code: "Common.0001", message: "System exception (emulator bug)." } }, {
-        [HEADER_REQUEST_ID]: requestId,
-      });
+      send(
+        response,
+        500,
+        { error: { code: "Common.0001", message: "System exception (emulator bug)." } },
+        {
+          [HEADER_REQUEST_ID]: requestId,
+        },
+      );
     });
   });
   server.on("connection", (socket) => {
@@ -205,7 +222,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const address = server.address() as AddressInfo;
   port = address.port;
   const { family } = address;
-  const hostPart = family === "IPv6" || resolved.host === "::1" ? "[::1]" : resolved.host === "localhost" ? "127.0.0.1" : resolved.host;
+  const hostPart =
+    family === "IPv6" || resolved.host === "::1"
+      ? "[::1]"
+      : resolved.host === "localhost"
+        ? "127.0.0.1"
+        : resolved.host;
   baseUrl = `http://${hostPart}:${port}`;
 
   let stopping: Promise<void> | undefined;

@@ -67,7 +67,10 @@ export function verifySignature(input: SignatureInput): SignatureVerdict {
   if (sdkDate === undefined) return fail("missing-date", "verify aksk signature fail, x-sdk-date not found");
   const date = parseSdkDate(sdkDate);
   if (!date) {
-    return fail("malformed-date", `verify aksk signature fail, x-sdk-date [${sdkDate}] is not of the form YYYYMMDDTHHMMSSZ`);
+    return fail(
+      "malformed-date",
+      `verify aksk signature fail, x-sdk-date [${sdkDate}] is not of the form YYYYMMDDTHHMMSSZ`,
+    );
   }
   if (Math.abs(date.getTime() - input.nowMs) > MAX_CLOCK_SKEW_MS) {
     return fail(
@@ -90,7 +93,10 @@ export function verifySignature(input: SignatureInput): SignatureVerdict {
   for (const name of signedNames) {
     const value = headerValue(input.headers, name);
     if (value === undefined) {
-      return fail("missing-signed-header", `verify aksk signature fail, signed header ${name} not found in the request`);
+      return fail(
+        "missing-signed-header",
+        `verify aksk signature fail, signed header ${name} not found in the request`,
+      );
     }
     signedValues[name] = value;
   }

@@ -133,7 +133,14 @@ const TERMINAL_JOB_STATUSES = ["SUCCESS", "FAIL"];
  * bad minute. Before any read has worked the same failures are more likely a wrong endpoint: they
  * fail at once.
  */
-const TRANSIENT_READ_CODES = ["ECS_NETWORK", "ECS_TIMEOUT", "ECS_SERVER_ERROR", "ECS_THROTTLED", "ECS_BUSY", "ECS_BAD_RESPONSE"];
+const TRANSIENT_READ_CODES = [
+  "ECS_NETWORK",
+  "ECS_TIMEOUT",
+  "ECS_SERVER_ERROR",
+  "ECS_THROTTLED",
+  "ECS_BUSY",
+  "ECS_BAD_RESPONSE",
+];
 /** A job read failing this many rounds in a row (transiently) is given up: its servers are followed through the list. */
 const MAX_JOB_READ_FAILURES = 3;
 /** The last look at unfinished servers and open jobs, after the deadline, gets this long. */
@@ -156,8 +163,18 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   const tracked: Record<string, Tracked> = {};
   for (const [id, goal] of Object.entries(options.goals)) {
     tracked[id] = {
-      id, goal, phase: "observe", jobId: null, softStopSentAt: null, hardStopSent: false,
-      ambiguousSince: null, watchReason: null, rejectedOnce: false, last: null, subJobError: null, error: null,
+      id,
+      goal,
+      phase: "observe",
+      jobId: null,
+      softStopSentAt: null,
+      hardStopSent: false,
+      ambiguousSince: null,
+      watchReason: null,
+      rejectedOnce: false,
+      last: null,
+      subJobError: null,
+      error: null,
     };
   }
   const all = Object.values(tracked);
@@ -183,7 +200,10 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
 
   const observe = async (servers: Tracked[], readSignal: AbortSignal = operationSignal): Promise<void> => {
     if (servers.length === 0) return;
-    const observations = await api.listServers(servers.map((s) => s.id), { signal: readSignal });
+    const observations = await api.listServers(
+      servers.map((s) => s.id),
+      { signal: readSignal },
+    );
     readSucceeded = true;
     for (const observation of observations) {
       const server = tracked[observation.id];
@@ -211,8 +231,13 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
         onSubmitted: (submission) => {
           jobAcceptedAt[submission.jobId] = now();
           jobs[submission.jobId] = {
-            jobId: submission.jobId, action, type, status: "SUBMITTED", serverIds: [...submission.serverIds],
-            beginTime: null, endTime: null,
+            jobId: submission.jobId,
+            action,
+            type,
+            status: "SUBMITTED",
+            serverIds: [...submission.serverIds],
+            beginTime: null,
+            endTime: null,
           };
           for (const id of submission.serverIds) {
             const server = tracked[id];
@@ -306,7 +331,10 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
           for (const server of all) {
             if (server.jobId !== jobId || server.phase !== "job") continue;
             if (job.status === "FAIL" && !server.subJobError) {
-              server.subJobError = { code: job.errorCode || "JOB_FAILED", message: job.failReason || `job ${jobId} failed` };
+              server.subJobError = {
+                code: job.errorCode || "JOB_FAILED",
+                message: job.failReason || `job ${jobId} failed`,
+              };
             }
             server.phase = "observe";
           }
@@ -320,7 +348,11 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     const observed = all.filter((s) => s.phase === "observe" && s.last);
     const goals: Record<string, DesiredState> = {};
     for (const s of observed) goals[s.id] = s.goal;
-    const plan = planConvergence(observed.map((s) => s.last!), goals, submitted);
+    const plan = planConvergence(
+      observed.map((s) => s.last!),
+      goals,
+      submitted,
+    );
     for (const id of plan.done) {
       tracked[id].phase = "done";
       tracked[id].error = null;
@@ -334,12 +366,19 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
         if (now() - server.ambiguousSince >= ambiguousGraceMs) fail(server, ambiguousError(server));
         continue;
       }
-      fail(server, server.subJobError && stillThere ? server.subJobError : { code: failure.code, message: failure.message });
+      fail(
+        server,
+        server.subJobError && stillThere ? server.subJobError : { code: failure.code, message: failure.message },
+      );
     }
     for (const id of plan.wait) {
       const server = tracked[id];
       // Back to following its job if that job is still running and readable.
-      if (server.jobId && !unobservableJobs.has(server.jobId) && !TERMINAL_JOB_STATUSES.includes(jobs[server.jobId]?.status ?? "")) {
+      if (
+        server.jobId &&
+        !unobservableJobs.has(server.jobId) &&
+        !TERMINAL_JOB_STATUSES.includes(jobs[server.jobId]?.status ?? "")
+      ) {
         server.phase = "job";
       }
     }
@@ -350,7 +389,9 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   /** The `jobs` output should say how each job ended, even those no server was waiting on any more. */
   async function refreshJobRecords(): Promise<void> {
     if (pollError) return;
-    const open = Object.values(jobs).filter((j) => !TERMINAL_JOB_STATUSES.includes(j.status) && !unobservableJobs.has(j.jobId));
+    const open = Object.values(jobs).filter(
+      (j) => !TERMINAL_JOB_STATUSES.includes(j.status) && !unobservableJobs.has(j.jobId),
+    );
     const finalSignal = finalLookSignal();
     await Promise.all(
       open.map(async (record) => {
@@ -367,8 +408,12 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     const after = options.hardStopAfterSeconds;
     if (after === undefined || options.stopType !== "SOFT") return;
     const due = all.filter(
-      (s) => s.goal === "stopped" && (s.phase === "job" || s.phase === "observe") && s.softStopSentAt !== null &&
-        !s.hardStopSent && now() - s.softStopSentAt >= after * 1000,
+      (s) =>
+        s.goal === "stopped" &&
+        (s.phase === "job" || s.phase === "observe") &&
+        s.softStopSentAt !== null &&
+        !s.hardStopSent &&
+        now() - s.softStopSentAt >= after * 1000,
     );
     if (due.length === 0) return;
     // Look first: a HARD stop for a server already SHUTOFF could get the whole batch rejected.
@@ -384,14 +429,19 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
       if (!running.includes(server)) server.phase = "observe";
     }
     if (running.length === 0) return;
-    log(`${label}: ${running.length} server(s) still running ${after}s after a SOFT stop; sending a HARD stop: ${formatServerList(running.map((s) => s.id))}`);
+    log(
+      `${label}: ${running.length} server(s) still running ${after}s after a SOFT stop; sending a HARD stop: ${formatServerList(running.map((s) => s.id))}`,
+    );
     await submit("os-stop", running, "HARD");
   };
 
   function awaitingHardStop(server: Tracked): boolean {
     return (
-      options.hardStopAfterSeconds !== undefined && options.stopType === "SOFT" && server.goal === "stopped" &&
-      server.softStopSentAt !== null && !server.hardStopSent
+      options.hardStopAfterSeconds !== undefined &&
+      options.stopType === "SOFT" &&
+      server.goal === "stopped" &&
+      server.softStopSentAt !== null &&
+      !server.hardStopSent
     );
   }
 
@@ -451,7 +501,9 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
       // Nothing is planned or sent on stale observations: try the read again next round.
       if (info.code !== "ECS_ABORTED") {
         readError = info;
-        log(`${label}: cannot read the servers (${info.huaweiCode ?? info.code}: ${info.message}); trying again until the ${options.timeoutSeconds}s deadline`);
+        log(
+          `${label}: cannot read the servers (${info.huaweiCode ?? info.code}: ${info.message}); trying again until the ${options.timeoutSeconds}s deadline`,
+        );
       }
       return { state: "RETRY" as const };
     }
@@ -464,8 +516,10 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
         const n = toAct.filter((s) => actionFor(s.goal) === action).length;
         if (n > 0) counts.push(`${action === "os-stop" ? "stopping" : "starting"} ${n}`);
       }
-      log(`${label}: ${all.length} servers: ${already} already in state${counts.length ? `, ${counts.join(", ")}` : ""}` +
-        `${all.length - already - toAct.length > 0 ? `, ${all.length - already - toAct.length} to wait for or failed` : ""}`);
+      log(
+        `${label}: ${all.length} servers: ${already} already in state${counts.length ? `, ${counts.join(", ")}` : ""}` +
+          `${all.length - already - toAct.length > 0 ? `, ${all.length - already - toAct.length} to wait for or failed` : ""}`,
+      );
     }
     for (const action of ["os-stop", "os-start"] as const) {
       const servers = toAct.filter((s) => actionFor(s.goal) === action);
@@ -494,24 +548,41 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     }
     for (const server of unfinished) {
       // Settled where it should be (its job was accepted but not followed to the end in time): done.
-      if (!pollError && server.last?.found && server.last.status === targetStatus(server.goal) && !server.last.taskState) {
+      if (
+        !pollError &&
+        server.last?.found &&
+        server.last.status === targetStatus(server.goal) &&
+        !server.last.taskState
+      ) {
         server.phase = "done";
         server.error = null;
         continue;
       }
       const job = server.jobId ? jobs[server.jobId] : undefined;
-      const seen = server.last ? `${server.last.status ?? "unknown"}${server.last.taskState ? ` (${server.last.taskState})` : ""}` : "not observed";
+      const seen = server.last
+        ? `${server.last.status ?? "unknown"}${server.last.taskState ? ` (${server.last.taskState})` : ""}`
+        : "not observed";
       const callError = pollError ?? readError;
       if (callError) {
         const { code, huaweiCode, message } = callError;
-        fail(server, { code: huaweiCode ?? code, message: pollError ? message : `${message} (still failing at the ${options.timeoutSeconds}s deadline)` });
+        fail(server, {
+          code: huaweiCode ?? code,
+          message: pollError ? message : `${message} (still failing at the ${options.timeoutSeconds}s deadline)`,
+        });
         continue;
       }
-      if (server.ambiguousSince !== null && server.last?.status !== targetStatus(server.goal) && !server.last?.taskState) {
+      if (
+        server.ambiguousSince !== null &&
+        server.last?.status !== targetStatus(server.goal) &&
+        !server.last?.taskState
+      ) {
         fail(server, ambiguousError(server));
         continue;
       }
-      const why = outcome.state === "ABORTED" ? "the operation was cancelled" : `not ${targetStatus(server.goal)} after ${options.timeoutSeconds}s`;
+      const why =
+        outcome.state === "ABORTED"
+          ? "the operation was cancelled"
+          : `not ${targetStatus(server.goal)} after ${options.timeoutSeconds}s`;
       fail(server, {
         code: outcome.state === "ABORTED" ? "ABORTED" : "TIMEOUT",
         message: `${why}: it is ${seen}${job ? `, job ${job.jobId} is ${job.status}` : ""}; run pulumi up again to keep waiting (servers already moving are not sent the action again), or raise timeoutSeconds`,
@@ -572,11 +643,24 @@ interface ErrorInfo {
  */
 export function describeError(error: unknown): ErrorInfo {
   if (error && typeof error === "object") {
-    const e = error as { code?: unknown; huaweiCode?: unknown; huaweiMessage?: unknown; reason?: unknown; requestId?: unknown; hint?: unknown; operation?: unknown; message?: unknown };
+    const e = error as {
+      code?: unknown;
+      huaweiCode?: unknown;
+      huaweiMessage?: unknown;
+      reason?: unknown;
+      requestId?: unknown;
+      hint?: unknown;
+      operation?: unknown;
+      message?: unknown;
+    };
     const text = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
     const what = text(e.huaweiMessage) ?? text(e.reason);
     const parts = what
-      ? [`${text(e.operation) ? `${text(e.operation)}: ` : ""}${what}`, text(e.requestId) && `(request id ${text(e.requestId)})`, text(e.hint)]
+      ? [
+          `${text(e.operation) ? `${text(e.operation)}: ` : ""}${what}`,
+          text(e.requestId) && `(request id ${text(e.requestId)})`,
+          text(e.hint),
+        ]
       : [text(e.message) ?? String(error)];
     return {
       code: text(e.code) ?? "ERROR",

@@ -15,7 +15,14 @@ import { DEFAULT_SERVERS_PER_MINUTE, MAX_IDS_PER_LIST, MAX_SERVERS_PER_ACTION } 
 import { validateEndpoint } from "./endpoint";
 import { EcsError, hintFor, withSubmitted } from "./errors";
 import type { BatchSubmission } from "./errors";
-import { actionResponseSchema, jobResponseSchema, missingServerObservation, serverListResponseSchema, serverShowResponseSchema, validateBody } from "./schemas";
+import {
+  actionResponseSchema,
+  jobResponseSchema,
+  missingServerObservation,
+  serverListResponseSchema,
+  serverShowResponseSchema,
+  validateBody,
+} from "./schemas";
 import type { Job, ServerObservation } from "./schemas";
 import { percentEncode } from "./signer";
 import type { Credentials } from "./signer";
@@ -103,10 +110,17 @@ export class EcsClient {
     requireText("credentials.accessKey", options.credentials?.accessKey);
     requireText("credentials.secretKey", options.credentials?.secretKey);
     this.settings = resolveTransportOptions(options);
-    this.serversPerMinute = positiveNumberSetting("serversPerMinute", options.serversPerMinute, DEFAULT_SERVERS_PER_MINUTE, true);
+    this.serversPerMinute = positiveNumberSetting(
+      "serversPerMinute",
+      options.serversPerMinute,
+      DEFAULT_SERVERS_PER_MINUTE,
+      true,
+    );
     this.pacingWindowMs = positiveNumberSetting("pacingWindowMs", options.pacingWindowMs, PACING_WINDOW_MS, true);
     this.listConcurrency = positiveNumberSetting("listConcurrency", options.listConcurrency, 4, true);
-    this.ownedPool = options.dispatcher ? undefined : createPool(origin, this.settings.connectTimeoutMs, this.listConcurrency + 1);
+    this.ownedPool = options.dispatcher
+      ? undefined
+      : createPool(origin, this.settings.connectTimeoutMs, this.listConcurrency + 1);
     this.target = {
       origin,
       dispatcher: options.dispatcher ?? this.ownedPool!,
@@ -122,7 +136,11 @@ export class EcsClient {
    * one submission per accepted call. On failure the EcsError's `submitted` holds the calls already
    * accepted; `onSubmitted` has seen each of them too.
    */
-  async batchAction(action: BatchActionName, serverIds: readonly string[], options: BatchActionOptions = {}): Promise<BatchSubmission[]> {
+  async batchAction(
+    action: BatchActionName,
+    serverIds: readonly string[],
+    options: BatchActionOptions = {},
+  ): Promise<BatchSubmission[]> {
     this.assertOpen();
     if (action !== "os-stop" && action !== "os-start" && action !== "reboot") {
       throw invalidArgument(`batchAction`, `action [${String(action)}] must be one of os-stop, os-start, reboot`);
@@ -138,7 +156,13 @@ export class EcsClient {
         throwIfAborted(options.signal, operation, chunk);
         for (;;) {
           const seen = this.pacing.records;
-          const waitMs = nextSubmitDelayMs(seen, chunk.length, this.settings.now().getTime(), this.serversPerMinute, this.pacingWindowMs);
+          const waitMs = nextSubmitDelayMs(
+            seen,
+            chunk.length,
+            this.settings.now().getTime(),
+            this.serversPerMinute,
+            this.pacingWindowMs,
+          );
           if (waitMs <= 0) break;
           await abortableSleep(this.settings, waitMs, options.signal, operation, chunk);
           // Unless another client sharing the ledger took room meanwhile, the wait computed holds.
@@ -155,12 +179,19 @@ export class EcsClient {
         } catch (error) {
           // Maybe accepted after all (no answer): counted from now. Refused: it takes no room.
           const maybe = (error as { code?: unknown }).code === "ECS_AMBIGUOUS_SUBMIT";
-          this.pacing.records = replaceRecord(this.pacing.records, record, maybe ? { atMs: this.settings.now().getTime(), count: chunk.length } : undefined);
+          this.pacing.records = replaceRecord(
+            this.pacing.records,
+            record,
+            maybe ? { atMs: this.settings.now().getTime(), count: chunk.length } : undefined,
+          );
           throw error;
         }
         // The cloud counted the call when it accepted it, somewhere between our send and its answer:
         // the window runs from the answer, or the next chunk could arrive a few ms early and be throttled.
-        this.pacing.records = replaceRecord(this.pacing.records, record, { atMs: submission.submittedAt.getTime(), count: chunk.length });
+        this.pacing.records = replaceRecord(this.pacing.records, record, {
+          atMs: submission.submittedAt.getTime(),
+          count: chunk.length,
+        });
         submitted.push(submission);
         options.onSubmitted?.(submission);
       }
@@ -193,7 +224,8 @@ export class EcsClient {
     this.assertOpen();
     const unique = uniqueIds("listServers", ids);
     const chunks: string[][] = [];
-    for (let start = 0; start < unique.length; start += MAX_IDS_PER_LIST) chunks.push(unique.slice(start, start + MAX_IDS_PER_LIST));
+    for (let start = 0; start < unique.length; start += MAX_IDS_PER_LIST)
+      chunks.push(unique.slice(start, start + MAX_IDS_PER_LIST));
     const results: ServerObservation[][] = new Array<ServerObservation[]>(chunks.length);
     let next = 0;
     let failed = false;
@@ -241,7 +273,11 @@ export class EcsClient {
     }
     const server = parseAnswer(validateBody(serverShowResponseSchema(), response.body), response, call).server;
     if (server.id !== id) {
-      throw parseAnswer({ success: false, problem: `server.id: expected ${JSON.stringify(id)}, received ${JSON.stringify(server.id)}` }, response, call);
+      throw parseAnswer(
+        { success: false, problem: `server.id: expected ${JSON.stringify(id)}, received ${JSON.stringify(server.id)}` },
+        response,
+        call,
+      );
     }
     return server;
   }
@@ -355,7 +391,11 @@ function pruneHistory(history: readonly SubmitRecord[], nowMs: number, windowMs:
 }
 
 /** `history` with `old` replaced by `next` (or removed); `next` is appended if `old` is gone. */
-function replaceRecord(history: readonly SubmitRecord[], old: SubmitRecord, next: SubmitRecord | undefined): SubmitRecord[] {
+function replaceRecord(
+  history: readonly SubmitRecord[],
+  old: SubmitRecord,
+  next: SubmitRecord | undefined,
+): SubmitRecord[] {
   const rest = history.filter((r) => r !== old);
   return next ? [...rest, next] : rest;
 }
@@ -394,7 +434,14 @@ function invalidArgument(operation: string, reason: string): EcsError {
 
 function throwIfAborted(signal: AbortSignal | undefined, operation: string, serverIds: readonly string[]): void {
   if (signal?.aborted) {
-    throw new EcsError({ code: "ECS_ABORTED", operation, reason: "cancelled before sending", serverIds, hint: hintFor("ECS_ABORTED"), cause: signal.reason });
+    throw new EcsError({
+      code: "ECS_ABORTED",
+      operation,
+      reason: "cancelled before sending",
+      serverIds,
+      hint: hintFor("ECS_ABORTED"),
+      cause: signal.reason,
+    });
   }
 }
 
@@ -408,7 +455,14 @@ async function abortableSleep(
   try {
     await settings.sleep(ms, signal);
   } catch (error) {
-    throw new EcsError({ code: "ECS_ABORTED", operation, reason: "cancelled while pacing", serverIds, hint: hintFor("ECS_ABORTED"), cause: error });
+    throw new EcsError({
+      code: "ECS_ABORTED",
+      operation,
+      reason: "cancelled while pacing",
+      serverIds,
+      hint: hintFor("ECS_ABORTED"),
+      cause: error,
+    });
   }
   throwIfAborted(signal, operation, serverIds);
 }

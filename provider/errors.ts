@@ -84,7 +84,13 @@ export class EcsError extends Error {
     // which sets nothing on `this`: set what `super` would have set, as Error sets it.
     if (this.message !== message) {
       Object.defineProperty(this, "message", { value: message, writable: true, configurable: true, enumerable: false });
-      if (init.cause !== undefined) Object.defineProperty(this, "cause", { value: init.cause, writable: true, configurable: true, enumerable: false });
+      if (init.cause !== undefined)
+        Object.defineProperty(this, "cause", {
+          value: init.cause,
+          writable: true,
+          configurable: true,
+          enumerable: false,
+        });
       Error.captureStackTrace(this, EcsError);
     }
     this.name = "EcsError";

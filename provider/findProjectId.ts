@@ -37,7 +37,11 @@ export async function findProjectId(options: FindProjectIdOptions): Promise<stri
     signal: options.signal,
   };
   try {
-    const response = await sendSigned({ origin, dispatcher: options.dispatcher ?? ownedPool!, credentials: options.credentials }, settings, call);
+    const response = await sendSigned(
+      { origin, dispatcher: options.dispatcher ?? ownedPool!, credentials: options.credentials },
+      settings,
+      call,
+    );
     const { projects } = parseAnswer(validateBody(projectsResponseSchema(), response.body), response, call);
     // IAM filters by name already; checking again guards against a filter that was ignored.
     const match = projects.find((project) => project.name === region);

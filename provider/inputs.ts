@@ -35,7 +35,8 @@ export function inputSchema() {
       z
         .string({ error: (issue) => `expected an ECS server id (a string)${got(issue.input)}` })
         .refine((id) => id.trim() === id, {
-          error: "expected an ECS server id with no leading or trailing whitespace; ids are not trimmed silently, so remove it where the list is built",
+          error:
+            "expected an ECS server id with no leading or trailing whitespace; ids are not trimmed silently, so remove it where the list is built",
           abort: true,
         })
         .regex(UUID_PATTERN, {
@@ -43,8 +44,16 @@ export function inputSchema() {
         }),
       { error: (issue) => `expected a list of ECS server ids${got(issue.input)}` },
     ),
-    state: z.enum(["stopped", "running"], { error: (issue) => `expected "stopped" or "running"${didYouMean(issue.input, ["stopped", "running"])}` }).default("stopped"),
-    stopType: z.enum(["SOFT", "HARD"], { error: (issue) => `expected "SOFT" or "HARD"${didYouMean(issue.input, ["SOFT", "HARD"])}` }).default("SOFT"),
+    state: z
+      .enum(["stopped", "running"], {
+        error: (issue) => `expected "stopped" or "running"${didYouMean(issue.input, ["stopped", "running"])}`,
+      })
+      .default("stopped"),
+    stopType: z
+      .enum(["SOFT", "HARD"], {
+        error: (issue) => `expected "SOFT" or "HARD"${didYouMean(issue.input, ["SOFT", "HARD"])}`,
+      })
+      .default("SOFT"),
     hardStopAfterSeconds: z
       .number({ error: (issue) => `expected a number of seconds${got(issue.input)}` })
       .int({ error: "expected a whole number of seconds" })
@@ -56,14 +65,25 @@ export function inputSchema() {
       .min(1, { error: "expected at least 1 second" })
       .max(MAX_TIMEOUT_SECONDS, { error: `expected at most ${MAX_TIMEOUT_SECONDS} seconds (one day)` })
       .default(DEFAULT_TIMEOUT_SECONDS),
-    onDelete: z.enum(["leave", "restore"], { error: (issue) => `expected "leave" or "restore"${didYouMean(issue.input, ["leave", "restore"])}` }).default("leave"),
-    region: z.string().regex(REGION_PATTERN, { error: "expected a Huawei Cloud region name such as cn-north-4" }).optional(),
-    projectId: z.string().regex(PROJECT_ID_PATTERN, { error: "expected a project id: 32 lower-case hex characters" }).optional(),
+    onDelete: z
+      .enum(["leave", "restore"], {
+        error: (issue) => `expected "leave" or "restore"${didYouMean(issue.input, ["leave", "restore"])}`,
+      })
+      .default("leave"),
+    region: z
+      .string()
+      .regex(REGION_PATTERN, { error: "expected a Huawei Cloud region name such as cn-north-4" })
+      .optional(),
+    projectId: z
+      .string()
+      .regex(PROJECT_ID_PATTERN, { error: "expected a project id: 32 lower-case hex characters" })
+      .optional(),
     endpoint: z
       .string({ error: (issue) => `expected an endpoint URL (a string)${got(issue.input)}` })
       .check((ctx) => {
         const rule = endpointProblem(ctx.value);
-        if (rule !== undefined) ctx.issues.push({ code: "custom", message: `${rule}; ${ENDPOINT_HINT}`, input: ctx.value });
+        if (rule !== undefined)
+          ctx.issues.push({ code: "custom", message: `${rule}; ${ENDPOINT_HINT}`, input: ctx.value });
       })
       .optional(),
   });
@@ -168,7 +188,11 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
 /** More than MAX_SERVER_IDS distinct ids (duplicates and unknowns not counted: unknowns are checked on the real run). */
 function checkServerIdsBound(serverIds: unknown): CheckFailure | undefined {
   if (!Array.isArray(serverIds)) return undefined;
-  const distinct = new Set(serverIds.filter((id): id is string => typeof id === "string" && id !== UNKNOWN_VALUE).map((id) => id.toLowerCase())).size;
+  const distinct = new Set(
+    serverIds
+      .filter((id): id is string => typeof id === "string" && id !== UNKNOWN_VALUE)
+      .map((id) => id.toLowerCase()),
+  ).size;
   if (distinct <= MAX_SERVER_IDS) return undefined;
   return {
     property: "serverIds",

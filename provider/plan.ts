@@ -35,7 +35,16 @@ export function actionFor(state: DesiredState): PowerAction {
 }
 
 /** Statuses a server leaves by itself: wait for them to settle rather than fail. */
-const TRANSIENT_STATUSES = ["BUILD", "REBOOT", "HARD_REBOOT", "MIGRATING", "RESIZE", "REVERT_RESIZE", "VERIFY_RESIZE", "REBUILD"];
+const TRANSIENT_STATUSES = [
+  "BUILD",
+  "REBOOT",
+  "HARD_REBOOT",
+  "MIGRATING",
+  "RESIZE",
+  "REVERT_RESIZE",
+  "VERIFY_RESIZE",
+  "REBUILD",
+];
 
 /**
  * Classifies one server. `alreadySubmitted` is true when this operation already sent it an action:
@@ -46,7 +55,8 @@ export function classifyServer(server: ServerSnapshot, target: StableStatus, alr
     return {
       kind: "fail",
       code: "Ecs.0114",
-      message: "server not found in this project: check the id, the region and the project, or remove it from serverIds",
+      message:
+        "server not found in this project: check the id, the region and the project, or remove it from serverIds",
     };
   }
   if (server.taskState) return { kind: "wait", reason: `task ${server.taskState} in progress` };

@@ -66,7 +66,13 @@ export interface PartialFailureError extends Error {
  * has rewritten a class, `super(message)` no longer sets `message` and field initializers are lost.
  */
 export function partialFailure(message: string, id: string, properties: Props, reasons: string[]): PartialFailureError {
-  return Object.assign(new Error(message), { name: "PartialFailureError", code: "PARTIAL_FAILURE" as const, id, properties, reasons });
+  return Object.assign(new Error(message), {
+    name: "PartialFailureError",
+    code: "PARTIAL_FAILURE" as const,
+    id,
+    properties,
+    reasons,
+  });
 }
 
 interface ProviderState {
@@ -93,7 +99,9 @@ export const serverPowerStateProvider = {
     // Settings do not depend on serverIds & co.: report their problems at preview even when other
     // inputs are unknown or wrong, unless an override they depend on is itself unknown or wrong.
     const overrides = ["region", "projectId", "endpoint"] as const;
-    const settingsKnown = overrides.every((key) => news[key] !== UNKNOWN_VALUE && !outcome.failures.some((f) => f.property === key));
+    const settingsKnown = overrides.every(
+      (key) => news[key] !== UNKNOWN_VALUE && !outcome.failures.some((f) => f.property === key),
+    );
     const failures = [...outcome.failures, ...(settingsKnown ? checkSettings(pickOverrides(news), this.config) : [])];
     if (failures.length > 0) return { inputs: outcome.inputs, failures };
     if (hasUnknowns(outcome.inputs)) return outcome;
@@ -149,7 +157,10 @@ export const serverPowerStateProvider = {
           taskState: o.taskState,
           lastJobId: previous?.lastJobId ?? null,
           error: !o.found
-            ? { code: "Ecs.0114", message: "server not found in this project: it may have been deleted; remove it from serverIds" }
+            ? {
+                code: "Ecs.0114",
+                message: "server not found in this project: it may have been deleted; remove it from serverIds",
+              }
             : o.status === target && !o.taskState
               ? null
               : (previous?.error ?? null),
@@ -192,7 +203,12 @@ export const serverPowerStateProvider = {
 };
 
 /** Create and update: converge the declared servers (and, with onDelete "restore", those dropped from the list). */
-async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs> | undefined, state: ProviderState): Promise<Props> {
+async function operate(
+  id: string,
+  news: Props,
+  olds: Partial<PowerStateOutputs> | undefined,
+  state: ProviderState,
+): Promise<Props> {
   const inputs = news as unknown as PowerStateInputs;
   const settings = await settingsFor(inputs, state.config, state.authGate, undefined, olds);
   const client = newClient(settings, state);
@@ -201,7 +217,9 @@ async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs>
     // With "restore", servers no longer declared go back to their initial status. The record of
     // those whose restore failed last time is still in initialStates, so they are retried too.
     const goals: Record<string, DesiredState> =
-      inputs.onDelete === "restore" ? restoreGoals(pick(olds?.initialStates ?? {}, pendingRestores(olds, declared))) : {};
+      inputs.onDelete === "restore"
+        ? restoreGoals(pick(olds?.initialStates ?? {}, pendingRestores(olds, declared)))
+        : {};
     for (const serverId of inputs.serverIds) goals[serverId] = inputs.state;
 
     const result = await converge({
@@ -225,7 +243,8 @@ async function operate(id: string, news: Props, olds: Partial<PowerStateOutputs>
     }
     // A dropped server deleted meanwhile has nothing left to restore; one whose restore failed stays recorded.
     const failures = result.failures.filter((f) => declared.has(f.id) || f.code !== "Ecs.0114");
-    for (const f of failures) if (!declared.has(f.id) && olds?.initialStates?.[f.id]) initialStates[f.id] = olds.initialStates[f.id];
+    for (const f of failures)
+      if (!declared.has(f.id) && olds?.initialStates?.[f.id]) initialStates[f.id] = olds.initialStates[f.id];
     const outs: Props = {
       ...pickInputs(news),
       servers,
@@ -260,7 +279,8 @@ export function failureLines(failures: readonly ServerFailure[], max = 100): str
   const rest = failures.slice(max);
   const byCause: Record<string, string[]> = {};
   for (const f of rest) (byCause[`${f.code}: ${f.message}`] ??= []).push(f.id);
-  for (const [cause, ids] of Object.entries(byCause)) lines.push(`${ids.length} more server(s) (${formatServerList(ids, 5)}): ${cause}`);
+  for (const [cause, ids] of Object.entries(byCause))
+    lines.push(`${ids.length} more server(s) (${formatServerList(ids, 5)}): ${cause}`);
   return lines;
 }
 
@@ -299,7 +319,10 @@ async function settingsFor(
   return { ...settings, projectId };
 }
 
-function newClient(settings: ResolvedSettings & { projectId: string }, shared: Pick<ProviderState, "pacing" | "authGate">): EcsClient {
+function newClient(
+  settings: ResolvedSettings & { projectId: string },
+  shared: Pick<ProviderState, "pacing" | "authGate">,
+): EcsClient {
   return new EcsClient({
     pacing: shared.pacing,
     authGate: shared.authGate,
@@ -308,7 +331,10 @@ function newClient(settings: ResolvedSettings & { projectId: string }, shared: P
     credentials: settings.credentials,
     ...(settings.serversPerMinute !== undefined ? { serversPerMinute: settings.serversPerMinute } : {}),
     ...(settings.requestTimeoutSeconds !== undefined
-      ? { headersTimeoutMs: settings.requestTimeoutSeconds * 1000, bodyTimeoutMs: settings.requestTimeoutSeconds * 1000 }
+      ? {
+          headersTimeoutMs: settings.requestTimeoutSeconds * 1000,
+          bodyTimeoutMs: settings.requestTimeoutSeconds * 1000,
+        }
       : {}),
     ...(settings.pacingWindowSeconds !== undefined ? { pacingWindowMs: settings.pacingWindowSeconds * 1000 } : {}),
   });
@@ -316,7 +342,10 @@ function newClient(settings: ResolvedSettings & { projectId: string }, shared: P
 
 /** Settings problems found at preview, without any API call: one failure per problem, each naming its key. */
 function checkSettings(overrides: TargetArgs, config: ProviderConfig): dynamic.CheckFailure[] {
-  return settingsProblems(overrides, config, process.env).map((problem) => ({ property: problem.key, reason: problem.reason }));
+  return settingsProblems(overrides, config, process.env).map((problem) => ({
+    property: problem.key,
+    reason: problem.reason,
+  }));
 }
 
 /** The overrides as strings (checkInputs has already refused any other type). */
@@ -330,7 +359,12 @@ function pickOverrides(news: Props): TargetArgs {
  * server is not settled in the declared status (drift found by `pulumi refresh`, or a failure).
  * Replaces only when the endpoint or project changes. No API calls.
  */
-export function diffPowerState(olds: Props, news: Props, config: ProviderConfig, env: Readonly<Record<string, string | undefined>>): dynamic.DiffResult {
+export function diffPowerState(
+  olds: Props,
+  news: Props,
+  config: ProviderConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): dynamic.DiffResult {
   if (hasUnknowns(news)) return { changes: true };
   const { changed, replaces } = comparePowerState(olds, news, config, env);
   return { changes: changed.length > 0 || replaces.length > 0, replaces, deleteBeforeReplace: replaces.length > 0 };
@@ -350,7 +384,11 @@ export function comparePowerState(
   if (o.resolvedEndpoint !== undefined) {
     const target = resolveTarget(n, config, env);
     if (target.endpoint !== o.resolvedEndpoint) replaces.push("endpoint");
-    if (target.projectId !== undefined && o.resolvedProjectId !== undefined && target.projectId !== o.resolvedProjectId) {
+    if (
+      target.projectId !== undefined &&
+      o.resolvedProjectId !== undefined &&
+      target.projectId !== o.resolvedProjectId
+    ) {
       replaces.push("projectId");
     } else if (target.projectId === undefined && target.region !== (o.resolvedRegion ?? undefined)) {
       replaces.push("region");
@@ -396,13 +434,20 @@ export function describePlannedChange(olds: Props, news: Props): string | undefi
   if (unsettled.length > 0) {
     const notes = unsettled.map((s) => {
       const r = o.servers?.[s];
-      return r?.error ? `${s} (${r.error.code})` : `${s} (${r?.status ?? "not recorded"}${r?.taskState ? `, ${r.taskState}` : ""})`;
+      return r?.error
+        ? `${s} (${r.error.code})`
+        : `${s} (${r?.status ?? "not recorded"}${r?.taskState ? `, ${r.taskState}` : ""})`;
     });
-    parts.push(`${verb} or wait for ${unsettled.length} server(s) not ${target} in the record: ${formatServerList(notes)}`);
+    parts.push(
+      `${verb} or wait for ${unsettled.length} server(s) not ${target} in the record: ${formatServerList(notes)}`,
+    );
   }
-  if (added.length > 0) parts.push(`${verb} ${added.length} added server(s) unless already ${target}: ${formatServerList(added)}`);
+  if (added.length > 0)
+    parts.push(`${verb} ${added.length} added server(s) unless already ${target}: ${formatServerList(added)}`);
   if (removed.length > 0) {
-    parts.push(`${removed.length} server(s) removed, ${n.onDelete === "restore" ? "to be restored to their initial status" : "left as they are"}: ${formatServerList(removed)}`);
+    parts.push(
+      `${removed.length} server(s) removed, ${n.onDelete === "restore" ? "to be restored to their initial status" : "left as they are"}: ${formatServerList(removed)}`,
+    );
   }
   return parts.length > 0 ? parts.join("; ") : undefined;
 }

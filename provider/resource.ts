@@ -53,10 +53,19 @@ export class ServerPowerState extends pulumi.dynamic.Resource {
   constructor(name: string, args: ServerPowerStateArgs, opts?: pulumi.CustomResourceOptions) {
     // A fresh object: the SDK adds __provider to it. The outputs are seeded so that they are exposed.
     const props = {
-      state: undefined, stopType: undefined, hardStopAfterSeconds: undefined, timeoutSeconds: undefined,
-      onDelete: undefined, region: undefined, projectId: undefined, endpoint: undefined,
+      state: undefined,
+      stopType: undefined,
+      hardStopAfterSeconds: undefined,
+      timeoutSeconds: undefined,
+      onDelete: undefined,
+      region: undefined,
+      projectId: undefined,
+      endpoint: undefined,
       ...args,
-      servers: undefined, jobs: undefined, initialStates: undefined, convergedAt: undefined,
+      servers: undefined,
+      jobs: undefined,
+      initialStates: undefined,
+      convergedAt: undefined,
     };
     super(serverPowerStateProvider, name, props, opts, "huaweicloud", "ServerPowerState");
   }

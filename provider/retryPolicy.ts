@@ -84,7 +84,11 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
     problems.push(`retry.maxDelayMs [${policy.maxDelayMs}] must be >= retry.baseDelayMs [${policy.baseDelayMs}]`);
   }
   if (problems.length > 0) {
-    throw new EcsError({ code: "ECS_INVALID_ARGUMENT", operation: "checking the retry policy", reason: problems.join("; ") });
+    throw new EcsError({
+      code: "ECS_INVALID_ARGUMENT",
+      operation: "checking the retry policy",
+      reason: problems.join("; "),
+    });
   }
   return policy;
 }
@@ -108,14 +112,7 @@ export type AttemptOutcome =
     };
 
 export type AttemptReason =
-  | "success"
-  | "throttled"
-  | "busy"
-  | "server-error"
-  | "network"
-  | "not-sent"
-  | "ambiguous"
-  | "rejected";
+  "success" | "throttled" | "busy" | "server-error" | "network" | "not-sent" | "ambiguous" | "rejected";
 
 export interface AttemptVerdict {
   readonly retry: boolean;
@@ -166,7 +163,11 @@ export function classifyAttempt(method: string, outcome: AttemptOutcome, context
   }
   if (isPost) return verdict(is2xx || statusCode >= 500 ? "ambiguous" : "rejected", false);
   const retryable = policy.retryableStatuses.includes(statusCode);
-  return verdict(statusCode >= 500 || retryable ? "server-error" : "rejected", retryable, retryAfterDelayMs(outcome.retryAfter, context));
+  return verdict(
+    statusCode >= 500 || retryable ? "server-error" : "rejected",
+    retryable,
+    retryAfterDelayMs(outcome.retryAfter, context),
+  );
 }
 
 /**

@@ -32,9 +32,7 @@ export function subJobSchema() {
       end_time: optionalTextSchema(),
       error_code: optionalTextSchema(),
       fail_reason: optionalTextSchema(),
-      entities: z
-        .object({ server_id: optionalTextSchema(), errorcode_message: optionalTextSchema() })
-        .nullish(),
+      entities: z.object({ server_id: optionalTextSchema(), errorcode_message: optionalTextSchema() }).nullish(),
     })
     .transform((raw) => ({
       jobId: raw.job_id,
@@ -99,9 +97,7 @@ export function serverSchema() {
       "OS-EXT-STS:vm_state": z.string().nullish(),
       "OS-EXT-STS:power_state": z.number().int().nullish(),
       locked: z.boolean().nullish(),
-      fault: z
-        .object({ code: z.union([z.number(), z.string()]).nullish(), message: z.string().nullish() })
-        .nullish(),
+      fault: z.object({ code: z.union([z.number(), z.string()]).nullish(), message: z.string().nullish() }).nullish(),
     })
     .transform((raw) => {
       const status = raw.status || null;
@@ -160,10 +156,20 @@ export type ErrorBody = z.infer<ReturnType<typeof errorBodySchema>>;
 
 /** The observation of a server the API did not return at all. */
 export function missingServerObservation(id: string): ServerObservation {
-  return { id, found: false, status: null, taskState: null, vmState: null, powerState: null, locked: null, fault: null };
+  return {
+    id,
+    found: false,
+    status: null,
+    taskState: null,
+    vmState: null,
+    powerState: null,
+    locked: null,
+    fault: null,
+  };
 }
 
-export type ValidationResult<T> = { readonly success: true; readonly data: T } | { readonly success: false; readonly problem: string };
+export type ValidationResult<T> =
+  { readonly success: true; readonly data: T } | { readonly success: false; readonly problem: string };
 
 /**
  * Parses `body` with `schema`. On failure `problem` names the first wrong field by path and says

@@ -138,13 +138,20 @@ const REGION_RULE_TEXT = "expected a Huawei Cloud region name such as cn-north-4
  */
 export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: Environment): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
-  const region = sourced({ name: "region", value: args.region }, { key: CONFIG_KEYS.region, value: config.region }, { vars: env, names: ENV_KEYS.region });
+  const region = sourced(
+    { name: "region", value: args.region },
+    { key: CONFIG_KEYS.region, value: config.region },
+    { vars: env, names: ENV_KEYS.region },
+  );
   const projectId = sourced(
     { name: "projectId", value: args.projectId },
     { key: CONFIG_KEYS.projectId, value: config.projectId },
     { vars: env, names: ENV_KEYS.projectId },
   );
-  const endpoint = sourced({ name: "endpoint", value: args.endpoint }, { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint });
+  const endpoint = sourced(
+    { name: "endpoint", value: args.endpoint },
+    { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint },
+  );
 
   const regionValid = region !== undefined && REGION_RULE.test(region.value);
   if (region !== undefined && !regionValid) problems.push(invalid(region, REGION_RULE_TEXT));
@@ -180,14 +187,22 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
     // The project will be looked up through IAM at the first create.
     const rule = endpointProblem(config.iamEndpoint);
     if (rule !== undefined) {
-      problems.push(invalid({ value: config.iamEndpoint, source: CONFIG_KEYS.iamEndpoint }, `${rule}; use an origin such as https://iam.cn-north-4.myhuaweicloud.com`));
+      problems.push(
+        invalid(
+          { value: config.iamEndpoint, source: CONFIG_KEYS.iamEndpoint },
+          `${rule}; use an origin such as https://iam.cn-north-4.myhuaweicloud.com`,
+        ),
+      );
     }
   }
   if (config.serversPerMinute !== undefined) {
     const serversPerMinute = Number(config.serversPerMinute);
     if (!Number.isInteger(serversPerMinute) || serversPerMinute < 1) {
       problems.push(
-        invalid({ value: config.serversPerMinute, source: CONFIG_KEYS.serversPerMinute }, "expected a whole number of servers per minute, at least 1"),
+        invalid(
+          { value: config.serversPerMinute, source: CONFIG_KEYS.serversPerMinute },
+          "expected a whole number of servers per minute, at least 1",
+        ),
       );
     }
   }
@@ -214,7 +229,10 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
     const seconds = Number(config.requestTimeoutSeconds);
     if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) {
       problems.push(
-        invalid({ value: config.requestTimeoutSeconds, source: CONFIG_KEYS.requestTimeoutSeconds }, "expected a number of seconds from 1 to 600"),
+        invalid(
+          { value: config.requestTimeoutSeconds, source: CONFIG_KEYS.requestTimeoutSeconds },
+          "expected a number of seconds from 1 to 600",
+        ),
       );
     }
   }
@@ -223,11 +241,16 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
 
 /** Endpoint: arg, else `huaweicloud:ecsEndpoint`, else `https://ecs.{region}.myhuaweicloud.com`. No I/O. */
 export function resolveTarget(args: TargetArgs, config: ProviderConfig, env: Environment): Target {
-  const region = sourced({ name: "region", value: args.region }, { key: CONFIG_KEYS.region, value: config.region }, { vars: env, names: ENV_KEYS.region });
+  const region = sourced(
+    { name: "region", value: args.region },
+    { key: CONFIG_KEYS.region, value: config.region },
+    { vars: env, names: ENV_KEYS.region },
+  );
   const projectId = args.projectId ?? config.projectId ?? fromEnv(env, ENV_KEYS.projectId);
   const explicitEndpoint = args.endpoint ?? config.ecsEndpoint;
   if (explicitEndpoint === undefined && region === undefined) throw settingsError(NO_REGION);
-  if (explicitEndpoint === undefined && !REGION_RULE.test(region!.value)) throw settingsError(invalid(region!, REGION_RULE_TEXT).reason);
+  if (explicitEndpoint === undefined && !REGION_RULE.test(region!.value))
+    throw settingsError(invalid(region!, REGION_RULE_TEXT).reason);
   const endpoint = (explicitEndpoint ?? defaultEcsEndpoint(region!.value)).replace(/\/+$/, "");
   return { endpoint, region: region?.value, projectId };
 }
@@ -245,7 +268,9 @@ export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: E
     credentials: { accessKey: accessKey!, secretKey: secretKey!, ...(securityToken ? { securityToken } : {}) },
     iamEndpoint: config.iamEndpoint?.replace(/\/+$/, ""),
     serversPerMinute: config.serversPerMinute === undefined ? undefined : Number(config.serversPerMinute),
-    ...(config.requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds: Number(config.requestTimeoutSeconds) } : {}),
+    ...(config.requestTimeoutSeconds !== undefined
+      ? { requestTimeoutSeconds: Number(config.requestTimeoutSeconds) }
+      : {}),
     ...(config.pacingWindowSeconds !== undefined ? { pacingWindowSeconds: Number(config.pacingWindowSeconds) } : {}),
   };
 }

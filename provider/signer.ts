@@ -36,7 +36,10 @@ export interface SignableRequest {
 
 /** `20240115T083000Z`: the X-Sdk-Date format (UTC, no separators). */
 export function formatSdkDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}Z$/, "Z");
+  return date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}Z$/, "Z");
 }
 
 /** Parses an X-Sdk-Date value; undefined when it is not of the form `YYYYMMDDTHHMMSSZ`. */
@@ -80,7 +83,10 @@ export function canonicalQuery(searchParams: URLSearchParams): string {
 }
 
 /** `name:value\n` for each header, names lower-cased and sorted; plus the `;`-joined name list. */
-export function canonicalHeaders(headers: Readonly<Record<string, string>>): { canonical: string; signedHeaders: string } {
+export function canonicalHeaders(headers: Readonly<Record<string, string>>): {
+  canonical: string;
+  signedHeaders: string;
+} {
   const entries = Object.entries(headers)
     .map(([name, value]) => [name.toLowerCase(), value] as const)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));

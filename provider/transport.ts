@@ -5,7 +5,14 @@
  */
 import { Pool, request } from "undici";
 import type { Dispatcher } from "undici";
-import { CLIENT_USER_AGENT, HEADER_AUTHORIZATION, HEADER_CONTENT_TYPE, HEADER_REQUEST_ID, HEADER_RETRY_AFTER, MAX_CLOCK_SKEW_MS } from "./constants";
+import {
+  CLIENT_USER_AGENT,
+  HEADER_AUTHORIZATION,
+  HEADER_CONTENT_TYPE,
+  HEADER_REQUEST_ID,
+  HEADER_RETRY_AFTER,
+  MAX_CLOCK_SKEW_MS,
+} from "./constants";
 import { EcsError, errorCodeForResponse, hintFor, redactSecrets } from "./errors";
 import type { EcsErrorCode, EcsErrorInit } from "./errors";
 import { classifyAttempt, resolveRetryPolicy } from "./retryPolicy";
@@ -75,9 +82,19 @@ export function resolveTransportOptions(options: TransportOptions): TransportSet
 }
 
 /** `value ?? fallback`, which must be a finite number > 0 (an integer when `integer`). */
-export function positiveNumberSetting(name: string, value: number | undefined, fallback: number, integer = false): number {
+export function positiveNumberSetting(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  integer = false,
+): number {
   const resolved = value ?? fallback;
-  if (typeof resolved !== "number" || !Number.isFinite(resolved) || resolved <= 0 || (integer && !Number.isInteger(resolved))) {
+  if (
+    typeof resolved !== "number" ||
+    !Number.isFinite(resolved) ||
+    resolved <= 0 ||
+    (integer && !Number.isInteger(resolved))
+  ) {
     throw new EcsError({
       code: "ECS_INVALID_ARGUMENT",
       operation: "checking the client options",
@@ -142,7 +159,11 @@ interface RawAnswer {
 }
 
 /** Sends `call` with retries as the policy says; resolves with a successful answer or throws EcsError. */
-export async function sendSigned(target: TransportTarget, settings: TransportSettings, call: SignedCall): Promise<SignedResponse> {
+export async function sendSigned(
+  target: TransportTarget,
+  settings: TransportSettings,
+  call: SignedCall,
+): Promise<SignedResponse> {
   const url = buildUrl(target.origin, call.path, call.query);
   const refusal = settings.authGate?.refused.find((r) => r.accessKey === target.credentials.accessKey);
   if (refusal) throw refusedEarlier(call, refusal.error);
@@ -150,13 +171,24 @@ export async function sendSigned(target: TransportTarget, settings: TransportSet
     throwIfAborted(call, attempt);
     const signedAt = settings.now();
     const signed = signRequest(
-      { method: call.method, url, headers: { [HEADER_CONTENT_TYPE]: "application/json" }, body: call.body, projectId: target.projectId },
+      {
+        method: call.method,
+        url,
+        headers: { [HEADER_CONTENT_TYPE]: "application/json" },
+        body: call.body,
+        projectId: target.projectId,
+      },
       target.credentials,
       signedAt,
     );
     // Whatever an error quotes back from the server is scrubbed of the keys and of this
     // attempt's signature, in case the server echoes them.
-    const secrets = [target.credentials.secretKey, target.credentials.securityToken, target.credentials.accessKey, signatureOf(signed[HEADER_AUTHORIZATION])];
+    const secrets = [
+      target.credentials.secretKey,
+      target.credentials.securityToken,
+      target.credentials.accessKey,
+      signatureOf(signed[HEADER_AUTHORIZATION]),
+    ];
     let answer: RawAnswer;
     try {
       answer = await exchange(target, settings, call, url, signed);
@@ -178,7 +210,11 @@ export async function sendSigned(target: TransportTarget, settings: TransportSet
       if (!answer.json.ok && call.method === "GET") {
         // A body that does not parse is most likely cut short on the way: a read is retried as
         // after a truncated transfer. (A POST's garbled answer stays ambiguous: never re-sent.)
-        const garbled = classifyAttempt(call.method, { kind: "network", errorCode: "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" }, context(settings, attempt));
+        const garbled = classifyAttempt(
+          call.method,
+          { kind: "network", errorCode: "UND_ERR_RES_CONTENT_LENGTH_MISMATCH" },
+          context(settings, attempt),
+        );
         if (garbled.retry) {
           await pause(settings, call, attempt, garbled);
           continue;
@@ -205,7 +241,8 @@ export async function sendSigned(target: TransportTarget, settings: TransportSet
       continue;
     }
     const error = responseError(target, settings, call, attempt, answer, verdict, secrets);
-    if (error.code === "ECS_AUTH_FAILED") settings.authGate?.refused.push({ accessKey: target.credentials.accessKey, error });
+    if (error.code === "ECS_AUTH_FAILED")
+      settings.authGate?.refused.push({ accessKey: target.credentials.accessKey, error });
     throw error;
   }
 }
@@ -324,7 +361,10 @@ export function huaweiErrorOf(body: unknown): { code?: string; message?: string;
 }
 
 function requestIdOf(answer: RawAnswer): string | undefined {
-  return headerOf(answer.headers, HEADER_REQUEST_ID) ?? huaweiErrorOf(answer.json.ok ? answer.json.value : undefined).requestId;
+  return (
+    headerOf(answer.headers, HEADER_REQUEST_ID) ??
+    huaweiErrorOf(answer.json.ok ? answer.json.value : undefined).requestId
+  );
 }
 
 function answerFields(answer: RawAnswer, call: SignedCall, attempt: number, secrets: readonly (string | undefined)[]) {
@@ -392,7 +432,8 @@ function networkError(
   secrets: readonly (string | undefined)[],
 ): EcsError {
   const isTimeout = /TIMEOUT|ETIMEDOUT/.test(errorCode);
-  const code: EcsErrorCode = verdict.reason === "ambiguous" ? "ECS_AMBIGUOUS_SUBMIT" : isTimeout ? "ECS_TIMEOUT" : "ECS_NETWORK";
+  const code: EcsErrorCode =
+    verdict.reason === "ambiguous" ? "ECS_AMBIGUOUS_SUBMIT" : isTimeout ? "ECS_TIMEOUT" : "ECS_NETWORK";
   let reason = describeNetworkError(errorCode, settings);
   if (code === "ECS_AMBIGUOUS_SUBMIT") reason += " after the request may have been sent";
   return new EcsError({
@@ -424,7 +465,12 @@ function throwIfAborted(call: SignedCall, attempt: number): void {
   if (call.signal?.aborted) throw abortedError(call, attempt, call.signal.reason);
 }
 
-async function pause(settings: TransportSettings, call: SignedCall, attempt: number, verdict: AttemptVerdict): Promise<void> {
+async function pause(
+  settings: TransportSettings,
+  call: SignedCall,
+  attempt: number,
+  verdict: AttemptVerdict,
+): Promise<void> {
   try {
     await settings.sleep(verdict.delayMs ?? 0, call.signal);
   } catch (error) {

@@ -87,7 +87,10 @@ export function pollDelayMs(attempt: number, elapsedMs: number, options: WaiterO
  * Polls until SUCCESS or FAILURE, the deadline (TIMEOUT, after one last poll just before it) or an
  * abort (ABORTED). A poll that throws ends the wait: the error propagates.
  */
-export async function runWaiter<T>(options: WaiterOptions, poll: (attempt: number) => Promise<PollResult<T>>): Promise<WaiterResult<T>> {
+export async function runWaiter<T>(
+  options: WaiterOptions,
+  poll: (attempt: number) => Promise<PollResult<T>>,
+): Promise<WaiterResult<T>> {
   validateWaiterOptions(options);
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;

@@ -16,10 +16,15 @@ const ids = seedServers(8).map((s) => s.id);
 const DRIFTED = seededServerId(0);
 
 function runDemoScript(): Promise<{ exitCode: number | null; stdout: string; stderr: string }> {
-  const scripts = (JSON.parse(readFileSync(resolve(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+  const scripts = (
+    JSON.parse(readFileSync(resolve(repoRoot, "package.json"), "utf8")) as { scripts: Record<string, string> }
+  ).scripts;
   const [command, ...args] = scripts["demo"]!.split(" ");
   expect(command).toBe("ts-node");
-  const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [require.resolve("ts-node/dist/bin.js"), ...args], {
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -42,7 +47,8 @@ describe("npm run demo", () => {
   let run: { exitCode: number | null; stdout: string; stderr: string };
   let lines: string[];
   /** Line index of the n-th `$ ` heading, from 1. */
-  const headingAt = (n: number): number => lines.map((line, i) => (line.startsWith("$ ") ? i : -1)).filter((i) => i >= 0)[n - 1]!;
+  const headingAt = (n: number): number =>
+    lines.map((line, i) => (line.startsWith("$ ") ? i : -1)).filter((i) => i >= 0)[n - 1]!;
 
   beforeAll(async () => {
     run = await runDemoScript();
@@ -77,12 +83,23 @@ describe("npm run demo", () => {
   it("streams the provider's progress during up, then a table with every server SHUTOFF, and jobs only for those it stopped", () => {
     const upAt = headingAt(2);
     const tableHeader = /^\s+SERVER\s+STATUS\s+JOB\s+TIME TAKEN$/;
-    const streamed = lines.slice(upAt, lines.findIndex((line, i) => i > upAt && tableHeader.test(line)));
-    expect(streamed).toContainEqual(expect.stringMatching(/^ {2}│ ServerPowerState sps-[0-9a-f-]+: 8 servers: 4 already in state, stopping 4$/));
+    const streamed = lines.slice(
+      upAt,
+      lines.findIndex((line, i) => i > upAt && tableHeader.test(line)),
+    );
+    expect(streamed).toContainEqual(
+      expect.stringMatching(/^ {2}│ ServerPowerState sps-[0-9a-f-]+: 8 servers: 4 already in state, stopping 4$/),
+    );
     const rows = rowsAfter(lines, tableHeader, upAt, 8);
     rows.forEach((row, i) => {
       const cells = row.trim().split(/\s{2,}/);
-      if (i % 2 === 0) expect(cells).toEqual([ids[i], "SHUTOFF", expect.stringMatching(/^[0-9a-f]{8}$/), expect.stringMatching(/^\d+\.\d s$/)]);
+      if (i % 2 === 0)
+        expect(cells).toEqual([
+          ids[i],
+          "SHUTOFF",
+          expect.stringMatching(/^[0-9a-f]{8}$/),
+          expect.stringMatching(/^\d+\.\d s$/),
+        ]);
       else expect(cells).toEqual([ids[i], "SHUTOFF", "-", "-"]);
     });
     // One batch job for the four it stopped.
@@ -96,7 +113,9 @@ describe("npm run demo", () => {
   });
 
   it("the next preview and up plan and act on that server alone", () => {
-    const plan = new RegExp(`^ {2}│ ServerPowerState sps-[0-9a-f-]+: stop or wait for 1 server\\(s\\) not SHUTOFF in the record: ${DRIFTED} \\(ACTIVE\\)$`);
+    const plan = new RegExp(
+      `^ {2}│ ServerPowerState sps-[0-9a-f-]+: stop or wait for 1 server\\(s\\) not SHUTOFF in the record: ${DRIFTED} \\(ACTIVE\\)$`,
+    );
     const previewAt = headingAt(4);
     const upAt = headingAt(5);
     expect(lines.slice(previewAt, upAt).filter((line) => plan.test(line))).toHaveLength(1);
@@ -135,7 +154,9 @@ describe("the demo with a locked server", () => {
     expect(text).toContain("$ pulumi up");
     expect(text).not.toContain("Summary");
 
-    const url = /^Emulator on (http:\/\/127\.0\.0\.1:\d+):/.exec(lines.find((line) => line.startsWith("Emulator on ")) ?? "")?.[1];
+    const url = /^Emulator on (http:\/\/127\.0\.0\.1:\d+):/.exec(
+      lines.find((line) => line.startsWith("Emulator on ")) ?? "",
+    )?.[1];
     expect(url).toBeDefined();
     await expect(fetch(`${url}/_emulator/servers`)).rejects.toThrow();
     expect(foldersDuringUp).toEqual([expect.stringMatching(/^ecs-power-demo-/)]);

@@ -29,4 +29,6 @@ const web = new ServerPowerState("web", {
 });
 
 export const workersConvergedAt = workers.convergedAt;
-export const webStatuses = web.servers.apply((servers) => Object.fromEntries(Object.entries(servers).map(([id, s]) => [id, s.status])));
+export const webStatuses = web.servers.apply((servers) =>
+  Object.fromEntries(Object.entries(servers).map(([id, s]) => [id, s.status])),
+);

@@ -51,7 +51,12 @@ describe("parseBenchArgs", () => {
   });
 
   it("--quick keeps the sizes up to 1000; --json and --svg are taken", () => {
-    expect(run(["--quick", "--json", "--svg", "chart.svg"])).toMatchObject({ sizes: [10, 100, 1000], quick: true, json: true, svgPath: "chart.svg" });
+    expect(run(["--quick", "--json", "--svg", "chart.svg"])).toMatchObject({
+      sizes: [10, 100, 1000],
+      quick: true,
+      json: true,
+      svgPath: "chart.svg",
+    });
   });
 
   it("takes sizes as arguments, sorted and de-duplicated, and the window and stop time", () => {
@@ -82,18 +87,32 @@ describe("parseBenchArgs", () => {
 
 describe("extrapolatePrefix", () => {
   it("scales time by rounds of `concurrency` servers and calls by servers", () => {
-    const measured = { measuredServers: 100, measuredWallMs: 100_500, measuredRequests: { "POST action": 100, "GET job": 100 } };
-    expect(extrapolatePrefix(measured, 1000, 10)).toEqual({ wallMs: 1_005_000, requests: { "POST action": 1000, "GET job": 1000 } });
-    expect(extrapolatePrefix(measured, 5000, 10)).toEqual({ wallMs: 5_025_000, requests: { "POST action": 5000, "GET job": 5000 } });
+    const measured = {
+      measuredServers: 100,
+      measuredWallMs: 100_500,
+      measuredRequests: { "POST action": 100, "GET job": 100 },
+    };
+    expect(extrapolatePrefix(measured, 1000, 10)).toEqual({
+      wallMs: 1_005_000,
+      requests: { "POST action": 1000, "GET job": 1000 },
+    });
+    expect(extrapolatePrefix(measured, 5000, 10)).toEqual({
+      wallMs: 5_025_000,
+      requests: { "POST action": 5000, "GET job": 5000 },
+    });
   });
 
   it("counts a last partial round as a round", () => {
     expect(roundsFor(95, 10)).toBe(10);
-    expect(extrapolatePrefix({ measuredServers: 10, measuredWallMs: 10_000, measuredRequests: {} }, 95, 10).wallMs).toBe(100_000);
+    expect(
+      extrapolatePrefix({ measuredServers: 10, measuredWallMs: 10_000, measuredRequests: {} }, 95, 10).wallMs,
+    ).toBe(100_000);
   });
 
   it("refuses a prefix larger than the fleet", () => {
-    expect(() => extrapolatePrefix({ measuredServers: 200, measuredWallMs: 1, measuredRequests: {} }, 100, 10)).toThrow(RangeError);
+    expect(() => extrapolatePrefix({ measuredServers: 200, measuredWallMs: 1, measuredRequests: {} }, 100, 10)).toThrow(
+      RangeError,
+    );
   });
 });
 
@@ -105,7 +124,11 @@ function fleetRun(servers: number, overrides: Partial<FleetRun> = {}): FleetRun 
     wallMs,
     lowerBoundMs,
     overheadRatio: wallMs / lowerBoundMs,
-    requests: { "POST action": Math.ceil(servers / 1000), "GET list": 2 * Math.ceil(servers / 100), "GET job": 3 * Math.ceil(servers / 1000) },
+    requests: {
+      "POST action": Math.ceil(servers / 1000),
+      "GET list": 2 * Math.ceil(servers / 100),
+      "GET job": 3 * Math.ceil(servers / 1000),
+    },
     jobs: Math.ceil(servers / 1000),
     jobPollsPerJob: 3,
     rssMb: 120,
@@ -113,8 +136,20 @@ function fleetRun(servers: number, overrides: Partial<FleetRun> = {}): FleetRun 
     lagAfterLastJobMs: 100,
     notStopped: 0,
     noopUpdate: { calls: 0, ms: 2, changes: false },
-    refresh: { listCalls: Math.ceil(servers / 100), expectedListCalls: Math.ceil(servers / 100), calls: Math.ceil(servers / 100), ms: 30 },
-    sdkBatch: { wallMs: 10_000 + lowerBoundMs, requests: {}, measuredServers: servers, measuredWallMs: 10_000 + lowerBoundMs, extrapolated: false, notStopped: 0 },
+    refresh: {
+      listCalls: Math.ceil(servers / 100),
+      expectedListCalls: Math.ceil(servers / 100),
+      calls: Math.ceil(servers / 100),
+      ms: 30,
+    },
+    sdkBatch: {
+      wallMs: 10_000 + lowerBoundMs,
+      requests: {},
+      measuredServers: servers,
+      measuredWallMs: 10_000 + lowerBoundMs,
+      extrapolated: false,
+      notStopped: 0,
+    },
     perServer: {
       wallMs: servers * 1_000,
       requests: {},
@@ -126,7 +161,8 @@ function fleetRun(servers: number, overrides: Partial<FleetRun> = {}): FleetRun 
     ...overrides,
   };
 }
-const lowerBoundMs_ = (servers: number) => lowerBoundMs({ servers, windowMs: 5_000, perWindow: 1000, jobInitMs: 50, transitionMs: 3_000 });
+const lowerBoundMs_ = (servers: number) =>
+  lowerBoundMs({ servers, windowMs: 5_000, perWindow: 1000, jobInitMs: 50, transitionMs: 3_000 });
 
 describe("evaluateTargets", () => {
   it("meets every target on figures that meet them", () => {
@@ -146,7 +182,11 @@ describe("evaluateTargets", () => {
   it("misses the ones the figures miss, and says by how much", () => {
     const verdicts = evaluateTargets([
       fleetRun(1000, { overheadRatio: 1.2, requests: { "POST action": 2, "GET list": 20, "GET job": 3 } }),
-      fleetRun(5000, { rssMb: 250, noopUpdate: { calls: 50, ms: 100, changes: true }, hostRun: { wallMs: 1, peakRssMb: 264, afterCheckRssMb: 175 } }),
+      fleetRun(5000, {
+        rssMb: 250,
+        noopUpdate: { calls: 50, ms: 100, changes: true },
+        hostRun: { wallMs: 1, peakRssMb: 264, afterCheckRssMb: 175 },
+      }),
     ]);
     const missed = verdicts.filter((v) => !v.met).map((v) => [v.target, v.detail]);
     expect(missed).toEqual([
@@ -154,12 +194,16 @@ describe("evaluateTargets", () => {
       [expect.stringContaining("N=1000: action calls"), expect.stringContaining("actions 2 (want 1)")],
       [expect.stringContaining("N=5000: no-op update"), expect.stringContaining("no-op 50 calls")],
       ["peak RSS < 200 MB at N=5000", expect.stringContaining("250.0 MiB")],
-      ["peak RSS < 200 MB at N=5000, in Pulumi's dynamic-provider host process", "264.0 MiB (the host alone, provider loaded and checked: 175.0 MiB)"],
+      [
+        "peak RSS < 200 MB at N=5000, in Pulumi's dynamic-provider host process",
+        "264.0 MiB (the host alone, provider loaded and checked: 175.0 MiB)",
+      ],
     ]);
   });
 
   it("counts RSS in MB as the target says: 191 MiB is under 200 MB, 191.0 + 0.8 MiB is not", () => {
-    const rss = (mib: number) => evaluateTargets([fleetRun(5000, { rssMb: mib })]).find((v) => v.target === "peak RSS < 200 MB at N=5000")!.met;
+    const rss = (mib: number) =>
+      evaluateTargets([fleetRun(5000, { rssMb: mib })]).find((v) => v.target === "peak RSS < 200 MB at N=5000")!.met;
     expect(rss(190.7)).toBe(true); // 199.96 MB
     expect(rss(191.0)).toBe(false); // 200.28 MB, though under 200 MiB
   });
@@ -167,7 +211,10 @@ describe("evaluateTargets", () => {
   it("holds every job to the polls target, not only the average", () => {
     const polls = (run: Parameters<typeof fleetRun>[1]) =>
       evaluateTargets([fleetRun(5000, run)]).find((v) => v.target.startsWith("N=5000: action calls"))!;
-    expect(polls({ jobPollsPerJob: 3, maxJobPollsOfOneJob: 16 })).toMatchObject({ met: false, detail: expect.stringContaining("(at most 16 for one job)") });
+    expect(polls({ jobPollsPerJob: 3, maxJobPollsOfOneJob: 16 })).toMatchObject({
+      met: false,
+      detail: expect.stringContaining("(at most 16 for one job)"),
+    });
     expect(polls({ jobPollsPerJob: 3, maxJobPollsOfOneJob: 15 }).met).toBe(true);
     expect(polls({ jobPollsPerJob: 3 }).met).toBe(true); // reports from before the maximum was measured
   });
@@ -189,7 +236,7 @@ describe("the chart", () => {
 
   it("draws each series as a group with its points, on log axes", () => {
     const svg = renderReportChart(report);
-    expect(svg.startsWith("<svg xmlns=\"http://www.w3.org/2000/svg\"")).toBe(true);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     const groups = [...svg.matchAll(/<g data-series="([^"]+)" data-points="([^"]+)">([\s\S]*?)<\/g>/g)];
     expect(groups.map((g) => g[1])).toEqual(["ours", "lower-bound", "sdk-batch", "per-server"]);
     expect(groups[3][2]).toBe("10:10 100:100 1000:1000e 5000:5000e");
@@ -202,6 +249,8 @@ describe("the chart", () => {
 
   it("puts a tick on every power of ten the values span, and escapes text", () => {
     expect(logTicks(3.05, 5025)).toEqual([1, 10, 100, 1000, 10000]);
-    expect(renderChart([{ id: "a", label: "<ours> & co", color: "#000", points: [{ servers: 10, seconds: 2 }] }], "t", "s")).toContain("&lt;ours&gt; &amp; co");
+    expect(
+      renderChart([{ id: "a", label: "<ours> & co", color: "#000", points: [{ servers: 10, seconds: 2 }] }], "t", "s"),
+    ).toContain("&lt;ours&gt; &amp; co");
   });
 });

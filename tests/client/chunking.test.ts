@@ -50,10 +50,20 @@ describe("batchAction chunking", () => {
         code: "ECS_SERVER_LOCKED",
         huaweiCode: "Ecs.0605",
         serverIds: fleet.slice(1000, 2000),
-        submitted: [{ jobId: expect.any(String), action: "os-stop", type: "HARD", serverIds: fleet.slice(0, 1000), submittedAt: expect.any(Date) }],
+        submitted: [
+          {
+            jobId: expect.any(String),
+            action: "os-stop",
+            type: "HARD",
+            serverIds: fleet.slice(0, 1000),
+            submittedAt: expect.any(Date),
+          },
+        ],
       });
       accepted = await failure.catch((error: { submitted: BatchSubmission[] }) => error.submitted);
-      await expect(failure).rejects.toMatchObject({ message: expect.stringContaining(`already accepted: job ${accepted[0].jobId}`) });
+      await expect(failure).rejects.toMatchObject({
+        message: expect.stringContaining(`already accepted: job ${accepted[0].jobId}`),
+      });
     } finally {
       await client.close();
     }
@@ -65,7 +75,9 @@ describe("batchAction chunking", () => {
 
   it("when a later call is ambiguous, the error is ECS_AMBIGUOUS_SUBMIT for that chunk and still carries the accepted job", async () => {
     const server = await startCaptureServer((_request, index) =>
-      index === 0 ? { status: 200, body: { job_id: "job-one" } } : { status: 503, body: "<html>Service Unavailable</html>" },
+      index === 0
+        ? { status: 200, body: { job_id: "job-one" } }
+        : { status: 503, body: "<html>Service Unavailable</html>" },
     );
     // 2 servers per minute: chunks [a, b] and [c], the wait between them recorded, not slept.
     const recorder = recordingSleep();
@@ -90,13 +102,27 @@ describe("batchAction chunking", () => {
     await handle.admin.putServers([{ id: "a", status: "ACTIVE" }]);
     const client = newClient(handle.emulator.url);
     try {
-      await expect(client.batchAction("os-stop", ["a", "a", "a"])).resolves.toEqual([expect.objectContaining({ serverIds: ["a"] })]);
-      await expect(client.batchAction("os-stop", ["a", ""])).rejects.toMatchObject({ code: "ECS_INVALID_ARGUMENT", message: expect.stringContaining("serverIds[1] []") });
+      await expect(client.batchAction("os-stop", ["a", "a", "a"])).resolves.toEqual([
+        expect.objectContaining({ serverIds: ["a"] }),
+      ]);
+      await expect(client.batchAction("os-stop", ["a", ""])).rejects.toMatchObject({
+        code: "ECS_INVALID_ARGUMENT",
+        message: expect.stringContaining("serverIds[1] []"),
+      });
       await expect(client.batchAction("os-stop", ["a,b"])).rejects.toMatchObject({ code: "ECS_INVALID_ARGUMENT" });
-      await expect(client.listServers(["a", 7 as unknown as string])).rejects.toMatchObject({ code: "ECS_INVALID_ARGUMENT" });
-      await expect(client.batchAction("os-start", ["a"], { type: "HARD" })).rejects.toMatchObject({ code: "ECS_INVALID_ARGUMENT", message: expect.stringContaining("os-start takes no type") });
-      await expect(client.batchAction("os-stop", ["a"], { type: "SOFTISH" as "SOFT" })).rejects.toMatchObject({ code: "ECS_INVALID_ARGUMENT" });
-      await expect(client.batchAction("os-delete" as "os-stop", ["a"])).rejects.toMatchObject({ code: "ECS_INVALID_ARGUMENT" });
+      await expect(client.listServers(["a", 7 as unknown as string])).rejects.toMatchObject({
+        code: "ECS_INVALID_ARGUMENT",
+      });
+      await expect(client.batchAction("os-start", ["a"], { type: "HARD" })).rejects.toMatchObject({
+        code: "ECS_INVALID_ARGUMENT",
+        message: expect.stringContaining("os-start takes no type"),
+      });
+      await expect(client.batchAction("os-stop", ["a"], { type: "SOFTISH" as "SOFT" })).rejects.toMatchObject({
+        code: "ECS_INVALID_ARGUMENT",
+      });
+      await expect(client.batchAction("os-delete" as "os-stop", ["a"])).rejects.toMatchObject({
+        code: "ECS_INVALID_ARGUMENT",
+      });
     } finally {
       await client.close();
     }
@@ -107,7 +133,9 @@ describe("batchAction chunking", () => {
 describe("listServers chunking and concurrency", () => {
   it("asks for 250 ids in 3 calls of 100, 100 and 50, and answers in the order asked", async () => {
     const known = ids("srv", 240);
-    await handle.admin.putServers(known.map((id, i) => ({ id, status: i % 2 === 0 ? ("ACTIVE" as const) : ("SHUTOFF" as const) })));
+    await handle.admin.putServers(
+      known.map((id, i) => ({ id, status: i % 2 === 0 ? ("ACTIVE" as const) : ("SHUTOFF" as const) })),
+    );
     // Unknown ids spread through the list, in every chunk.
     const asked = [...known];
     for (let i = 0; i < 10; i++) asked.splice(i * 25, 0, `ghost-${i}`);
@@ -116,7 +144,9 @@ describe("listServers chunking and concurrency", () => {
       const servers = await client.listServers(asked);
       expect(servers.map((s) => s.id)).toEqual(asked);
       expect(servers.filter((s) => !s.found).map((s) => s.id)).toEqual(ids("ghost", 10).map((_, i) => `ghost-${i}`));
-      expect(servers.filter((s) => s.found).map((s) => s.status)).toEqual(known.map((_, i) => (i % 2 === 0 ? "ACTIVE" : "SHUTOFF")));
+      expect(servers.filter((s) => s.found).map((s) => s.status)).toEqual(
+        known.map((_, i) => (i % 2 === 0 ? "ACTIVE" : "SHUTOFF")),
+      );
     } finally {
       await client.close();
     }
@@ -127,7 +157,11 @@ describe("listServers chunking and concurrency", () => {
     const server = await startCaptureServer((request) => {
       const url = new URL(request.url, "http://x");
       const asked = (url.searchParams.get("server_id") ?? "").split(",");
-      return { status: 200, delayMs: 40, body: { count: asked.length, servers: asked.map((id) => ({ id, status: "ACTIVE" })) } };
+      return {
+        status: 200,
+        delayMs: 40,
+        body: { count: asked.length, servers: asked.map((id) => ({ id, status: "ACTIVE" })) },
+      };
     });
     const fleet = ids("srv", 1000);
     const client = newClient(server.url, { listConcurrency: 3 });

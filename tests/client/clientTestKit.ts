@@ -82,7 +82,9 @@ export interface CaptureServer {
 }
 
 /** A bare HTTP server on 127.0.0.1:0 that records each request and answers with `handler`. */
-export async function startCaptureServer(handler: (request: CapturedRequest, index: number) => Reply): Promise<CaptureServer> {
+export async function startCaptureServer(
+  handler: (request: CapturedRequest, index: number) => Reply,
+): Promise<CaptureServer> {
   const requests: CapturedRequest[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -92,15 +94,25 @@ export async function startCaptureServer(handler: (request: CapturedRequest, ind
     const chunks: Buffer[] = [];
     req.on("data", (chunk: Buffer) => chunks.push(chunk));
     req.on("end", () => {
-      const captured = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) };
+      const captured = {
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      };
       const index = requests.push(captured) - 1;
       inFlight++;
       maxInFlight = Math.max(maxInFlight, inFlight);
       const reply = handler(captured, index);
       const send = () => {
         inFlight--;
-        const text = reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
-        res.writeHead(reply.status, { "Content-Type": "application/json", "Content-Length": String(Buffer.byteLength(text)), ...reply.headers });
+        const text =
+          reply.body === undefined ? "" : typeof reply.body === "string" ? reply.body : JSON.stringify(reply.body);
+        res.writeHead(reply.status, {
+          "Content-Type": "application/json",
+          "Content-Length": String(Buffer.byteLength(text)),
+          ...reply.headers,
+        });
         res.end(text);
       };
       if (reply.delayMs === undefined) {

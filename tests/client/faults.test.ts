@@ -43,7 +43,12 @@ const ROUTE_KEY: Record<GetRoute | "action", string> = {
 };
 
 /** One call on each GET route, returning something to assert on. */
-async function callRoute(route: GetRoute, client: EcsClient, sleep: (ms: number) => Promise<void>, retry = {}): Promise<unknown> {
+async function callRoute(
+  route: GetRoute,
+  client: EcsClient,
+  sleep: (ms: number) => Promise<void>,
+  retry = {},
+): Promise<unknown> {
   switch (route) {
     case "job":
       return (await client.getJob(jobId)).jobId;
@@ -52,12 +57,22 @@ async function callRoute(route: GetRoute, client: EcsClient, sleep: (ms: number)
     case "show":
       return (await client.getServer("a")).status;
     case "projects":
-      return findProjectId({ region: REGION, credentials: CREDENTIALS, iamEndpoint: handle.emulator.url, sleep, random: () => 0.5, retry });
+      return findProjectId({
+        region: REGION,
+        credentials: CREDENTIALS,
+        iamEndpoint: handle.emulator.url,
+        sleep,
+        random: () => 0.5,
+        retry,
+      });
   }
 }
 
 /** A client for one call, closed afterwards whatever happens. */
-async function withClient<T>(options: Parameters<typeof newClient>[1], use: (client: EcsClient) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  options: Parameters<typeof newClient>[1],
+  use: (client: EcsClient) => Promise<T>,
+): Promise<T> {
   const client = newClient(handle.emulator.url, options);
   try {
     return await use(client);
@@ -92,7 +107,14 @@ describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) =
     await client.close();
   });
 
-  const expected = (): unknown => (route === "job" ? jobId : route === "list" ? ["ACTIVE", "SHUTOFF"] : route === "show" ? "ACTIVE" : expect.any(String));
+  const expected = (): unknown =>
+    route === "job"
+      ? jobId
+      : route === "list"
+        ? ["ACTIVE", "SHUTOFF"]
+        : route === "show"
+          ? "ACTIVE"
+          : expect.any(String);
 
   it("retries a throttle (429 APIGW.0308), waiting Retry-After capped at maxRetryAfterMs", async () => {
     await handle.admin.injectFault({ route, kind: "throttle", times: 1, retryAfterSeconds: 2 });
@@ -136,7 +158,15 @@ describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) =
     const timeouts = { headersTimeoutMs: 1000 };
     const result =
       route === "projects"
-        ? findProjectId({ region: REGION, credentials: CREDENTIALS, iamEndpoint: handle.emulator.url, sleep, random: () => 0.5, retry, ...timeouts })
+        ? findProjectId({
+            region: REGION,
+            credentials: CREDENTIALS,
+            iamEndpoint: handle.emulator.url,
+            sleep,
+            random: () => 0.5,
+            retry,
+            ...timeouts,
+          })
         : withClient({ sleep, random: () => 0.5, retry, ...timeouts }, (c) => callRoute(route, c, sleep));
     await expect(result).resolves.toEqual(expected());
     expect(delays).toEqual([50]);
@@ -148,9 +178,21 @@ describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) =
     const few = { ...retry, maxAttempts: 3 };
     const call =
       route === "projects"
-        ? findProjectId({ region: REGION, credentials: CREDENTIALS, iamEndpoint: handle.emulator.url, sleep, random: () => 0.5, retry: few })
+        ? findProjectId({
+            region: REGION,
+            credentials: CREDENTIALS,
+            iamEndpoint: handle.emulator.url,
+            sleep,
+            random: () => 0.5,
+            retry: few,
+          })
         : withClient({ sleep, random: () => 0.5, retry: few }, (c) => callRoute(route, c, sleep));
-    await expect(call).rejects.toMatchObject({ code: "ECS_SERVER_ERROR", statusCode: 500, huaweiCode: "Common.0001", attempts: 3 });
+    await expect(call).rejects.toMatchObject({
+      code: "ECS_SERVER_ERROR",
+      statusCode: 500,
+      huaweiCode: "Common.0001",
+      attempts: 3,
+    });
     expect(delays).toEqual([50, 100]);
     expect(await requests(route)).toBe(3);
   });
@@ -161,7 +203,9 @@ describe("POST action: retried only when provably not accepted", () => {
   let delays: number[];
 
   beforeEach(() => {
-    ({ client, delays } = recordingClient({ retry: { baseDelayMs: 100, maxDelayMs: 1000, busyDelayMs: 7000, maxRetryAfterMs: 2500 } }));
+    ({ client, delays } = recordingClient({
+      retry: { baseDelayMs: 100, maxDelayMs: 1000, busyDelayMs: 7000, maxRetryAfterMs: 2500 },
+    }));
   });
   afterEach(async () => {
     await client.close();
@@ -201,7 +245,9 @@ describe("POST action: retried only when provably not accepted", () => {
       serverIds: ["a", "b"],
       attempts: 1,
       submitted: [],
-      message: expect.stringMatching(/^os-stop \(SOFT\) of 2 servers failed: .*\((UND_ERR_SOCKET|ECONNRESET)\) after the request may have been sent/),
+      message: expect.stringMatching(
+        /^os-stop \(SOFT\) of 2 servers failed: .*\((UND_ERR_SOCKET|ECONNRESET)\) after the request may have been sent/,
+      ),
       hint: "the action may have been accepted; run `pulumi refresh` then `pulumi up`: servers already in the desired state are not acted on again",
     });
     expect(delays).toEqual([]);
@@ -263,7 +309,11 @@ describe("connection refused (nothing listening)", () => {
     const closed = await startCaptureServer(() => ({ status: 200 }));
     await closed.stop();
     const recorder = recordingSleep();
-    const client = newClient(closed.url, { sleep: recorder.sleep, random: () => 0.5, retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 } });
+    const client = newClient(closed.url, {
+      sleep: recorder.sleep,
+      random: () => 0.5,
+      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000 },
+    });
     try {
       await expect(client.batchAction("os-stop", ["a"])).rejects.toMatchObject({
         code: "ECS_NETWORK",
@@ -298,7 +348,10 @@ describe("cancellation", () => {
       await handle.admin.injectFault({ route: "list", kind: "delay", delayMs: 3000, times: 1 });
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 300);
-      await expect(client.listServers(["a"], { signal: controller.signal })).rejects.toMatchObject({ code: "ECS_ABORTED", attempts: 0 });
+      await expect(client.listServers(["a"], { signal: controller.signal })).rejects.toMatchObject({
+        code: "ECS_ABORTED",
+        attempts: 0,
+      });
     } finally {
       await client.close();
     }
@@ -311,7 +364,9 @@ describe("cancellation", () => {
       const controller = new AbortController();
       setTimeout(() => controller.abort(), 300); // the POST is sent by then, its answer held back
       const submissions = await client.batchAction("os-stop", ["a"], { signal: controller.signal });
-      expect(submissions).toEqual([expect.objectContaining({ serverIds: ["a"], jobId: expect.stringMatching(/^[0-9a-f]{32}$/) })]);
+      expect(submissions).toEqual([
+        expect.objectContaining({ serverIds: ["a"], jobId: expect.stringMatching(/^[0-9a-f]{32}$/) }),
+      ]);
     } finally {
       await client.close();
     }
@@ -320,7 +375,10 @@ describe("cancellation", () => {
   it("an already aborted signal sends nothing", async () => {
     const client = newClient(handle.emulator.url);
     try {
-      await expect(client.batchAction("os-stop", ["a"], { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "ECS_ABORTED", submitted: [] });
+      await expect(client.batchAction("os-stop", ["a"], { signal: AbortSignal.abort() })).rejects.toMatchObject({
+        code: "ECS_ABORTED",
+        submitted: [],
+      });
       await expect(client.getJob("x", { signal: AbortSignal.abort() })).rejects.toMatchObject({ code: "ECS_ABORTED" });
     } finally {
       await client.close();

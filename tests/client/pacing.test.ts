@@ -54,7 +54,9 @@ describe("nextSubmitDelayMs", () => {
   });
 
   it("refuses a count that could never fit", () => {
-    expect(() => nextSubmitDelayMs([], 1001, T, 1000)).toThrow(expect.objectContaining({ code: "ECS_INVALID_ARGUMENT" }));
+    expect(() => nextSubmitDelayMs([], 1001, T, 1000)).toThrow(
+      expect.objectContaining({ code: "ECS_INVALID_ARGUMENT" }),
+    );
   });
 });
 
@@ -72,7 +74,12 @@ describe("batchAction pacing against the emulator", () => {
 
   beforeAll(async () => {
     nowMs = Date.now();
-    handle = await startTestEmulator({ batchPerMinute: 3, clockMs: () => nowMs, stopSeconds: 0.05, startSeconds: 0.05 });
+    handle = await startTestEmulator({
+      batchPerMinute: 3,
+      clockMs: () => nowMs,
+      stopSeconds: 0.05,
+      startSeconds: 0.05,
+    });
   });
   afterAll(async () => {
     await handle.emulator.stop();
@@ -103,7 +110,12 @@ describe("batchAction pacing against the emulator", () => {
   });
 
   it("with a shortened pacing window (2 s), the next chunk goes out one such window later; an emulator counting the same window never throttles", async () => {
-    const shortened = await startTestEmulator({ batchPerMinute: 3, batchWindowSeconds: 2, clockMs: () => nowMs, stopSeconds: 0.05 });
+    const shortened = await startTestEmulator({
+      batchPerMinute: 3,
+      batchWindowSeconds: 2,
+      clockMs: () => nowMs,
+      stopSeconds: 0.05,
+    });
     await shortened.admin.putServers(ids("srv", 7).map((id) => ({ id, status: "ACTIVE" as const })));
     const client = newClient(shortened.emulator.url, { serversPerMinute: 3, pacingWindowMs: 2_000, now, sleep });
     const t0 = nowMs;
@@ -126,10 +138,21 @@ describe("batchAction pacing against the emulator", () => {
 
   it("counts a chunk from the answer, not the send: the cloud may accept the call later than it was sent", async () => {
     // Each read of the emulator's clock moves time on by 10 ms: the request takes time to be accepted.
-    const slow = await startTestEmulator({ batchPerMinute: 3, batchWindowSeconds: 2, clockMs: () => (nowMs += 10), stopSeconds: 0.05 });
+    const slow = await startTestEmulator({
+      batchPerMinute: 3,
+      batchWindowSeconds: 2,
+      clockMs: () => (nowMs += 10),
+      stopSeconds: 0.05,
+    });
     await slow.admin.putServers(ids("srv", 3).map((id) => ({ id, status: "ACTIVE" as const })));
     const ledger: PacingLedger = { records: [] };
-    const client = newClient(slow.emulator.url, { serversPerMinute: 3, pacingWindowMs: 2_000, now, sleep, pacing: ledger });
+    const client = newClient(slow.emulator.url, {
+      serversPerMinute: 3,
+      pacingWindowMs: 2_000,
+      now,
+      sleep,
+      pacing: ledger,
+    });
     try {
       const sentAt = nowMs;
       const [submission] = await client.batchAction("os-stop", ids("srv", 3));
@@ -144,11 +167,19 @@ describe("batchAction pacing against the emulator", () => {
   });
 
   it("a client on the default minute sends too early for an emulator counting a longer window: the knob must match on both sides", async () => {
-    const longer = await startTestEmulator({ batchPerMinute: 3, batchWindowSeconds: 120, clockMs: () => nowMs, stopSeconds: 0.05 });
+    const longer = await startTestEmulator({
+      batchPerMinute: 3,
+      batchWindowSeconds: 120,
+      clockMs: () => nowMs,
+      stopSeconds: 0.05,
+    });
     await longer.admin.putServers(ids("srv", 6).map((id) => ({ id, status: "ACTIVE" as const })));
     const client = newClient(longer.emulator.url, { serversPerMinute: 3, now, sleep, retry: { maxAttempts: 1 } });
     try {
-      await expect(client.batchAction("os-stop", ids("srv", 6))).rejects.toMatchObject({ huaweiCode: "APIGW.0308", submitted: [{ serverIds: ids("srv", 3) }] });
+      await expect(client.batchAction("os-stop", ids("srv", 6))).rejects.toMatchObject({
+        huaweiCode: "APIGW.0308",
+        submitted: [{ serverIds: ids("srv", 3) }],
+      });
       expect(delays).toEqual([60_000]);
     } finally {
       await client.close();
@@ -182,9 +213,14 @@ describe("batchAction pacing against the emulator", () => {
     const second = newClient(handle.emulator.url, { serversPerMinute: 3, now, sleep: settlingSleep, pacing: ledger });
     const t0 = nowMs;
     try {
-      const [a, b] = await Promise.all([first.batchAction("os-stop", ids("srv", 2)), second.batchAction("os-stop", ids("srv", 4).slice(2))]);
+      const [a, b] = await Promise.all([
+        first.batchAction("os-stop", ids("srv", 2)),
+        second.batchAction("os-stop", ids("srv", 4).slice(2)),
+      ]);
       // one of them went at once; the other waited for the window, whichever came first
-      expect([a[0].submittedAt.getTime() - t0, b[0].submittedAt.getTime() - t0].sort((x, y) => x - y)).toEqual([0, 60_000]);
+      expect([a[0].submittedAt.getTime() - t0, b[0].submittedAt.getTime() - t0].sort((x, y) => x - y)).toEqual([
+        0, 60_000,
+      ]);
     } finally {
       await first.close();
       await second.close();
@@ -259,10 +295,18 @@ describe("batchAction pacing against the emulator", () => {
   });
 
   it("rejects a bad serversPerMinute before any I/O, naming the setting and the value", () => {
-    expect(() => newClient(handle.emulator.url, { serversPerMinute: 0 })).toThrow(/serversPerMinute \[0\] must be a positive integer/);
-    expect(() => newClient(handle.emulator.url, { serversPerMinute: 2.5 })).toThrow(/serversPerMinute \[2\.5\] must be a positive integer/);
+    expect(() => newClient(handle.emulator.url, { serversPerMinute: 0 })).toThrow(
+      /serversPerMinute \[0\] must be a positive integer/,
+    );
+    expect(() => newClient(handle.emulator.url, { serversPerMinute: 2.5 })).toThrow(
+      /serversPerMinute \[2\.5\] must be a positive integer/,
+    );
     expect(() => newClient(handle.emulator.url, { listConcurrency: -1 })).toThrow(/listConcurrency \[-1\]/);
-    expect(() => newClient(handle.emulator.url, { pacingWindowMs: 0 })).toThrow(/pacingWindowMs \[0\] must be a positive integer/);
-    expect(() => newClient(handle.emulator.url, { headersTimeoutMs: 0 })).toThrow(/headersTimeoutMs \[0\] must be a positive number/);
+    expect(() => newClient(handle.emulator.url, { pacingWindowMs: 0 })).toThrow(
+      /pacingWindowMs \[0\] must be a positive integer/,
+    );
+    expect(() => newClient(handle.emulator.url, { headersTimeoutMs: 0 })).toThrow(
+      /headersTimeoutMs \[0\] must be a positive number/,
+    );
   });
 });

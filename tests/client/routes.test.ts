@@ -38,14 +38,27 @@ async function waitForJob(jobId: string): Promise<Awaited<ReturnType<EcsClient["
 describe("batchAction → getJob → listServers", () => {
   it("stops servers: one job, sub-jobs per server, then SHUTOFF with no task", async () => {
     const seen: string[] = [];
-    const submissions = await client.batchAction("os-stop", ["web-1", "web-2", "web-1"], { onSubmitted: (s) => seen.push(s.jobId) });
+    const submissions = await client.batchAction("os-stop", ["web-1", "web-2", "web-1"], {
+      onSubmitted: (s) => seen.push(s.jobId),
+    });
     expect(submissions).toEqual([
-      { jobId: expect.stringMatching(/^[0-9a-f]{32}$/), action: "os-stop", type: "SOFT", serverIds: ["web-1", "web-2"], submittedAt: expect.any(Date) },
+      {
+        jobId: expect.stringMatching(/^[0-9a-f]{32}$/),
+        action: "os-stop",
+        type: "SOFT",
+        serverIds: ["web-1", "web-2"],
+        submittedAt: expect.any(Date),
+      },
     ]);
     expect(seen).toEqual([submissions[0].jobId]);
 
     const job = await waitForJob(submissions[0].jobId);
-    expect(job).toMatchObject({ jobId: submissions[0].jobId, status: "SUCCESS", endTime: expect.any(String), errorCode: undefined });
+    expect(job).toMatchObject({
+      jobId: submissions[0].jobId,
+      status: "SUCCESS",
+      endTime: expect.any(String),
+      errorCode: undefined,
+    });
     expect(job.subJobs.map((s) => [s.serverId, s.status]).sort()).toEqual([
       ["web-1", "SUCCESS"],
       ["web-2", "SUCCESS"],
@@ -63,7 +76,11 @@ describe("batchAction → getJob → listServers", () => {
     await handle.admin.putServers([{ id: "slow-1", status: "ACTIVE" }]);
     await handle.admin.injectFault({ serverId: "slow-1", kind: "stuck" });
     await client.batchAction("os-stop", ["slow-1"]);
-    await expect(client.getServer("slow-1")).resolves.toMatchObject({ found: true, status: "ACTIVE", taskState: "powering-off" });
+    await expect(client.getServer("slow-1")).resolves.toMatchObject({
+      found: true,
+      status: "ACTIVE",
+      taskState: "powering-off",
+    });
   });
 
   it("starts a server (no type in the body) and reboots one (type SOFT by default, HARD on request)", async () => {
@@ -81,11 +98,20 @@ describe("batchAction → getJob → listServers", () => {
   });
 
   it("reports a failed sub-job with its code and reason", async () => {
-    await handle.admin.injectFault({ serverId: "web-2", kind: "fail-subjob", errorCode: "Ecs.1000", reason: "nova exploded" });
+    await handle.admin.injectFault({
+      serverId: "web-2",
+      kind: "fail-subjob",
+      errorCode: "Ecs.1000",
+      reason: "nova exploded",
+    });
     const [submission] = await client.batchAction("os-stop", ["web-1", "web-2"], { type: "HARD" });
     const job = await waitForJob(submission.jobId);
     expect(job.status).toBe("FAIL");
-    expect(job.subJobs.find((s) => s.serverId === "web-2")).toMatchObject({ status: "FAIL", errorCode: "Ecs.1000", failReason: expect.stringContaining("nova exploded") });
+    expect(job.subJobs.find((s) => s.serverId === "web-2")).toMatchObject({
+      status: "FAIL",
+      errorCode: "Ecs.1000",
+      failReason: expect.stringContaining("nova exploded"),
+    });
     expect(job.subJobs.find((s) => s.serverId === "web-1")).toMatchObject({ status: "SUCCESS" });
   });
 
@@ -106,7 +132,16 @@ describe("listServers and getServer", () => {
       ["db-1", true, "SHUTOFF"],
     ]);
     expect(servers[0].fault).toMatchObject({ message: expect.stringContaining("could not be found") });
-    expect(servers[1]).toEqual({ id: "web-1", found: true, status: "ACTIVE", taskState: null, vmState: "active", powerState: 1, locked: false, fault: null });
+    expect(servers[1]).toEqual({
+      id: "web-1",
+      found: true,
+      status: "ACTIVE",
+      taskState: null,
+      vmState: "active",
+      powerState: 1,
+      locked: false,
+      fault: null,
+    });
   });
 
   it("reads lock state", async () => {
@@ -141,7 +176,9 @@ describe("errors the emulator answers", () => {
       serverIds: ["web-1", "locked-1"],
       submitted: [],
       hint: expect.stringMatching(/^unlock the server/),
-      message: expect.stringMatching(/^os-stop \(SOFT\) of 2 servers failed: HTTP 400 Ecs\.0605 "Instance\[locked-1\] is locked\." \(request id [0-9a-f]{32}\); servers: web-1, locked-1\. Unlock the server/),
+      message: expect.stringMatching(
+        /^os-stop \(SOFT\) of 2 servers failed: HTTP 400 Ecs\.0605 "Instance\[locked-1\] is locked\." \(request id [0-9a-f]{32}\); servers: web-1, locked-1\. Unlock the server/,
+      ),
     });
     expect((await handle.admin.stats()).requests["POST action"]).toBe(1);
   });
@@ -158,13 +195,23 @@ describe("errors the emulator answers", () => {
   });
 
   it("a server already in the target state: ECS_SERVER_STATE (400 Ecs.0100)", async () => {
-    await expect(client.batchAction("os-stop", ["db-1"])).rejects.toMatchObject({ code: "ECS_SERVER_STATE", huaweiCode: "Ecs.0100", serverIds: ["db-1"] });
+    await expect(client.batchAction("os-stop", ["db-1"])).rejects.toMatchObject({
+      code: "ECS_SERVER_STATE",
+      huaweiCode: "Ecs.0100",
+      serverIds: ["db-1"],
+    });
   });
 
   it("a wrong secret key: 401 APIGW.0301 from the gateway (flat body), with request id, never retried", async () => {
-    const wrong = newClient(handle.emulator.url, { credentials: { accessKey: CREDENTIALS.accessKey, secretKey: "not-the-secret-key-0000000000000000000000" } });
+    const wrong = newClient(handle.emulator.url, {
+      credentials: { accessKey: CREDENTIALS.accessKey, secretKey: "not-the-secret-key-0000000000000000000000" },
+    });
     try {
-      for (const call of [() => wrong.listServers(["web-1"]), () => wrong.batchAction("os-stop", ["web-1"]), () => wrong.getJob("x")]) {
+      for (const call of [
+        () => wrong.listServers(["web-1"]),
+        () => wrong.batchAction("os-stop", ["web-1"]),
+        () => wrong.getJob("x"),
+      ]) {
         await expect(call()).rejects.toMatchObject({
           code: "ECS_AUTH_FAILED",
           statusCode: 401,
@@ -207,7 +254,11 @@ describe("errors the emulator answers", () => {
   it("a project id that is not the credentials': the ECS error comes through as ECS_BAD_REQUEST", async () => {
     const other = newClient(handle.emulator.url, { projectId: "ffffffffffffffffffffffffffffffff" });
     try {
-      await expect(other.listServers(["web-1"])).rejects.toMatchObject({ code: "ECS_BAD_REQUEST", statusCode: 400, huaweiCode: "Common.0018" });
+      await expect(other.listServers(["web-1"])).rejects.toMatchObject({
+        code: "ECS_BAD_REQUEST",
+        statusCode: 400,
+        huaweiCode: "Common.0018",
+      });
     } finally {
       await other.close();
     }
@@ -216,20 +267,30 @@ describe("errors the emulator answers", () => {
 
 describe("findProjectId", () => {
   it("finds the exact-name project through IAM, ignoring the prefix decoy", async () => {
-    await expect(findProjectId({ region: REGION, credentials: CREDENTIALS, iamEndpoint: handle.emulator.url })).resolves.toBe(PROJECT_ID);
+    await expect(
+      findProjectId({ region: REGION, credentials: CREDENTIALS, iamEndpoint: handle.emulator.url }),
+    ).resolves.toBe(PROJECT_ID);
     expect((await handle.admin.stats()).requests).toEqual({ "GET projects": 1 });
   });
 
   it("fails with ECS_PROJECT_NOT_FOUND naming the region when no project has that name", async () => {
-    await expect(findProjectId({ region: "cn-south-1", credentials: CREDENTIALS, iamEndpoint: handle.emulator.url })).rejects.toMatchObject({
+    await expect(
+      findProjectId({ region: "cn-south-1", credentials: CREDENTIALS, iamEndpoint: handle.emulator.url }),
+    ).rejects.toMatchObject({
       code: "ECS_PROJECT_NOT_FOUND",
-      message: expect.stringMatching(/^finding the project id of region cn-south-1 failed: no project named cn-south-1 .*\. Wrong region or no access/),
+      message: expect.stringMatching(
+        /^finding the project id of region cn-south-1 failed: no project named cn-south-1 .*\. Wrong region or no access/,
+      ),
     });
   });
 
   it("fails with ECS_AUTH_FAILED on bad keys, without retrying", async () => {
     await expect(
-      findProjectId({ region: REGION, credentials: { ...CREDENTIALS, secretKey: "wrong-secret-key-00000000000000000000000" }, iamEndpoint: handle.emulator.url }),
+      findProjectId({
+        region: REGION,
+        credentials: { ...CREDENTIALS, secretKey: "wrong-secret-key-00000000000000000000000" },
+        iamEndpoint: handle.emulator.url,
+      }),
     ).rejects.toMatchObject({ code: "ECS_AUTH_FAILED", attempts: 1 });
     expect((await handle.admin.stats()).total).toBe(1);
   });
@@ -240,7 +301,10 @@ describe("close", () => {
     const c = newClient(handle.emulator.url);
     await c.close();
     await c.close();
-    await expect(c.listServers(["web-1"])).rejects.toMatchObject({ code: "ECS_INTERNAL", message: expect.stringContaining("the client is closed") });
+    await expect(c.listServers(["web-1"])).rejects.toMatchObject({
+      code: "ECS_INTERNAL",
+      message: expect.stringContaining("the client is closed"),
+    });
     expect((await handle.admin.stats()).total).toBe(0);
   });
 });

@@ -20,7 +20,12 @@ interface Inputs {
 const provider = {
   async run(inputs: Inputs) {
     const projectId = await findProjectId({ region: REGION, credentials: CREDENTIALS, iamEndpoint: inputs.endpoint });
-    const client = new EcsClient({ endpoint: inputs.endpoint, projectId, credentials: CREDENTIALS, serversPerMinute: 1000 });
+    const client = new EcsClient({
+      endpoint: inputs.endpoint,
+      projectId,
+      credentials: CREDENTIALS,
+      serversPerMinute: 1000,
+    });
     try {
       const submissions = await client.batchAction("os-stop", inputs.ids);
       const job = await client.getJob(submissions[0].jobId);
@@ -64,7 +69,13 @@ it("works after a round trip through Pulumi's closure serializer", async () => {
   expect(loaded).not.toBe(provider);
 
   const result = await loaded.run({ endpoint: handle.emulator.url, ids: ["a", "b"] });
-  expect(result.submissions).toEqual([expect.objectContaining({ action: "os-stop", serverIds: ["a", "b"], jobId: expect.stringMatching(/^[0-9a-f]{32}$/) })]);
+  expect(result.submissions).toEqual([
+    expect.objectContaining({
+      action: "os-stop",
+      serverIds: ["a", "b"],
+      jobId: expect.stringMatching(/^[0-9a-f]{32}$/),
+    }),
+  ]);
   expect(result.job.jobId).toBe(result.submissions[0].jobId);
   expect(result.servers.map((s) => [s.id, s.found])).toEqual([
     ["a", true],
@@ -76,8 +87,15 @@ it("works after a round trip through Pulumi's closure serializer", async () => {
   const failure = result.failure as EcsError;
   expect(failure).not.toBeInstanceOf(EcsError);
   expect(failure).toBeInstanceOf(Error);
-  expect(failure).toMatchObject({ name: "EcsError", code: "ECS_NOT_FOUND", huaweiCode: "Ecs.0114", serverIds: ["ghost"] });
-  expect(failure.message).toMatch(/^os-stop \(SOFT\) of 1 server failed: HTTP 404 Ecs\.0114 "Instance\[ghost\] could not be found\."/);
+  expect(failure).toMatchObject({
+    name: "EcsError",
+    code: "ECS_NOT_FOUND",
+    huaweiCode: "Ecs.0114",
+    serverIds: ["ghost"],
+  });
+  expect(failure.message).toMatch(
+    /^os-stop \(SOFT\) of 1 server failed: HTTP 404 Ecs\.0114 "Instance\[ghost\] could not be found\."/,
+  );
   expect(failure.stack).toMatch(/^EcsError: os-stop/);
   expect(JSON.parse(JSON.stringify(failure))).toMatchObject({ code: "ECS_NOT_FOUND", message: failure.message });
 });

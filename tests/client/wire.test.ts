@@ -29,7 +29,10 @@ beforeEach(() => {
   reply = () => ({ status: 200, body: { job_id: "job-1" } });
 });
 
-async function withClient<T>(options: Parameters<typeof newClient>[1], use: (client: EcsClient) => Promise<T>): Promise<T> {
+async function withClient<T>(
+  options: Parameters<typeof newClient>[1],
+  use: (client: EcsClient) => Promise<T>,
+): Promise<T> {
   const client = newClient(server.url, { now: () => NOW, ...options });
   try {
     return await use(client);
@@ -65,7 +68,9 @@ describe("request shapes", () => {
       "user-agent": CLIENT_USER_AGENT,
       accept: "application/json",
       authorization: expect.stringMatching(
-        new RegExp(`^SDK-HMAC-SHA256 Access=${CREDENTIALS.accessKey}, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=[0-9a-f]{64}$`),
+        new RegExp(
+          `^SDK-HMAC-SHA256 Access=${CREDENTIALS.accessKey}, SignedHeaders=content-type;host;x-project-id;x-sdk-date, Signature=[0-9a-f]{64}$`,
+        ),
       ),
     });
     expect(request.headers["x-security-token"]).toBeUndefined();
@@ -90,7 +95,9 @@ describe("request shapes", () => {
     await withClient({ credentials: { ...CREDENTIALS, securityToken: "STS-TOKEN-123" } }, (c) => c.getJob(JOB.job_id));
     const [request] = server.requests;
     expect(request.headers["x-security-token"]).toBe("STS-TOKEN-123");
-    expect(request.headers.authorization).toContain("SignedHeaders=content-type;host;x-project-id;x-sdk-date;x-security-token,");
+    expect(request.headers.authorization).toContain(
+      "SignedHeaders=content-type;host;x-project-id;x-sdk-date;x-security-token,",
+    );
     expectValidSignature(request);
   });
 
@@ -118,8 +125,18 @@ describe("request shapes", () => {
   });
 
   it("findProjectId: /v3/projects?name=<region>, signed, without X-Project-Id, and GET only", async () => {
-    reply = () => ({ status: 200, body: { projects: [{ id: "p-sub", name: "cn-north-4_sub" }, { id: "p-1", name: "cn-north-4" }] } });
-    await expect(findProjectId({ region: "cn-north-4", credentials: CREDENTIALS, iamEndpoint: server.url, now: () => NOW })).resolves.toBe("p-1");
+    reply = () => ({
+      status: 200,
+      body: {
+        projects: [
+          { id: "p-sub", name: "cn-north-4_sub" },
+          { id: "p-1", name: "cn-north-4" },
+        ],
+      },
+    });
+    await expect(
+      findProjectId({ region: "cn-north-4", credentials: CREDENTIALS, iamEndpoint: server.url, now: () => NOW }),
+    ).resolves.toBe("p-1");
     const [request] = server.requests;
     expect(`${request.method} ${request.url}`).toBe("GET /v3/projects?name=cn-north-4");
     expect(request.headers["x-project-id"]).toBeUndefined();
@@ -129,7 +146,9 @@ describe("request shapes", () => {
 
   it("findProjectId takes only an exact name match, never a prefix", async () => {
     reply = () => ({ status: 200, body: { projects: [{ id: "p-sub", name: "cn-north-4_sub" }] } });
-    await expect(findProjectId({ region: "cn-north-4", credentials: CREDENTIALS, iamEndpoint: server.url })).rejects.toMatchObject({
+    await expect(
+      findProjectId({ region: "cn-north-4", credentials: CREDENTIALS, iamEndpoint: server.url }),
+    ).rejects.toMatchObject({
       code: "ECS_PROJECT_NOT_FOUND",
       message: expect.stringContaining("no project named cn-north-4 among the 1 project these credentials can see"),
     });
@@ -138,7 +157,8 @@ describe("request shapes", () => {
 
   it("signs each attempt afresh: a retry carries the clock's new date", async () => {
     let nowMs = NOW.getTime();
-    reply = (_r, index) => (index === 0 ? { status: 503, body: { error_code: "APIGW.0202", error_msg: "busy" } } : { status: 200, body: JOB });
+    reply = (_r, index) =>
+      index === 0 ? { status: 503, body: { error_code: "APIGW.0202", error_msg: "busy" } } : { status: 200, body: JOB };
     const recorder = recordingSleep();
     await withClient(
       {
@@ -156,7 +176,11 @@ describe("request shapes", () => {
 
 describe("error shapes the emulator does not produce", () => {
   it("403 Ecs.0003 on the action: ECS_FORBIDDEN naming the IAM action", async () => {
-    reply = () => ({ status: 403, body: { error: { code: "Ecs.0003", message: "You do not have permission." } }, headers: { "X-Request-Id": "rid-403" } });
+    reply = () => ({
+      status: 403,
+      body: { error: { code: "Ecs.0003", message: "You do not have permission." } },
+      headers: { "X-Request-Id": "rid-403" },
+    });
     await expect(withClient({}, (c) => c.batchAction("os-stop", ["a"]))).rejects.toMatchObject({
       code: "ECS_FORBIDDEN",
       statusCode: 403,
@@ -166,10 +190,19 @@ describe("error shapes the emulator does not produce", () => {
       attempts: 1,
     });
     reply = () => ({ status: 403, body: { error_code: "Pdp.0001", error_msg: "policy denies" } });
-    await expect(withClient({}, (c) => c.listServers(["a"]))).rejects.toMatchObject({ code: "ECS_FORBIDDEN", hint: expect.stringContaining("ecs:cloudServers:list") });
-    await expect(withClient({}, (c) => c.batchAction("os-start", ["a"]))).rejects.toMatchObject({ hint: expect.stringContaining("ecs:cloudServers:start") });
-    await expect(withClient({}, (c) => c.batchAction("reboot", ["a"]))).rejects.toMatchObject({ hint: expect.stringContaining("ecs:cloudServers:reboot") });
-    await expect(findProjectId({ region: "cn-north-4", credentials: CREDENTIALS, iamEndpoint: server.url })).rejects.toMatchObject({
+    await expect(withClient({}, (c) => c.listServers(["a"]))).rejects.toMatchObject({
+      code: "ECS_FORBIDDEN",
+      hint: expect.stringContaining("ecs:cloudServers:list"),
+    });
+    await expect(withClient({}, (c) => c.batchAction("os-start", ["a"]))).rejects.toMatchObject({
+      hint: expect.stringContaining("ecs:cloudServers:start"),
+    });
+    await expect(withClient({}, (c) => c.batchAction("reboot", ["a"]))).rejects.toMatchObject({
+      hint: expect.stringContaining("ecs:cloudServers:reboot"),
+    });
+    await expect(
+      findProjectId({ region: "cn-north-4", credentials: CREDENTIALS, iamEndpoint: server.url }),
+    ).rejects.toMatchObject({
       code: "ECS_FORBIDDEN",
       hint: expect.stringContaining("iam:projects:listProjects"),
     });
@@ -178,37 +211,75 @@ describe("error shapes the emulator does not produce", () => {
 
   it("request id: the X-Request-Id header, else the body's request_id", async () => {
     reply = () => ({ status: 400, body: { error_code: "APIGW.0106", error_msg: "bad", request_id: "body-rid" } });
-    await expect(withClient({}, (c) => c.getJob("j"))).rejects.toMatchObject({ requestId: "body-rid", huaweiCode: "APIGW.0106", huaweiMessage: "bad" });
-    reply = () => ({ status: 400, body: { error_code: "APIGW.0106", error_msg: "bad", request_id: "body-rid" }, headers: { "X-Request-Id": "header-rid" } });
+    await expect(withClient({}, (c) => c.getJob("j"))).rejects.toMatchObject({
+      requestId: "body-rid",
+      huaweiCode: "APIGW.0106",
+      huaweiMessage: "bad",
+    });
+    reply = () => ({
+      status: 400,
+      body: { error_code: "APIGW.0106", error_msg: "bad", request_id: "body-rid" },
+      headers: { "X-Request-Id": "header-rid" },
+    });
     await expect(withClient({}, (c) => c.getJob("j"))).rejects.toMatchObject({ requestId: "header-rid" });
   });
 
   it("a gateway 404 (API not found) on getServer throws ECS_NOT_FOUND instead of reporting the server absent", async () => {
-    reply = () => ({ status: 404, body: { error_code: "APIGW.0101", error_msg: "The API does not exist or has not been published in the environment." } });
-    await expect(withClient({}, (c) => c.getServer("a"))).rejects.toMatchObject({ code: "ECS_NOT_FOUND", huaweiCode: "APIGW.0101", serverIds: ["a"] });
+    reply = () => ({
+      status: 404,
+      body: {
+        error_code: "APIGW.0101",
+        error_msg: "The API does not exist or has not been published in the environment.",
+      },
+    });
+    await expect(withClient({}, (c) => c.getServer("a"))).rejects.toMatchObject({
+      code: "ECS_NOT_FOUND",
+      huaweiCode: "APIGW.0101",
+      serverIds: ["a"],
+    });
   });
 
   it("getServer: 404 Ecs.0614 is found: false; an answer about another server is a bad response", async () => {
     reply = () => ({ status: 404, body: { error: { code: "Ecs.0614", message: "gone" } } });
     await expect(withClient({}, (c) => c.getServer("a"))).resolves.toMatchObject({ id: "a", found: false });
     reply = () => ({ status: 200, body: { server: { id: "b", status: "ACTIVE" } } });
-    await expect(withClient({}, (c) => c.getServer("a"))).rejects.toMatchObject({ code: "ECS_BAD_RESPONSE", message: expect.stringContaining('server.id: expected "a", received "b"') });
+    await expect(withClient({}, (c) => c.getServer("a"))).rejects.toMatchObject({
+      code: "ECS_BAD_RESPONSE",
+      message: expect.stringContaining('server.id: expected "a", received "b"'),
+    });
   });
 
   it("a FAILed job whose own error_code looks like a throttle code is an answer, not a throttle", async () => {
-    reply = () => ({ status: 200, body: { ...JOB, status: "FAIL", error_code: "Common.0024", fail_reason: "flow limit inside the job" } });
-    await expect(withClient({}, (c) => c.getJob(JOB.job_id))).resolves.toMatchObject({ status: "FAIL", errorCode: "Common.0024" });
+    reply = () => ({
+      status: 200,
+      body: { ...JOB, status: "FAIL", error_code: "Common.0024", fail_reason: "flow limit inside the job" },
+    });
+    await expect(withClient({}, (c) => c.getJob(JOB.job_id))).resolves.toMatchObject({
+      status: "FAIL",
+      errorCode: "Common.0024",
+    });
     expect(server.requests).toHaveLength(1);
   });
 
   it("a bare 202 {error_code: Common.0024} on the action (no message, no job id) is still a throttle, retried", async () => {
-    reply = (_r, index) => (index === 0 ? { status: 202, body: { error_code: "Common.0024" } } : { status: 200, body: { job_id: "job-2" } });
-    await expect(withClient({}, (c) => c.batchAction("os-stop", ["a"]))).resolves.toEqual([expect.objectContaining({ jobId: "job-2" })]);
+    reply = (_r, index) =>
+      index === 0 ? { status: 202, body: { error_code: "Common.0024" } } : { status: 200, body: { job_id: "job-2" } };
+    await expect(withClient({}, (c) => c.batchAction("os-stop", ["a"]))).resolves.toEqual([
+      expect.objectContaining({ jobId: "job-2" }),
+    ]);
     expect(server.requests).toHaveLength(2);
   });
 
   it("a list answer with ids that were not asked: ignored; ids asked but absent: found: false", async () => {
-    reply = () => ({ status: 200, body: { servers: [{ id: "zzz", status: "ACTIVE" }, { id: "b", status: "SHUTOFF" }] } });
+    reply = () => ({
+      status: 200,
+      body: {
+        servers: [
+          { id: "zzz", status: "ACTIVE" },
+          { id: "b", status: "SHUTOFF" },
+        ],
+      },
+    });
     const servers = await withClient({}, (c) => c.listServers(["a", "b"]));
     expect(servers.map((s) => [s.id, s.found, s.status])).toEqual([
       ["a", false, null],
@@ -219,7 +290,14 @@ describe("error shapes the emulator does not produce", () => {
 
 describe("malformed answers", () => {
   it.each<[string, Reply, string]>([
-    ["a job with a sub-job status of the wrong type", { status: 200, body: { ...JOB, entities: { sub_jobs: [{ status: "SUCCESS" }, { status: "SUCCESS" }, { status: 7 }] } } }, "entities.sub_jobs[2].status: expected string, received number (7)"],
+    [
+      "a job with a sub-job status of the wrong type",
+      {
+        status: 200,
+        body: { ...JOB, entities: { sub_jobs: [{ status: "SUCCESS" }, { status: "SUCCESS" }, { status: 7 }] } },
+      },
+      "entities.sub_jobs[2].status: expected string, received number (7)",
+    ],
     ["a job without status", { status: 200, body: { job_id: "j" } }, "status: missing (expected string)"],
     ["a JSON array", { status: 200, body: [JOB] }, "the body: expected object, received array (1 item)"],
     ["an empty 200", { status: 200 }, "the body: missing (expected object)"],
@@ -242,11 +320,16 @@ describe("malformed answers", () => {
       message: expect.stringContaining('the answer is not JSON: "<html> <body>Proxy login required</body> </html>"'),
     });
     expect(server.requests).toHaveLength(2);
-    await expect(withClient({ retry: { maxAttempts: 1 } }, (c) => c.listServers(["a"]))).rejects.toMatchObject({ message: expect.not.stringMatching(/\n/) });
+    await expect(withClient({ retry: { maxAttempts: 1 } }, (c) => c.listServers(["a"]))).rejects.toMatchObject({
+      message: expect.not.stringMatching(/\n/),
+    });
   });
 
   it("a GET answer cut short, then a good one: retried and read", async () => {
-    reply = (_r, index) => (index === 0 ? { status: 200, body: '{"count":1,"servers":[{"id":"a","sta' } : { status: 200, body: { count: 1, servers: [{ id: "a", status: "SHUTOFF" }] } });
+    reply = (_r, index) =>
+      index === 0
+        ? { status: 200, body: '{"count":1,"servers":[{"id":"a","sta' }
+        : { status: 200, body: { count: 1, servers: [{ id: "a", status: "SHUTOFF" }] } };
     const servers = await withClient({}, (c) => c.listServers(["a"]));
     expect(servers.map((s) => [s.id, s.status])).toEqual([["a", "SHUTOFF"]]);
     expect(server.requests).toHaveLength(2);
@@ -267,19 +350,30 @@ describe("malformed answers", () => {
     ["a numeric job_id", { status: 200, body: { job_id: 12345 } }, "job_id: expected string, received number (12345)"],
     ["no job_id and no code", { status: 200, body: {} }, "job_id: missing (expected string)"],
     ["a non-JSON 200", { status: 200, body: "OK" }, 'non-JSON answer: "OK"'],
-  ])("the action POST answering 2xx with %s: ECS_AMBIGUOUS_SUBMIT (it may have been accepted), not retried", async (_label, answer, problem) => {
-    reply = () => answer;
-    await expect(withClient({}, (c) => c.batchAction("os-stop", ["a"]))).rejects.toMatchObject({
-      code: "ECS_AMBIGUOUS_SUBMIT",
-      statusCode: 200,
-      message: expect.stringContaining(problem),
-      attempts: 1,
-    });
-    expect(server.requests).toHaveLength(1);
-  });
+  ])(
+    "the action POST answering 2xx with %s: ECS_AMBIGUOUS_SUBMIT (it may have been accepted), not retried",
+    async (_label, answer, problem) => {
+      reply = () => answer;
+      await expect(withClient({}, (c) => c.batchAction("os-stop", ["a"]))).rejects.toMatchObject({
+        code: "ECS_AMBIGUOUS_SUBMIT",
+        statusCode: 200,
+        message: expect.stringContaining(problem),
+        attempts: 1,
+      });
+      expect(server.requests).toHaveLength(1);
+    },
+  );
 
   it("a list entry with a wrong type names the entry", async () => {
-    reply = () => ({ status: 200, body: { servers: [{ id: "a", status: "ACTIVE" }, { id: "b", status: "ACTIVE", locked: "yes" }] } });
+    reply = () => ({
+      status: 200,
+      body: {
+        servers: [
+          { id: "a", status: "ACTIVE" },
+          { id: "b", status: "ACTIVE", locked: "yes" },
+        ],
+      },
+    });
     await expect(withClient({}, (c) => c.listServers(["a", "b"]))).rejects.toMatchObject({
       code: "ECS_BAD_RESPONSE",
       serverIds: ["a", "b"],
@@ -329,7 +423,11 @@ describe("secrets never leak into errors about malformed answers", () => {
   it("a wrong-typed field quoting the secret key is redacted in the message", async () => {
     const secretKey = "anotherLeakySecretKey0000000000000000000";
     reply = () => ({ status: 200, body: { job_id: "j", status: "RUNNING", entities: secretKey } });
-    const client = new EcsClient({ endpoint: server.url, projectId: PROJECT_ID, credentials: { accessKey: CREDENTIALS.accessKey, secretKey } });
+    const client = new EcsClient({
+      endpoint: server.url,
+      projectId: PROJECT_ID,
+      credentials: { accessKey: CREDENTIALS.accessKey, secretKey },
+    });
     try {
       await expect(client.getJob("j")).rejects.toMatchObject({
         code: "ECS_BAD_RESPONSE",
@@ -343,16 +441,28 @@ describe("secrets never leak into errors about malformed answers", () => {
 
 describe("the endpoint rule", () => {
   it("refuses plain http to a non-loopback host before any I/O", () => {
-    expect(() => new EcsClient({ endpoint: "http://ecs.cn-north-4.myhuaweicloud.com", projectId: PROJECT_ID, credentials: CREDENTIALS })).toThrow(
-      expect.objectContaining({ code: "ECS_INVALID_ENDPOINT", message: expect.stringContaining("[http://ecs.cn-north-4.myhuaweicloud.com]") }),
+    expect(
+      () =>
+        new EcsClient({
+          endpoint: "http://ecs.cn-north-4.myhuaweicloud.com",
+          projectId: PROJECT_ID,
+          credentials: CREDENTIALS,
+        }),
+    ).toThrow(
+      expect.objectContaining({
+        code: "ECS_INVALID_ENDPOINT",
+        message: expect.stringContaining("[http://ecs.cn-north-4.myhuaweicloud.com]"),
+      }),
     );
-    expect(() => new EcsClient({ endpoint: `${server.url}/v1`, projectId: PROJECT_ID, credentials: CREDENTIALS })).toThrow(
-      expect.objectContaining({ code: "ECS_INVALID_ENDPOINT" }),
-    );
+    expect(
+      () => new EcsClient({ endpoint: `${server.url}/v1`, projectId: PROJECT_ID, credentials: CREDENTIALS }),
+    ).toThrow(expect.objectContaining({ code: "ECS_INVALID_ENDPOINT" }));
   });
 
   it("refuses the same for the IAM endpoint", async () => {
-    await expect(findProjectId({ region: "cn-north-4", credentials: CREDENTIALS, iamEndpoint: "http://iam.example.com" })).rejects.toMatchObject({
+    await expect(
+      findProjectId({ region: "cn-north-4", credentials: CREDENTIALS, iamEndpoint: "http://iam.example.com" }),
+    ).rejects.toMatchObject({
       code: "ECS_INVALID_ENDPOINT",
       message: expect.stringContaining("checking iamEndpoint [http://iam.example.com]"),
     });
@@ -363,16 +473,23 @@ describe("the endpoint rule", () => {
     reply = () => ({ status: 200, body: JOB });
     const client = new EcsClient({ endpoint: `${server.url}/`, projectId: PROJECT_ID, credentials: CREDENTIALS });
     try {
-      await expect(client.getJob(JOB.job_id)).resolves.toMatchObject({ jobId: JOB.job_id, status: "RUNNING", endTime: undefined });
+      await expect(client.getJob(JOB.job_id)).resolves.toMatchObject({
+        jobId: JOB.job_id,
+        status: "RUNNING",
+        endTime: undefined,
+      });
     } finally {
       await client.close();
     }
   });
 
   it("requires a project id and both keys", () => {
-    expect(() => new EcsClient({ endpoint: server.url, projectId: "", credentials: CREDENTIALS })).toThrow(/projectId must be a non-empty string/);
-    expect(() => new EcsClient({ endpoint: server.url, projectId: PROJECT_ID, credentials: { accessKey: "ak", secretKey: "" } })).toThrow(
-      /credentials\.secretKey must be a non-empty string/,
+    expect(() => new EcsClient({ endpoint: server.url, projectId: "", credentials: CREDENTIALS })).toThrow(
+      /projectId must be a non-empty string/,
     );
+    expect(
+      () =>
+        new EcsClient({ endpoint: server.url, projectId: PROJECT_ID, credentials: { accessKey: "ak", secretKey: "" } }),
+    ).toThrow(/credentials\.secretKey must be a non-empty string/);
   });
 });

@@ -24,7 +24,11 @@ describe("action body validation", () => {
   const invalidCases: [string, unknown, string][] = [
     ["a JSON array", [], "must be a JSON object"],
     ["no action key", {}, "exactly one key"],
-    ["two action keys", { "os-stop": { servers: [{ id: A }] }, "os-start": { servers: [{ id: A }] } }, "exactly one key"],
+    [
+      "two action keys",
+      { "os-stop": { servers: [{ id: A }] }, "os-start": { servers: [{ id: A }] } },
+      "exactly one key",
+    ],
     ["an unknown action", { "os-pause": { servers: [{ id: A }] } }, "got [os-pause]"],
     ["an empty server list", { "os-stop": { servers: [] } }, "os-stop: servers"],
     ["servers that is not an array", { "os-stop": { servers: A } }, "os-stop: servers"],
@@ -74,7 +78,8 @@ describe("action body validation", () => {
 });
 
 describe("batch size", () => {
-  const ids = (count: number) => Array.from({ length: count }, (_, i) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`);
+  const ids = (count: number) =>
+    Array.from({ length: count }, (_, i) => `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`);
   let t: TestEmulator;
   beforeAll(async () => {
     t = await startTestEmulator({ seed: 1001, batchPerMinute: 0, alreadyInState: "noop" });
@@ -103,7 +108,10 @@ describe("unknown, locked and busy servers", () => {
     try {
       const response = await t.client.stop([A, MISSING]);
       expect(response.status).toBe(404);
-      expect(response.json.error).toMatchObject({ code: "Ecs.0114", message: `Instance[${MISSING}] could not be found.` });
+      expect(response.json.error).toMatchObject({
+        code: "Ecs.0114",
+        message: `Instance[${MISSING}] could not be found.`,
+      });
       expect((await t.client.show(A)).json.server["OS-EXT-STS:task_state"]).toBeNull();
     } finally {
       await t.emulator.stop();
@@ -175,7 +183,11 @@ describe("a HARD stop over a SOFT stop that has not finished", () => {
       expect(hard.status).toBe(200);
       const softJob = (await t.client.job(soft.json.job_id)).json;
       expect(softJob.status).toBe("FAIL");
-      expect(softJob.entities.sub_jobs[0]).toMatchObject({ status: "FAIL", error_code: "Ecs.1000", entities: { errorcode_message: expect.stringContaining("superseded") } });
+      expect(softJob.entities.sub_jobs[0]).toMatchObject({
+        status: "FAIL",
+        error_code: "Ecs.1000",
+        entities: { errorcode_message: expect.stringContaining("superseded") },
+      });
       t.clock.advance(1_500);
       expect((await t.client.job(hard.json.job_id)).json.status).toBe("SUCCESS");
       expect((await t.client.show(A)).json.server).toMatchObject({ status: "SHUTOFF", "OS-EXT-STS:task_state": null });
@@ -190,7 +202,10 @@ describe("a HARD stop over a SOFT stop that has not finished", () => {
       await t.client.start([S]);
       const hard = await t.client.stop([S], "HARD");
       t.clock.advance(100);
-      expect((await t.client.job(hard.json.job_id)).json.entities.sub_jobs[0]).toMatchObject({ status: "FAIL", error_code: "Ecs.0100" });
+      expect((await t.client.job(hard.json.job_id)).json.entities.sub_jobs[0]).toMatchObject({
+        status: "FAIL",
+        error_code: "Ecs.0100",
+      });
     } finally {
       await t.emulator.stop();
     }
@@ -222,7 +237,11 @@ describe("a server already in the target state", () => {
       const job = (await t.client.job(response.json.job_id)).json;
       expect(job).toMatchObject({ status: "FAIL", error_code: "Ecs.0100" });
       const sub = job.entities.sub_jobs.find((entry: any) => entry.entities.server_id === S);
-      expect(sub).toMatchObject({ status: "FAIL", error_code: "Ecs.0100", fail_reason: expect.stringContaining("Ecs.0100") });
+      expect(sub).toMatchObject({
+        status: "FAIL",
+        error_code: "Ecs.0100",
+        fail_reason: expect.stringContaining("Ecs.0100"),
+      });
       expect(sub.entities.errorcode_message).toContain(S);
       expect((await t.client.show(S)).json.server.status).toBe("SHUTOFF");
       expect((await t.client.show(A)).json.server.status).toBe("SHUTOFF");

@@ -34,7 +34,9 @@ describe("servers", () => {
   it("shows a transition as status and task state", async () => {
     await t.admin.putServers([{ id: A, status: "ACTIVE" }]);
     await t.client.stop([A]);
-    expect(await t.admin.listServers()).toEqual([expect.objectContaining({ status: "ACTIVE", taskState: "powering-off" })]);
+    expect(await t.admin.listServers()).toEqual([
+      expect.objectContaining({ status: "ACTIVE", taskState: "powering-off" }),
+    ]);
   });
 
   it("drifts a server out of band, ending its transition, and locks it", async () => {
@@ -78,7 +80,17 @@ describe("admin validation", () => {
   it.each([
     ["a bad status", "/_emulator/servers", { servers: [{ id: A, status: "RUNNING" }] }, "servers[0].status"],
     ["an id with a slash", "/_emulator/servers", { servers: [{ id: "a/b", status: "ACTIVE" }] }, "servers[0].id"],
-    ["duplicate ids", "/_emulator/servers", { servers: [{ id: A, status: "ACTIVE" }, { id: A, status: "SHUTOFF" }] }, "duplicate id"],
+    [
+      "duplicate ids",
+      "/_emulator/servers",
+      {
+        servers: [
+          { id: A, status: "ACTIVE" },
+          { id: A, status: "SHUTOFF" },
+        ],
+      },
+      "duplicate id",
+    ],
     ["an unknown fault kind", "/_emulator/faults", { route: "action", kind: "explode" }, "kind"],
     ["an unknown route", "/_emulator/faults", { route: "delete", kind: "throttle" }, "route"],
     ["a delay without delayMs", "/_emulator/faults", { route: "job", kind: "delay" }, "delayMs"],
@@ -103,7 +115,9 @@ describe("admin validation", () => {
   });
 
   it("throws EmulatorAdminError with the status and message", async () => {
-    await expect(t.admin.putServers([{ id: A, status: "PAUSED" as "ACTIVE" }])).rejects.toBeInstanceOf(EmulatorAdminError);
+    await expect(t.admin.putServers([{ id: A, status: "PAUSED" as "ACTIVE" }])).rejects.toBeInstanceOf(
+      EmulatorAdminError,
+    );
     await expect(t.admin.putServers([{ id: A, status: "PAUSED" as "ACTIVE" }])).rejects.toMatchObject({
       statusCode: 400,
       message: expect.stringContaining("servers[0].status"),
@@ -167,7 +181,14 @@ describe("stats and reset", () => {
       const jobId = (await t.client.stop([seededServerId(0)])).json.job_id;
       await t.admin.injectFault({ route: "show", kind: "busy" });
       await t.admin.reset();
-      expect(await t.admin.stats()).toEqual({ requests: {}, total: 0, answers: {}, serversSubmitted: {}, submissionsPerServer: {}, readsPerJob: {} });
+      expect(await t.admin.stats()).toEqual({
+        requests: {},
+        total: 0,
+        answers: {},
+        serversSubmitted: {},
+        submissionsPerServer: {},
+        readsPerJob: {},
+      });
       expect((await t.client.show(seededServerId(0))).status).toBe(200);
       expect((await t.client.job(jobId)).json.error.code).toBe("Common.0011");
       expect((await t.admin.listServers()).map((server) => server.id)).toEqual([seededServerId(0), seededServerId(1)]);

@@ -137,7 +137,12 @@ export function rawRequest(
         for (const [name, value] of Object.entries(res.headers)) {
           if (typeof value === "string") responseHeaders.set(name, value);
         }
-        resolve({ status: res.statusCode ?? 0, headers: responseHeaders, text, json: text ? JSON.parse(text) : undefined });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: responseHeaders,
+          text,
+          json: text ? JSON.parse(text) : undefined,
+        });
       });
       res.on("error", reject);
     });

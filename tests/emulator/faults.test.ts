@@ -45,7 +45,9 @@ describe("transport faults on action", () => {
     await t.admin.injectFault({ route: "action", kind: "busy" });
     const response = await t.client.stop([A]);
     expect(response.status).toBe(501);
-    expect(response.json).toEqual({ error: { code: "Ecs.0603", message: expect.stringContaining("try again in a minute") } });
+    expect(response.json).toEqual({
+      error: { code: "Ecs.0603", message: expect.stringContaining("try again in a minute") },
+    });
     await expectNoJobCreated(t);
   });
 
@@ -110,7 +112,11 @@ describe("fault routing", () => {
 
   it.each(["list", "show", "projects"] as const)("hits the %s route", async (route) => {
     await t.admin.injectFault({ route, kind: "busy" });
-    const call = { list: () => t.client.list(), show: () => t.client.show(A), projects: () => t.client.projects("cn-north-4") }[route];
+    const call = {
+      list: () => t.client.list(),
+      show: () => t.client.show(A),
+      projects: () => t.client.projects("cn-north-4"),
+    }[route];
     expect((await call()).status).toBe(501);
     expect((await call()).status).toBe(200);
   });
@@ -172,7 +178,10 @@ describe("server faults", () => {
     const jobId = (await t.client.stop([A])).json.job_id;
     t.clock.advance(6 * 3_600_000);
     expect((await t.client.job(jobId)).json.status).toBe("RUNNING");
-    expect((await t.client.show(A)).json.server).toMatchObject({ status: "ACTIVE", "OS-EXT-STS:task_state": "powering-off" });
+    expect((await t.client.show(A)).json.server).toMatchObject({
+      status: "ACTIVE",
+      "OS-EXT-STS:task_state": "powering-off",
+    });
     await t.admin.setServer(A, { status: "SHUTOFF" });
     const job = (await t.client.job(jobId)).json;
     expect(job.status).toBe("SUCCESS");
@@ -270,7 +279,10 @@ describe("faults added for the reliability matrix", () => {
     await t.admin.injectFault({ route: "job", kind: "expired-job" });
     const expired = await t.client.job(jobId);
     expect(expired.status).toBe(400);
-    expect(expired.json.error).toEqual({ code: "Common.0011", message: `query job fail. Job[${jobId}] does not exist or has expired.` });
+    expect(expired.json.error).toEqual({
+      code: "Common.0011",
+      message: `query job fail. Job[${jobId}] does not exist or has expired.`,
+    });
     expect((await t.client.job(jobId)).status).toBe(200);
     await expect(t.admin.injectFault({ route: "action", kind: "expired-job" })).rejects.toThrow('use route "job"');
   });
@@ -297,11 +309,16 @@ describe("faults added for the reliability matrix", () => {
     expect((await t.client.show(A)).json.server["OS-EXT-STS:task_state"]).toBeNull();
     const job = (await t.client.job(jobId)).json;
     expect(job).toMatchObject({ status: "FAIL", error_code: "Ecs.0611" });
-    expect(job.entities.sub_jobs.map((sub: { status: string; error_code: string }) => [sub.status, sub.error_code])).toEqual([
+    expect(
+      job.entities.sub_jobs.map((sub: { status: string; error_code: string }) => [sub.status, sub.error_code]),
+    ).toEqual([
       ["FAIL", "Ecs.0611"],
       ["FAIL", "Ecs.0611"],
     ]);
-    expect((await t.admin.listServers()).filter((s) => [A, C].includes(s.id)).map((s) => s.status)).toEqual(["ACTIVE", "ACTIVE"]);
+    expect((await t.admin.listServers()).filter((s) => [A, C].includes(s.id)).map((s) => s.status)).toEqual([
+      "ACTIVE",
+      "ACTIVE",
+    ]);
   });
 
   it("vanish: the server is deleted just before the call naming it is processed (404 Ecs.0114 by default)", async () => {
@@ -327,10 +344,14 @@ describe("the access key lock", () => {
     const t = await startTestEmulator({ seed: 1, authLockSeconds: 300 });
     try {
       const wrong = { accessKey: t.client.credentials.accessKey, secretKey: "not-the-secret" };
-      for (let i = 0; i < 4; i += 1) expect((await t.client.call("GET", `/v1/${t.client.projectId}/cloudservers/${A}`, { credentials: wrong })).status).toBe(401);
+      for (let i = 0; i < 4; i += 1)
+        expect(
+          (await t.client.call("GET", `/v1/${t.client.projectId}/cloudservers/${A}`, { credentials: wrong })).status,
+        ).toBe(401);
       // A success before the fifth failure resets the count.
       expect((await t.client.show(A)).status).toBe(200);
-      for (let i = 0; i < 5; i += 1) await t.client.call("GET", `/v1/${t.client.projectId}/cloudservers/${A}`, { credentials: wrong });
+      for (let i = 0; i < 5; i += 1)
+        await t.client.call("GET", `/v1/${t.client.projectId}/cloudservers/${A}`, { credentials: wrong });
       const locked = await t.client.show(A);
       expect(locked.status).toBe(401);
       expect(locked.json.error_msg).toMatch(/locked for 300 more second\(s\) after 5 failed authentications/);
@@ -345,7 +366,8 @@ describe("the access key lock", () => {
     const t = await startTestEmulator({ seed: 1, authLockSeconds: 0 });
     try {
       const wrong = { accessKey: t.client.credentials.accessKey, secretKey: "not-the-secret" };
-      for (let i = 0; i < 6; i += 1) await t.client.call("GET", `/v1/${t.client.projectId}/cloudservers/${A}`, { credentials: wrong });
+      for (let i = 0; i < 6; i += 1)
+        await t.client.call("GET", `/v1/${t.client.projectId}/cloudservers/${A}`, { credentials: wrong });
       expect((await t.client.show(A)).status).toBe(200);
     } finally {
       await t.emulator.stop();
@@ -381,7 +403,10 @@ describe("outage", () => {
 
   it("stop() during an outage cancels the comeback", async () => {
     const t = await startTestEmulator({ seed: 1 });
-    const response = await fetch(`${t.emulator.url}/_emulator/outage`, { method: "POST", body: JSON.stringify({ seconds: 0.2 }) });
+    const response = await fetch(`${t.emulator.url}/_emulator/outage`, {
+      method: "POST",
+      body: JSON.stringify({ seconds: 0.2 }),
+    });
     expect(response.status).toBe(202);
     await t.emulator.stop();
     await new Promise((resolve) => setTimeout(resolve, 400));
@@ -391,7 +416,10 @@ describe("outage", () => {
   it("POST /_emulator/outage answers 202, then the emulator is away for that long", async () => {
     const t = await startTestEmulator({ seed: 1 });
     try {
-      const response = await fetch(`${t.emulator.url}/_emulator/outage`, { method: "POST", body: JSON.stringify({ seconds: 0.4 }) });
+      const response = await fetch(`${t.emulator.url}/_emulator/outage`, {
+        method: "POST",
+        body: JSON.stringify({ seconds: 0.4 }),
+      });
       expect(response.status).toBe(202);
       await response.text();
       let refused = false;

@@ -40,12 +40,19 @@ describe("startEmulator options", () => {
   });
 
   it("never echoes a secret key in an options error", async () => {
-    await expect(startEmulator({ secretKey: "" })).rejects.toMatchObject({ message: expect.stringContaining("(got ***)") });
+    await expect(startEmulator({ secretKey: "" })).rejects.toMatchObject({
+      message: expect.stringContaining("(got ***)"),
+    });
   });
 
   it("refuses duplicate server ids", async () => {
     await expect(
-      startEmulator({ servers: [{ id: "a", status: "ACTIVE" }, { id: "a", status: "SHUTOFF" }] }),
+      startEmulator({
+        servers: [
+          { id: "a", status: "ACTIVE" },
+          { id: "a", status: "SHUTOFF" },
+        ],
+      }),
     ).rejects.toMatchObject({ message: expect.stringContaining("duplicate id [a]") });
   });
 
@@ -132,23 +139,40 @@ describe("stop()", () => {
 describe("CLI arguments", () => {
   it("maps every flag onto the options", () => {
     const command = parseCliArgs([
-      "--port", "0",
-      "--host", "127.0.0.2",
-      "--access-key", "AK",
-      "--secret-key", "SK",
-      "--project-id", "ffffffffffffffffffffffffffffffff",
-      "--region", "af-south-1",
-      "--stop-seconds", "0.5",
-      "--start-seconds", "1.5",
-      "--reboot-seconds", "2",
-      "--job-init-ms", "10",
-      "--job-ttl-seconds", "3",
-      "--already-in-state", "noop",
-      "--unknown-server", "fail-subjob",
-      "--batch-per-minute", "7",
-      "--batch-window-seconds", "5",
-      "--rate-limit", "9",
-      "--seed", "4",
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.2",
+      "--access-key",
+      "AK",
+      "--secret-key",
+      "SK",
+      "--project-id",
+      "ffffffffffffffffffffffffffffffff",
+      "--region",
+      "af-south-1",
+      "--stop-seconds",
+      "0.5",
+      "--start-seconds",
+      "1.5",
+      "--reboot-seconds",
+      "2",
+      "--job-init-ms",
+      "10",
+      "--job-ttl-seconds",
+      "3",
+      "--already-in-state",
+      "noop",
+      "--unknown-server",
+      "fail-subjob",
+      "--batch-per-minute",
+      "7",
+      "--batch-window-seconds",
+      "5",
+      "--rate-limit",
+      "9",
+      "--seed",
+      "4",
     ]);
     expect(command).toEqual({
       kind: "run",
@@ -213,9 +237,13 @@ describe("startup banner", () => {
 
   it("shows the batch window: the documented minute, or a shortened one said as such", () => {
     const banner = (options: EmulatorOptions) =>
-      formatStartupBanner({ url: "http://127.0.0.1:1", options: resolveEmulatorOptions(options) }).find((l) => l.includes("batch limit"));
+      formatStartupBanner({ url: "http://127.0.0.1:1", options: resolveEmulatorOptions(options) }).find((l) =>
+        l.includes("batch limit"),
+      );
     expect(banner({})).toBe("  batch limit       1000 servers per minute");
-    expect(banner({ batchWindowSeconds: 5 })).toBe("  batch limit       1000 servers per 5 s window (shortened minute)");
+    expect(banner({ batchWindowSeconds: 5 })).toBe(
+      "  batch limit       1000 servers per 5 s window (shortened minute)",
+    );
     expect(banner({ batchPerMinute: 0 })).toBe("  batch limit       unlimited");
   });
 });
@@ -247,10 +275,14 @@ describe("CLI process", () => {
   });
 
   it("exits with 2 and a message on a bad flag", async () => {
-    const child = spawn(join(root, "node_modules", ".bin", "ts-node"), ["--transpile-only", "emulator/cli.ts", "--host", "0.0.0.0"], {
-      cwd: root,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      join(root, "node_modules", ".bin", "ts-node"),
+      ["--transpile-only", "emulator/cli.ts", "--host", "0.0.0.0"],
+      {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let stderr = "";
     child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.once("exit", (exitCode) => resolve(exitCode)));

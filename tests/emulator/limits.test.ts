@@ -42,7 +42,9 @@ describe("batchPerMinute", () => {
     const t = await startTestEmulator({ seed: 2000, batchPerMinute: 0 });
     try {
       expect((await t.client.stop(ids(0, 1000))).status).toBe(200);
-      expect((await t.client.start(Array.from({ length: 1000 }, (_, i) => seededServerId(i * 2 + 1)))).status).toBe(200);
+      expect((await t.client.start(Array.from({ length: 1000 }, (_, i) => seededServerId(i * 2 + 1)))).status).toBe(
+        200,
+      );
     } finally {
       await t.emulator.stop();
     }

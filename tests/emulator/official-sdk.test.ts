@@ -104,7 +104,9 @@ describe("the official Huawei Cloud Node SDK against the emulator", () => {
   });
 
   it("parses the emulator's ECS error shape: Common.0011 for an unknown job", async () => {
-    await expect(client.showJob(new ShowJobRequest().withJobId("ff80808288d41e1b018990260955686a"))).rejects.toMatchObject({
+    await expect(
+      client.showJob(new ShowJobRequest().withJobId("ff80808288d41e1b018990260955686a")),
+    ).rejects.toMatchObject({
       httpStatusCode: 400,
       errorCode: "Common.0011",
     });
@@ -112,7 +114,9 @@ describe("the official Huawei Cloud Node SDK against the emulator", () => {
 
   it("parses the gateway's flat error shape: APIGW.0301 with the request id", async () => {
     const wrong = sdkClient(emulator.url, "not-the-secret-key");
-    await expect(wrong.showJob(new ShowJobRequest().withJobId("ff80808288d41e1b018990260955686a"))).rejects.toMatchObject({
+    await expect(
+      wrong.showJob(new ShowJobRequest().withJobId("ff80808288d41e1b018990260955686a")),
+    ).rejects.toMatchObject({
       httpStatusCode: 401,
       errorCode: "APIGW.0301",
       errorMsg: "Incorrect IAM authentication information: verify aksk signature fail",

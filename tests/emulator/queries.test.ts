@@ -102,11 +102,14 @@ describe("GET /cloudservers/detail", () => {
     expect(response.json.error).toMatchObject({ code: "Ecs.0005", message: expect.stringContaining("101 ids") });
   });
 
-  it.each(["limit=0", "limit=1001", "limit=abc", "offset=0", "offset=-1"])("rejects %s with Ecs.0005", async (query) => {
-    const response = await t.client.list(query);
-    expect(response.status).toBe(400);
-    expect(response.json.error.code).toBe("Ecs.0005");
-  });
+  it.each(["limit=0", "limit=1001", "limit=abc", "offset=0", "offset=-1"])(
+    "rejects %s with Ecs.0005",
+    async (query) => {
+      const response = await t.client.list(query);
+      expect(response.status).toBe(400);
+      expect(response.json.error.code).toBe("Ecs.0005");
+    },
+  );
 
   it("accepts limit=1000", async () => {
     const response = await t.client.list("limit=1000");
@@ -120,7 +123,9 @@ describe("GET /jobs/{id}", () => {
     try {
       const response = await t.client.job("ff80808288d41e1b018990260955686a");
       expect(response.status).toBe(400);
-      expect(response.json).toEqual({ error: { code: "Common.0011", message: expect.stringContaining("query job fail") } });
+      expect(response.json).toEqual({
+        error: { code: "Common.0011", message: expect.stringContaining("query job fail") },
+      });
     } finally {
       await t.emulator.stop();
     }

@@ -57,14 +57,20 @@ describe("signature verification", () => {
     const body = JSON.stringify({ "os-stop": { servers: [{ id: SERVER }] } });
     const url = `${emulator.url}/v1/${client.projectId}/cloudservers/action`;
     const headers = { "Content-Type": "application/json" };
-    const signed = signRequest({ method: "POST", url, headers, body, projectId: client.projectId }, client.credentials, new Date());
+    const signed = signRequest(
+      { method: "POST", url, headers, body, projectId: client.projectId },
+      client.credentials,
+      new Date(),
+    );
     const response = await fetch(url, {
       method: "POST",
       headers: { ...headers, ...signed },
       body: body.replace("os-stop", "os-start"),
     });
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { error_msg: string }).error_msg).toBe("Incorrect IAM authentication information: verify aksk signature fail");
+    expect(((await response.json()) as { error_msg: string }).error_msg).toBe(
+      "Incorrect IAM authentication information: verify aksk signature fail",
+    );
   });
 
   it("rejects a changed query string", async () => {
@@ -108,7 +114,9 @@ describe("signature verification", () => {
   it("rejects a request without Authorization", async () => {
     const response = await fetch(`${emulator.url}/v1/${client.projectId}/cloudservers/${SERVER}`);
     expect(response.status).toBe(401);
-    expect(((await response.json()) as { error_msg: string }).error_msg).toBe("Incorrect IAM authentication information: x-auth-token not found");
+    expect(((await response.json()) as { error_msg: string }).error_msg).toBe(
+      "Incorrect IAM authentication information: x-auth-token not found",
+    );
   });
 
   it("rejects an Authorization header of another scheme", async () => {
@@ -122,7 +130,12 @@ describe("signature verification", () => {
   it("rejects a request missing a header it claims to have signed", async () => {
     const path = `/v1/${client.projectId}/cloudservers/${SERVER}`;
     const signed = signRequest(
-      { method: "GET", url: `${emulator.url}${path}`, headers: { "Content-Type": "application/json" }, projectId: client.projectId },
+      {
+        method: "GET",
+        url: `${emulator.url}${path}`,
+        headers: { "Content-Type": "application/json" },
+        projectId: client.projectId,
+      },
       client.credentials,
       new Date(),
     );
@@ -137,7 +150,11 @@ describe("signature verification", () => {
 
   it("rejects a signature that does not cover X-Sdk-Date", async () => {
     const signed = signRequest(
-      { method: "GET", url: `${emulator.url}/v1/${client.projectId}/cloudservers/${SERVER}`, projectId: client.projectId },
+      {
+        method: "GET",
+        url: `${emulator.url}/v1/${client.projectId}/cloudservers/${SERVER}`,
+        projectId: client.projectId,
+      },
       client.credentials,
       new Date(),
     );
@@ -282,7 +299,12 @@ describe("projects", () => {
     const response = await client.projects("ap-southeast-1");
     expect(response.status).toBe(200);
     expect(response.json.projects).toEqual([
-      expect.objectContaining({ id: client.projectId, name: "ap-southeast-1", enabled: true, domain_id: expect.any(String) }),
+      expect.objectContaining({
+        id: client.projectId,
+        name: "ap-southeast-1",
+        enabled: true,
+        domain_id: expect.any(String),
+      }),
     ]);
   });
 

@@ -157,7 +157,11 @@ describe("failed sub-jobs", () => {
       const [runningSub, failedSub] = running.entities.sub_jobs;
       expect(runningSub).toMatchObject({ status: "RUNNING", end_time: "" });
       expect(runningSub).not.toHaveProperty("error_code");
-      expect(failedSub).toMatchObject({ status: "FAIL", error_code: "Ecs.0100", end_time: expect.stringMatching(ISO_MS) });
+      expect(failedSub).toMatchObject({
+        status: "FAIL",
+        error_code: "Ecs.0100",
+        end_time: expect.stringMatching(ISO_MS),
+      });
       t.clock.advance(1_000);
       const ended = (await t.client.job(response.json.job_id)).json;
       expect(ended).toMatchObject({ status: "FAIL", error_code: "Ecs.0100", fail_reason: expect.stringContaining(S) });

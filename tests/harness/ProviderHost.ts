@@ -95,7 +95,13 @@ export class ProviderHost {
   private readonly callTimeoutMs: number;
   private readonly exited: Promise<void>;
 
-  private constructor(child: ChildProcess, port: number, output: string[], exited: Promise<void>, callTimeoutMs: number) {
+  private constructor(
+    child: ChildProcess,
+    port: number,
+    output: string[],
+    exited: Promise<void>,
+    callTimeoutMs: number,
+  ) {
     this.child = child;
     this.port = port;
     this.pid = child.pid ?? -1;
@@ -154,7 +160,9 @@ export class ProviderHost {
   }
 
   async getPluginInfo(): Promise<{ version: string }> {
-    const info = await this.rpc<PluginInfo>("getPluginInfo", (o, cb) => this.client.getPluginInfo(new Empty(), new grpc.Metadata(), o, cb));
+    const info = await this.rpc<PluginInfo>("getPluginInfo", (o, cb) =>
+      this.client.getPluginInfo(new Empty(), new grpc.Metadata(), o, cb),
+    );
     return { version: info.getVersion() };
   }
 
@@ -166,7 +174,9 @@ export class ProviderHost {
     req.setArgs(toStruct(args));
     req.setAcceptsecrets(true);
     req.setAcceptresources(true);
-    const res = await this.rpc<providerPb.ConfigureResponse>("configure", (o, cb) => this.client.configure(req, new grpc.Metadata(), o, cb));
+    const res = await this.rpc<providerPb.ConfigureResponse>("configure", (o, cb) =>
+      this.client.configure(req, new grpc.Metadata(), o, cb),
+    );
     return { acceptSecrets: res.getAcceptsecrets(), supportsPreview: res.getSupportspreview() };
   }
 
@@ -174,7 +184,9 @@ export class ProviderHost {
     const req = new providerPb.CheckRequest();
     req.setUrn(urn).setName(nameOf(urn)).setType(typeOf(urn));
     req.setOlds(toStruct(olds)).setNews(toStruct(news));
-    const res = await this.rpc<providerPb.CheckResponse>("check", (o, cb) => this.client.check(req, new grpc.Metadata(), o, cb));
+    const res = await this.rpc<providerPb.CheckResponse>("check", (o, cb) =>
+      this.client.check(req, new grpc.Metadata(), o, cb),
+    );
     return {
       inputs: structToJson(res.getInputs()),
       failures: res.getFailuresList().map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
@@ -186,7 +198,9 @@ export class ProviderHost {
     const req = new providerPb.DiffRequest();
     req.setUrn(urn).setId(id).setName(nameOf(urn)).setType(typeOf(urn));
     req.setOlds(toStruct(olds)).setNews(toStruct(news));
-    const res = await this.rpc<providerPb.DiffResponse>("diff", (o, cb) => this.client.diff(req, new grpc.Metadata(), o, cb));
+    const res = await this.rpc<providerPb.DiffResponse>("diff", (o, cb) =>
+      this.client.diff(req, new grpc.Metadata(), o, cb),
+    );
     const changesByCode: Record<number, DiffChanges> = {
       [providerPb.DiffResponse.DiffChanges.DIFF_UNKNOWN]: "DIFF_UNKNOWN",
       [providerPb.DiffResponse.DiffChanges.DIFF_NONE]: "DIFF_NONE",
@@ -203,7 +217,9 @@ export class ProviderHost {
     const req = new providerPb.CreateRequest();
     req.setUrn(urn).setName(nameOf(urn)).setType(typeOf(urn)).setPreview(preview);
     req.setProperties(toStruct(props));
-    const res = await this.rpc<providerPb.CreateResponse>("create", (o, cb) => this.client.create(req, new grpc.Metadata(), o, cb));
+    const res = await this.rpc<providerPb.CreateResponse>("create", (o, cb) =>
+      this.client.create(req, new grpc.Metadata(), o, cb),
+    );
     return { id: res.getId(), properties: structToJson(res.getProperties()) };
   }
 
@@ -212,7 +228,9 @@ export class ProviderHost {
     const req = new providerPb.UpdateRequest();
     req.setUrn(urn).setId(id).setName(nameOf(urn)).setType(typeOf(urn));
     req.setOlds(toStruct(olds)).setNews(toStruct(news));
-    const res = await this.rpc<providerPb.UpdateResponse>("update", (o, cb) => this.client.update(req, new grpc.Metadata(), o, cb));
+    const res = await this.rpc<providerPb.UpdateResponse>("update", (o, cb) =>
+      this.client.update(req, new grpc.Metadata(), o, cb),
+    );
     return { properties: structToJson(res.getProperties()) };
   }
 
@@ -220,7 +238,9 @@ export class ProviderHost {
     const req = new providerPb.ReadRequest();
     req.setUrn(urn).setId(id).setName(nameOf(urn)).setType(typeOf(urn));
     req.setProperties(toStruct(props)).setInputs(toStruct(inputs));
-    const res = await this.rpc<providerPb.ReadResponse>("read", (o, cb) => this.client.read(req, new grpc.Metadata(), o, cb));
+    const res = await this.rpc<providerPb.ReadResponse>("read", (o, cb) =>
+      this.client.read(req, new grpc.Metadata(), o, cb),
+    );
     const result: ReadResult = { id: res.getId() ?? "", properties: structToJson(res.getProperties()) };
     if (res.hasInputs()) result.inputs = structToJson(res.getInputs());
     return result;
@@ -244,7 +264,10 @@ export class ProviderHost {
     }
   }
 
-  private rpc<T>(method: string, invoke: (options: Partial<GrpcJs.CallOptions>, callback: Callback<T>) => void): Promise<T> {
+  private rpc<T>(
+    method: string,
+    invoke: (options: Partial<GrpcJs.CallOptions>, callback: Callback<T>) => void,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       invoke({ deadline: Date.now() + this.callTimeoutMs }, (error, response) => {
         if (error) reject(decodeError(method, error));

@@ -77,7 +77,12 @@ export class PulumiSession {
           delete ctx.state.resources[urn];
           ctx.operations.push(operation(urn, old, "delete"));
         } else {
-          const next: StateResource = { ...old, id: read.id, outputs: read.properties, inputs: read.inputs ?? old.inputs };
+          const next: StateResource = {
+            ...old,
+            id: read.id,
+            outputs: read.properties,
+            inputs: read.inputs ?? old.inputs,
+          };
           ctx.state.resources[urn] = next;
           const same = next.id === old.id && jsonEqual(next.outputs, old.outputs) && jsonEqual(next.inputs, old.inputs);
           ctx.operations.push(operation(urn, old, same ? "same" : "update"));
@@ -217,11 +222,16 @@ export class PulumiSession {
     return error;
   }
 
-  private async create(ctx: StepContext, resource: RegisteredResource, inputs: JsonObject): Promise<StepError | undefined> {
+  private async create(
+    ctx: StepContext,
+    resource: RegisteredResource,
+    inputs: JsonObject,
+  ): Promise<StepError | undefined> {
     const { urn, type, name } = resource;
     try {
       const created = await ctx.host.create(urn, inputs);
-      if (created.id === "") return { urn, op: "create", message: `create of ${urn} returned no id`, reasons: ["provider returned no id"] };
+      if (created.id === "")
+        return { urn, op: "create", message: `create of ${urn} returned no id`, reasons: ["provider returned no id"] };
       ctx.state.resources[urn] = { type, name, id: created.id, inputs, outputs: created.properties };
     } catch (err) {
       if (!(err instanceof ResourceInitFailedError)) return stepError(urn, "create", err);
@@ -233,7 +243,12 @@ export class PulumiSession {
     return undefined;
   }
 
-  private async update(ctx: StepContext, resource: RegisteredResource, old: StateResource, inputs: JsonObject): Promise<StepError | undefined> {
+  private async update(
+    ctx: StepContext,
+    resource: RegisteredResource,
+    old: StateResource,
+    inputs: JsonObject,
+  ): Promise<StepError | undefined> {
     const { urn } = resource;
     try {
       const updated = await ctx.host.update(urn, old.id, old.outputs, inputs);
@@ -308,7 +323,12 @@ function operation(urn: string, resource: { type: string; name: string }, op: Op
 }
 
 function checkFailed(urn: string, failures: CheckFailure[]): StepError {
-  return { urn, op: "check", message: `check failed for ${urn}`, reasons: failures.map((f) => `${f.property}: ${f.reason}`) };
+  return {
+    urn,
+    op: "check",
+    message: `check failed for ${urn}`,
+    reasons: failures.map((f) => `${f.property}: ${f.reason}`),
+  };
 }
 
 /** Provider errors become step errors (the step fails); anything else is a harness bug and is thrown. */

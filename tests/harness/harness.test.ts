@@ -3,10 +3,29 @@
  * lifecycle method leaves a trace: a console line in the host output, a file in `toy:dir`, a line
  * in `configure.log`. Steps in a describe run in order, like a terminal session.
  */
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { JsonObject, ProgramRun, ProviderHost, PulumiSession, StateResource, runProgram, UNKNOWN_VALUE, wrapSecret } from "./index";
+import {
+  JsonObject,
+  ProgramRun,
+  ProviderHost,
+  PulumiSession,
+  StateResource,
+  runProgram,
+  UNKNOWN_VALUE,
+  wrapSecret,
+} from "./index";
 
 const programDir = resolve(__dirname, "../fixtures/toy-program");
 const TYPE = "pulumi-nodejs:dynamic/toy:ToyFile";
@@ -20,7 +39,10 @@ afterAll(() => {
 });
 
 /** A fresh data folder, state file and session; `config` overrides the toy defaults. */
-function newSession(label: string, config: Record<string, string> = {}): { session: PulumiSession; dataDir: string; stateFile: string; hostLines: string[] } {
+function newSession(
+  label: string,
+  config: Record<string, string> = {},
+): { session: PulumiSession; dataDir: string; stateFile: string; hostLines: string[] } {
   const dataDir = join(workDir, label);
   mkdirSync(dataDir);
   const stateFile = join(workDir, `${label}.state.json`);
@@ -79,7 +101,10 @@ describe("PulumiSession: the toy program's lifecycle", () => {
   });
 
   it("the secret reaches configure unwrapped, once per host, and never the state file", () => {
-    const configured = readFileSync(join(dataDir, "configure.log"), "utf8").trim().split("\n").map((line) => JSON.parse(line));
+    const configured = readFileSync(join(dataDir, "configure.log"), "utf8")
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
     // One host per step (preview, up), each configured once with the plain value, not the wrapper.
     expect(configured).toEqual([{ token: SECRET }, { token: SECRET }]);
     expect(readFileSync(stateFile, "utf8")).not.toContain(SECRET);
@@ -88,7 +113,13 @@ describe("PulumiSession: the toy program's lifecycle", () => {
   it("a second up with nothing changed is 'same' and calls no Update", async () => {
     const result = await session.up();
     expect(result.operations).toEqual([
-      { urn: URN, type: TYPE, name: "greeting", op: "same", diff: { changes: "DIFF_NONE", replaces: [], deleteBeforeReplace: false } },
+      {
+        urn: URN,
+        type: TYPE,
+        name: "greeting",
+        op: "same",
+        diff: { changes: "DIFF_NONE", replaces: [], deleteBeforeReplace: false },
+      },
     ]);
     expect(result.hostOutput).toContain("toy: diff");
     expect(result.hostOutput.filter((line) => /^toy: (create|update)/.test(line))).toEqual([]);
@@ -110,7 +141,9 @@ describe("PulumiSession: the toy program's lifecycle", () => {
   it("a changed input previews as an update without touching the file, then up updates in place", async () => {
     session.config["toy:content"] = "world";
     const preview = await session.preview();
-    expect(preview.operations).toMatchObject([{ urn: URN, op: "update", diff: { changes: "DIFF_SOME", replaces: [] } }]);
+    expect(preview.operations).toMatchObject([
+      { urn: URN, op: "update", diff: { changes: "DIFF_SOME", replaces: [] } },
+    ]);
     expect(readFileSync(join(dataDir, `${firstId}.txt`), "utf8")).toBe("hello");
     expect(onlyResource(session).inputs["content"]).toBe("hello");
 
@@ -118,13 +151,19 @@ describe("PulumiSession: the toy program's lifecycle", () => {
     expect(result.operations).toMatchObject([{ urn: URN, op: "update" }]);
     expect(result.hostOutput).toContain(`toy: update ${firstId}`);
     expect(readFileSync(join(dataDir, `${firstId}.txt`), "utf8")).toBe("world");
-    expect(onlyResource(session)).toMatchObject({ id: firstId, inputs: { content: "world" }, outputs: { content: "world", revision: 2 } });
+    expect(onlyResource(session)).toMatchObject({
+      id: firstId,
+      inputs: { content: "world" },
+      outputs: { content: "world", revision: 2 },
+    });
   });
 
   it("a replacing change creates the new resource before deleting the old one", async () => {
     session.config["toy:replaceKey"] = "v2";
     const result = await session.up();
-    expect(result.operations).toMatchObject([{ urn: URN, op: "replace", diff: { replaces: ["replaceKey"], deleteBeforeReplace: false } }]);
+    expect(result.operations).toMatchObject([
+      { urn: URN, op: "replace", diff: { replaces: ["replaceKey"], deleteBeforeReplace: false } },
+    ]);
     // Checked twice: once as an update of the old resource, once (against no olds) as the new one.
     expect(result.hostOutput.filter((line) => line === "toy: check")).toHaveLength(2);
     const resource = onlyResource(session);
@@ -162,7 +201,12 @@ describe("PulumiSession: the toy program's lifecycle", () => {
     expect(onlyResource(session)).toMatchObject({
       id: firstId,
       inputs: { content: "half-done", failWith: "disk full" },
-      outputs: { content: "half-done", failWith: "disk full", revision: 2, __provider: expect.stringContaining("exports.handler") },
+      outputs: {
+        content: "half-done",
+        failWith: "disk full",
+        revision: 2,
+        __provider: expect.stringContaining("exports.handler"),
+      },
     });
   });
 
@@ -230,7 +274,12 @@ describe("PulumiSession: failures", () => {
     await expect(session.up()).rejects.toMatchObject({ errors: [{ urn: URN, op: "create", reasons: ["not ready"] }] });
     const partial = onlyResource(session);
     expect(partial.id).toMatch(/^[0-9a-f]{8}$/);
-    expect(partial.outputs).toMatchObject({ content: "hello", failWith: "not ready", revision: 1, path: join(dataDir, `${partial.id}.txt`) });
+    expect(partial.outputs).toMatchObject({
+      content: "hello",
+      failWith: "not ready",
+      revision: 1,
+      path: join(dataDir, `${partial.id}.txt`),
+    });
     expect(textFiles(dataDir)).toEqual([`${partial.id}.txt`]);
 
     delete session.config["toy:failWith"];
@@ -301,14 +350,22 @@ describe("ProviderHost: the gRPC surface", () => {
 
   it("runProgram returns each custom resource with its resolved inputs, and the stack outputs", () => {
     expect(program.resources).toEqual([
-      { type: TYPE, name: "greeting", urn: URN, inputs: { content: "hi", __provider: expect.stringContaining("exports.handler") } },
+      {
+        type: TYPE,
+        name: "greeting",
+        urn: URN,
+        inputs: { content: "hi", __provider: expect.stringContaining("exports.handler") },
+      },
     ]);
     expect(program.outputs).toEqual({ tokenLength: SECRET.length });
   });
 
   it("reports the SDK's version and that it takes no secrets and no preview creates", async () => {
     await expect(host.getPluginInfo()).resolves.toEqual({ version: "3.248.0" });
-    await expect(host.configure(config(), ["toy:token"])).resolves.toEqual({ acceptSecrets: false, supportsPreview: false });
+    await expect(host.configure(config(), ["toy:token"])).resolves.toEqual({
+      acceptSecrets: false,
+      supportsPreview: false,
+    });
   });
 
   it("decodes ErrorResourceInitFailed into ResourceInitFailedError", async () => {
@@ -338,7 +395,10 @@ describe("ProviderHost: the gRPC surface", () => {
   });
 
   it("wraps secrets the way the engine does, and the host hands configure the plain value", async () => {
-    expect(wrapSecret("v")).toEqual({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: "v" });
+    expect(wrapSecret("v")).toEqual({
+      "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+      value: "v",
+    });
     const fresh = await ProviderHost.start({ programDir, project: "toy", stack: "dev" });
     try {
       await fresh.configure({ ...config(), "toy:token": "second-token" }, ["toy:token"]);

@@ -63,9 +63,11 @@ async function main(): Promise<void> {
   const outputsValue: unknown = await (exported instanceof Function ? exported() : exported);
   await settings.waitForRPCs();
   // `promise(true)` is Output's internal resolver: unlike apply it also settles on unknowns (preview).
-  const resolvedOutputs = (await (pulumi.output(outputsValue ?? {}) as unknown as {
-    promise(withUnknowns: boolean): Promise<unknown>;
-  }).promise(true)) as unknown;
+  const resolvedOutputs = (await (
+    pulumi.output(outputsValue ?? {}) as unknown as {
+      promise(withUnknowns: boolean): Promise<unknown>;
+    }
+  ).promise(true)) as unknown;
   await settings.waitForRPCs();
 
   // Unknowns (preview) travel as the engine's sentinel string, as they would reach Check.

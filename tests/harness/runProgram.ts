@@ -46,7 +46,11 @@ export interface ProgramRun {
 export async function runProgram(options: RunProgramOptions): Promise<ProgramRun> {
   const projectFile = readProjectFile(options.programDir);
   if (projectFile.name !== options.project) {
-    throw new ProgramRunError(`project [${options.project}] must equal Pulumi.yaml name [${projectFile.name}] in ${options.programDir}`, null, []);
+    throw new ProgramRunError(
+      `project [${options.project}] must equal Pulumi.yaml name [${projectFile.name}] in ${options.programDir}`,
+      null,
+      [],
+    );
   }
   const spec: ProgramSpec = { project: options.project, stack: options.stack, preview: options.preview ?? false };
   if (projectFile.main !== undefined) spec.main = projectFile.main;
@@ -56,7 +60,13 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
   const child = spawn(process.execPath, [tsNodeBin, "--transpile-only", join(__dirname, "programRunner.ts")], {
     cwd: options.programDir,
     env: {
-      ...engineEnv({ project: options.project, stack: options.stack, config: options.config, secretKeys: options.secretKeys, env: options.env }),
+      ...engineEnv({
+        project: options.project,
+        stack: options.stack,
+        config: options.config,
+        secretKeys: options.secretKeys,
+        env: options.env,
+      }),
       PULUMI_NODEJS_DRY_RUN: String(spec.preview),
       [PROGRAM_SPEC_ENV]: JSON.stringify(spec),
     },
@@ -83,7 +93,13 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
       clearTimeout(timer);
       if (exitCode !== 0 || resultLine === undefined) {
         const why = signal === null ? `exit code ${exitCode}` : `signal ${signal} (timeoutMs [${timeoutMs}])`;
-        reject(new ProgramRunError(`program ${options.programDir} failed with ${why}:\n${output.slice(-20).join("\n")}`, exitCode, output));
+        reject(
+          new ProgramRunError(
+            `program ${options.programDir} failed with ${why}:\n${output.slice(-20).join("\n")}`,
+            exitCode,
+            output,
+          ),
+        );
         return;
       }
       const parsed = JSON.parse(resultLine) as { resources: RegisteredResource[]; outputs: JsonObject };

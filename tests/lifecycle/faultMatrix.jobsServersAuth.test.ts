@@ -33,7 +33,12 @@ describe("job faults", () => {
     const ids = freshIds(120);
     const bad = ids[77];
     const s = await Scenario.start({ name: "one-of-hundreds", servers: running(ids) });
-    await s.inject({ serverId: bad, kind: "fail-subjob", errorCode: "Ecs.1000", reason: "Nova could not power off the instance" });
+    await s.inject({
+      serverId: bad,
+      kind: "fail-subjob",
+      errorCode: "Ecs.1000",
+      reason: "Nova could not power off the instance",
+    });
     const first = await s.up();
     expectFailureNaming(first, [bad], /: Ecs\.1000: Nova could not power off the instance$/);
     expect(first.stats.requests["POST action"]).toBe(1);
@@ -48,7 +53,11 @@ describe("job faults", () => {
     const s = await Scenario.start({ name: "job-stuck", servers: running(ids), inputs: { timeoutSeconds: 3 } });
     await s.inject({ serverId: ids[0], kind: "stuck" });
     const first = await s.up();
-    expectFailureNaming(first, [ids[0]], /: TIMEOUT: not SHUTOFF after 3s: it is ACTIVE \(powering-off\), job \w+ is RUNNING; run pulumi up again/);
+    expectFailureNaming(
+      first,
+      [ids[0]],
+      /: TIMEOUT: not SHUTOFF after 3s: it is ACTIVE \(powering-off\), job \w+ is RUNNING; run pulumi up again/,
+    );
     expectAtMostOnePostPerServer(first);
     await s.expectStateTellsTheTruth();
     // Still stuck: the next up does not send it again, it waits, and fails the same way.
@@ -103,9 +112,16 @@ describe("server faults", () => {
 
   it("a locked server (Ecs.0605): named with what to do; the others converge; after unlocking, the next up converges", async () => {
     const ids = freshIds(3);
-    const s = await Scenario.start({ name: "locked", servers: [...running(ids.slice(0, 2)), { id: ids[2], status: "ACTIVE", locked: true }] });
+    const s = await Scenario.start({
+      name: "locked",
+      servers: [...running(ids.slice(0, 2)), { id: ids[2], status: "ACTIVE", locked: true }],
+    });
     const first = await s.up();
-    expectFailureNaming(first, [ids[2]], /: Ecs\.0605: server is locked, so it cannot be stopped: unlock it, then run pulumi up again$/);
+    expectFailureNaming(
+      first,
+      [ids[2]],
+      /: Ecs\.0605: server is locked, so it cannot be stopped: unlock it, then run pulumi up again$/,
+    );
     expectAtMostOnePostPerServer(first);
     await s.expectStateTellsTheTruth();
     await s.admin.setServer(ids[2], { locked: false });
@@ -158,7 +174,11 @@ describe("server faults", () => {
 
   it("a SOFT stop the guest ignores, with hardStopAfterSeconds: one SOFT then one HARD for that server only; success", async () => {
     const ids = freshIds(2);
-    const s = await Scenario.start({ name: "soft-ignored", servers: running(ids), inputs: { hardStopAfterSeconds: 1 } });
+    const s = await Scenario.start({
+      name: "soft-ignored",
+      servers: running(ids),
+      inputs: { hardStopAfterSeconds: 1 },
+    });
     await s.inject({ serverId: ids[0], kind: "stuck" });
     const first = await s.up();
     expectSuccess(first);
@@ -182,7 +202,11 @@ describe("auth faults", () => {
     });
     const first = await s.up();
     expect(first.stats.total).toBe(1);
-    const reasons = expectFailureNaming(first, ids, /: APIGW\.0301: .*request id [0-9a-f]{32}.*check the access key \/ secret key.*5 failures in a row lock the access key/);
+    const reasons = expectFailureNaming(
+      first,
+      ids,
+      /: APIGW\.0301: .*request id [0-9a-f]{32}.*check the access key \/ secret key.*5 failures in a row lock the access key/,
+    );
     expect(reasons.join("\n")).not.toContain("wrongSecretKey");
     expect(s.fleet().outputs.servers[ids[0]]).toMatchObject({ status: null, error: { code: "APIGW.0301" } });
     s.session.config["huaweicloud:secretKey"] = DEFAULT_EMULATOR_CREDENTIALS.secretKey;
@@ -196,7 +220,11 @@ describe("auth faults", () => {
       const s = await Scenario.start({ name: "clock-skew", servers: running(ids), emulator });
       const first = await s.up();
       expect(first.stats.total).toBe(1);
-      expectFailureNaming(first, ids, /: APIGW\.0301: .*this machine's clock is about 20 minutes off the server's.*fix the clock/);
+      expectFailureNaming(
+        first,
+        ids,
+        /: APIGW\.0301: .*this machine's clock is about 20 minutes off the server's.*fix the clock/,
+      );
       skewMs = 0;
       await expectNextUpConverges(s);
     });
@@ -214,4 +242,3 @@ describe("auth faults", () => {
     await expectNextUpConverges(s);
   });
 });
-

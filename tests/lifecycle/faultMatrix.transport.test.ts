@@ -45,11 +45,19 @@ describe("transport faults", () => {
     "%i on the action: never re-posted; the servers are re-read and reported; the next up converges",
     async (status) => {
       const ids = freshIds(2);
-      const s = await Scenario.start({ name: `action-${status}`, servers: running(ids), inputs: { timeoutSeconds: 4 } });
+      const s = await Scenario.start({
+        name: `action-${status}`,
+        servers: running(ids),
+        inputs: { timeoutSeconds: 4 },
+      });
       await s.inject({ route: "action", kind: "server-error", status });
       const first = await s.up();
       expect(first.stats.requests["POST action"]).toBe(1);
-      expectFailureNaming(first, ids, /: ECS_AMBIGUOUS_SUBMIT: the os-stop call for this server got no answer and the server has not moved.*run pulumi up again/);
+      expectFailureNaming(
+        first,
+        ids,
+        /: ECS_AMBIGUOUS_SUBMIT: the os-stop call for this server got no answer and the server has not moved.*run pulumi up again/,
+      );
       await s.expectStateTellsTheTruth();
       await expectNextUpConverges(s);
     },
@@ -70,12 +78,21 @@ describe("transport faults", () => {
     const s = await Scenario.start({
       name: "projects-5xx",
       servers: running(freshIds(2)),
-      config: { "huaweicloud:projectId": "", "huaweicloud:region": "cn-north-4", "huaweicloud:iamEndpoint": emulator().url },
+      config: {
+        "huaweicloud:projectId": "",
+        "huaweicloud:region": "cn-north-4",
+        "huaweicloud:iamEndpoint": emulator().url,
+      },
     });
     for (const status of [500, 502, 503] as const) await s.inject({ route: "projects", kind: "server-error", status });
     const first = await s.up();
     expectSuccess(first);
-    expect(first.stats.answers).toMatchObject({ "GET projects 500": 1, "GET projects 502": 1, "GET projects 503": 1, "GET projects 200": 1 });
+    expect(first.stats.answers).toMatchObject({
+      "GET projects 500": 1,
+      "GET projects 502": 1,
+      "GET projects 503": 1,
+      "GET projects 200": 1,
+    });
     await s.expectConverged();
     await expectNextUpConverges(s);
   });
@@ -87,7 +104,11 @@ describe("transport faults", () => {
     const first = await s.up();
     expect(first.stats.requests["POST action"]).toBe(1);
     expect(first.stats.submissionsPerServer).toEqual({});
-    expectFailureNaming(first, ids, /: ECS_AMBIGUOUS_SUBMIT: .*has not moved, so it may not have been accepted; it was not sent again/);
+    expectFailureNaming(
+      first,
+      ids,
+      /: ECS_AMBIGUOUS_SUBMIT: .*has not moved, so it may not have been accepted; it was not sent again/,
+    );
     expect(first.stats.requests["GET list"]).toBeGreaterThanOrEqual(2);
     await s.expectStateTellsTheTruth();
     await expectNextUpConverges(s);
@@ -167,21 +188,29 @@ describe("transport faults", () => {
     expectAtMostOnePostPerServer(first);
     // Which read meets the outage first depends on the retries' jitter: the job's (tried again next
     // round), or the list's (the same); either way the job is followed to its end.
-    expect(first.result!.hostOutput.join("\n")).toMatch(/cannot read (job \w+ \(ECS_NETWORK: .*ECONNREFUSED.*\); trying again|the servers .*trying again until the 60s deadline)/);
+    expect(first.result!.hostOutput.join("\n")).toMatch(
+      /cannot read (job \w+ \(ECS_NETWORK: .*ECONNREFUSED.*\); trying again|the servers .*trying again until the 60s deadline)/,
+    );
     expect(s.fleet().outputs.jobs.map((j) => j.status)).toEqual(["SUCCESS"]);
     await s.expectConverged();
     await expectNextUpConverges(s);
   });
 
   it("a server list failing past the client's own retries (five 503s in a row): retried at the polling pace; success", async () => {
-    const s = await Scenario.start({ name: "list-exhausted", servers: running(freshIds(2)), inputs: { timeoutSeconds: 60 } });
+    const s = await Scenario.start({
+      name: "list-exhausted",
+      servers: running(freshIds(2)),
+      inputs: { timeoutSeconds: 60 },
+    });
     const first = await s.up(async (admin) => {
       for (let i = 0; i < 600 && ((await admin.stats()).requests["POST action"] ?? 0) === 0; i += 1) await delay(25);
       await admin.injectFault({ route: "list", kind: "server-error", status: 503, times: 5 });
     });
     expectSuccess(first);
     expect(first.stats.answers["GET list 503"]).toBe(5);
-    expect(first.result!.hostOutput.join("\n")).toMatch(/cannot read the servers \(APIGW\.0203: listing 2 servers: The backend service is unavailable\. \(request id [0-9a-f]{32}\) .*\); trying again until the 60s deadline/);
+    expect(first.result!.hostOutput.join("\n")).toMatch(
+      /cannot read the servers \(APIGW\.0203: listing 2 servers: The backend service is unavailable\. \(request id [0-9a-f]{32}\) .*\); trying again until the 60s deadline/,
+    );
     expectAtMostOnePostPerServer(first);
     await s.expectConverged();
     await expectNextUpConverges(s);

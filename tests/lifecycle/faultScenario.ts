@@ -23,7 +23,15 @@ import {
   type RunningEmulator,
 } from "../../emulator";
 import { type PulumiSession, StepFailedError, type StepResult } from "../harness";
-import { buildPackagedProgram, fleetOf, newSession, PACKAGED_PROJECT, PACKAGED_URN, serverId, type FleetResource } from "./lifecycleKit";
+import {
+  buildPackagedProgram,
+  fleetOf,
+  newSession,
+  PACKAGED_PROJECT,
+  PACKAGED_URN,
+  serverId,
+  type FleetResource,
+} from "./lifecycleKit";
 
 const FAST = { stopSeconds: 0.3, startSeconds: 0.3 } as const;
 
@@ -142,13 +150,16 @@ export class Scenario {
     const actual = new Map((await this.admin.listServers()).map((s) => [s.id, s]));
     const recorded = this.fleet().outputs.servers;
     for (const id of this.ids) {
-      expect({ id, status: actual.get(id)?.status, taskState: actual.get(id)?.taskState }).toEqual({ id, status: target, taskState: null });
+      expect({ id, status: actual.get(id)?.status, taskState: actual.get(id)?.taskState }).toEqual({
+        id,
+        status: target,
+        taskState: null,
+      });
       expect({ id, ...recorded[id] }).toMatchObject({ id, status: target, taskState: null, error: null });
     }
     expect(this.fleet().outputs.convergedAt).not.toBeNull();
   }
 }
-
 
 /** Never more than `limit` accepted action calls per server in one attempt. */
 export function expectAtMostOnePostPerServer(attempt: Attempt, limit = 1): void {
@@ -159,7 +170,9 @@ export function expectAtMostOnePostPerServer(attempt: Attempt, limit = 1): void 
 /** The up succeeded: the resource was created or updated (or, with `orSame`, had nothing to do). */
 export function expectSuccess(attempt: Attempt, orSame = false): void {
   if (attempt.failure) throw new Error(`expected success, got: ${attempt.failure.message}`);
-  expect(attempt.result?.operations.map((o) => o.op)).toEqual([expect.stringMatching(orSame ? /^(create|update|same)$/ : /^(create|update)$/)]);
+  expect(attempt.result?.operations.map((o) => o.op)).toEqual([
+    expect.stringMatching(orSame ? /^(create|update|same)$/ : /^(create|update)$/),
+  ]);
 }
 
 /** The up failed, naming exactly `servers`, each reason matching `reason`. */
@@ -198,7 +211,10 @@ export async function expectSucceededAndConverged(s: Scenario, first: Attempt, a
 
 export const running = (ids: readonly string[]) => ids.map((id) => ({ id, status: "ACTIVE" as const }));
 
-export async function withEmulator<T>(options: EmulatorOptions, body: (emulator: RunningEmulator) => Promise<T>): Promise<T> {
+export async function withEmulator<T>(
+  options: EmulatorOptions,
+  body: (emulator: RunningEmulator) => Promise<T>,
+): Promise<T> {
   const emulator = await startEmulator({ ...FAST, ...options });
   try {
     return await body(emulator);

@@ -11,7 +11,8 @@ import { PulumiSession, type StateResource } from "../harness";
 export const ROOT = resolve(__dirname, "../..");
 export const ROOT_PROJECT = "ecs-power";
 export const PACKAGED_PROJECT = "pkg-user";
-export const urnOf = (project: string) => `urn:pulumi:dev::${project}::pulumi-nodejs:dynamic/huaweicloud:ServerPowerState::fleet`;
+export const urnOf = (project: string) =>
+  `urn:pulumi:dev::${project}::pulumi-nodejs:dynamic/huaweicloud:ServerPowerState::fleet`;
 export const ROOT_URN = urnOf(ROOT_PROJECT);
 export const PACKAGED_URN = urnOf(PACKAGED_PROJECT);
 
@@ -32,7 +33,12 @@ export interface JobRecord {
   serverIds: string[];
 }
 export type FleetResource = StateResource & {
-  outputs: { servers: Record<string, ServerRecord>; jobs: JobRecord[]; initialStates: Record<string, string>; convergedAt: string | null };
+  outputs: {
+    servers: Record<string, ServerRecord>;
+    jobs: JobRecord[];
+    initialStates: Record<string, string>;
+    convergedAt: string | null;
+  };
 };
 
 /**
@@ -44,12 +50,17 @@ export function buildPackagedProgram(workDir: string): string {
   const programDir = join(workDir, "pkg-user");
   const pkgDir = join(programDir, "node_modules", "pulumi-huaweicloud-ecs-power");
   mkdirSync(pkgDir, { recursive: true });
-  execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(pkgDir, "dist")], {
-    cwd: ROOT,
-    stdio: "pipe",
-  });
+  execFileSync(
+    process.execPath,
+    [require.resolve("typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(pkgDir, "dist")],
+    {
+      cwd: ROOT,
+      stdio: "pipe",
+    },
+  );
   cpSync(join(ROOT, "package.json"), join(pkgDir, "package.json"));
-  for (const dep of ["@pulumi", "zod", "undici"]) symlinkSync(join(ROOT, "node_modules", dep), join(programDir, "node_modules", dep));
+  for (const dep of ["@pulumi", "zod", "undici"])
+    symlinkSync(join(ROOT, "node_modules", dep), join(programDir, "node_modules", dep));
   writeFileSync(join(programDir, "Pulumi.yaml"), "name: pkg-user\nruntime: nodejs\nmain: index.js\n");
   writeFileSync(
     join(programDir, "index.js"),
@@ -57,7 +68,7 @@ export function buildPackagedProgram(workDir: string): string {
       'const pulumi = require("@pulumi/pulumi");',
       'const { ServerPowerState } = require("pulumi-huaweicloud-ecs-power");',
       "const config = new pulumi.Config();",
-      "const fleet = new ServerPowerState(\"fleet\", {",
+      'const fleet = new ServerPowerState("fleet", {',
       '  serverIds: config.requireObject("serverIds"),',
       '  state: config.get("state"),',
       '  stopType: config.get("stopType"),',
@@ -89,7 +100,9 @@ export interface SessionSpec {
 /** A session whose program declares one ServerPowerState, configured against an emulator. */
 export function newSession(spec: SessionSpec): PulumiSession {
   const project = spec.project ?? ROOT_PROJECT;
-  const inputs = Object.fromEntries(Object.entries(spec.inputs ?? {}).map(([key, value]) => [`${project}:${key}`, String(value)]));
+  const inputs = Object.fromEntries(
+    Object.entries(spec.inputs ?? {}).map(([key, value]) => [`${project}:${key}`, String(value)]),
+  );
   return new PulumiSession({
     programDir: spec.programDir ?? ROOT,
     project,

@@ -47,7 +47,9 @@ it(`${SERVERS} servers at ${RATE_LIMIT} requests/s: the provider backs off, fini
     .reduce((sum, [, n]) => sum + n, 0);
   const answered = stats.total - throttled;
   // The figure docs/reliability.md reports.
-  console.log(`load: ${SERVERS} servers at ${RATE_LIMIT} req/s: ${stats.total} requests, ${throttled} throttled (retried), by route ${JSON.stringify(stats.answers)}`);
+  console.log(
+    `load: ${SERVERS} servers at ${RATE_LIMIT} req/s: ${stats.total} requests, ${throttled} throttled (retried), by route ${JSON.stringify(stats.answers)}`,
+  );
 
   // Finished, and the state tells the truth about every server.
   const servers = fleetOf(session, PACKAGED_URN).outputs.servers;

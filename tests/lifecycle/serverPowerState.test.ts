@@ -42,7 +42,13 @@ function packagedProgram(): string {
   return packagedDir;
 }
 
-function session(name: string, serverIds: string[], extra: Record<string, string> = {}, programDir = ROOT, project = "ecs-power"): PulumiSession {
+function session(
+  name: string,
+  serverIds: string[],
+  extra: Record<string, string> = {},
+  programDir = ROOT,
+  project = "ecs-power",
+): PulumiSession {
   return newSession({
     workDir,
     name,
@@ -87,16 +93,24 @@ describe("a session at the terminal: preview, up, up, drift, refresh, up, add an
     expect(preview.operations).toEqual([expect.objectContaining({ urn: URN, op: "create" })]);
     expect((await admin.stats()).total).toBe(0);
     expect(s().readState().resources).toEqual({});
-    expect(preview.hostOutput.join("\n")).toContain(`4 server(s) declared stopped: ${id(1)}, ${id(2)}, ${id(3)}, ${id(4)}`);
+    expect(preview.hostOutput.join("\n")).toContain(
+      `4 server(s) declared stopped: ${id(1)}, ${id(2)}, ${id(3)}, ${id(4)}`,
+    );
   });
 
   it("2. up stops a mixed fleet; the state records every server SHUTOFF", async () => {
     const up = await s().up();
     expect(up.operations.map((o) => o.op)).toEqual(["create"]);
     const { outputs } = fleet(s());
-    for (const n of [1, 2, 3, 4]) expect(outputs.servers[id(n)]).toMatchObject({ status: "SHUTOFF", taskState: null, error: null });
+    for (const n of [1, 2, 3, 4])
+      expect(outputs.servers[id(n)]).toMatchObject({ status: "SHUTOFF", taskState: null, error: null });
     expect(outputs.jobs.map((j) => j.serverIds)).toEqual([[id(1), id(3)]]);
-    expect(outputs.initialStates).toEqual({ [id(1)]: "ACTIVE", [id(2)]: "SHUTOFF", [id(3)]: "ACTIVE", [id(4)]: "SHUTOFF" });
+    expect(outputs.initialStates).toEqual({
+      [id(1)]: "ACTIVE",
+      [id(2)]: "SHUTOFF",
+      [id(3)]: "ACTIVE",
+      [id(4)]: "SHUTOFF",
+    });
     expect(up.hostOutput.join("\n")).toMatch(/4 servers: 2 already in state, stopping 2/);
     expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(3)]: "SHUTOFF" });
   });
@@ -118,7 +132,9 @@ describe("a session at the terminal: preview, up, up, drift, refresh, up, add an
     await admin.reset();
     const preview = await s().preview();
     expect(preview.operations.map((o) => o.op)).toEqual(["update"]);
-    expect(preview.hostOutput.join("\n")).toContain(`stop or wait for 1 server(s) not SHUTOFF in the record: ${id(3)} (ACTIVE)`);
+    expect(preview.hostOutput.join("\n")).toContain(
+      `stop or wait for 1 server(s) not SHUTOFF in the record: ${id(3)} (ACTIVE)`,
+    );
     expect((await admin.stats()).total).toBe(0);
 
     const up = await s().up();
@@ -140,7 +156,12 @@ describe("a session at the terminal: preview, up, up, drift, refresh, up, add an
     expect(fleet(s()).outputs.jobs).toEqual([]);
     expect(Object.keys(fleet(s()).outputs.servers).sort()).toEqual([id(1), id(2)]);
     expect((await admin.stats()).requests["POST action"]).toBeUndefined();
-    expect(await statuses()).toMatchObject({ [id(3)]: "SHUTOFF", [id(4)]: "SHUTOFF", [id(5)]: "SHUTOFF", [id(6)]: "SHUTOFF" });
+    expect(await statuses()).toMatchObject({
+      [id(3)]: "SHUTOFF",
+      [id(4)]: "SHUTOFF",
+      [id(5)]: "SHUTOFF",
+      [id(6)]: "SHUTOFF",
+    });
   });
 
   it("8. the persisted state holds neither the secret key nor the security token, in any encoding; nor do the logs", async () => {
@@ -156,7 +177,8 @@ describe("a session at the terminal: preview, up, up, drift, refresh, up, add an
       JSON.stringify(secret).slice(1, -1),
     ];
     for (const text of [state, hostLog.join("\n")]) {
-      for (const encoded of [...encodings(SECRET_KEY), ...encodings(SECURITY_TOKEN)]) expect(text).not.toContain(encoded);
+      for (const encoded of [...encodings(SECRET_KEY), ...encodings(SECURITY_TOKEN)])
+        expect(text).not.toContain(encoded);
     }
   });
 });
@@ -193,7 +215,12 @@ describe("7. a sub-job failure", () => {
       { id: id(22), status: "ACTIVE" },
       { id: id(23), status: "SHUTOFF" },
     ]);
-    await admin.injectFault({ serverId: id(22), kind: "fail-subjob", errorCode: "Ecs.1000", reason: "Nova could not power off the instance" });
+    await admin.injectFault({
+      serverId: id(22),
+      kind: "fail-subjob",
+      errorCode: "Ecs.1000",
+      reason: "Nova could not power off the instance",
+    });
     // Through the packaged provider: the error's properties travel in one gRPC trailer, which this
     // harness's Node HTTP/2 client caps at 64 KiB (the engine's Go client takes 16 MiB), and the
     // by-value provider of the root program alone is larger than that.
@@ -202,7 +229,11 @@ describe("7. a sub-job failure", () => {
     const failed = await s.up().catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(StepFailedError);
     expect((failed as StepFailedError).errors).toEqual([
-      expect.objectContaining({ urn: PKG_URN, op: "create", reasons: [`server ${id(22)}: Ecs.1000: Nova could not power off the instance`] }),
+      expect.objectContaining({
+        urn: PKG_URN,
+        op: "create",
+        reasons: [`server ${id(22)}: Ecs.1000: Nova could not power off the instance`],
+      }),
     ]);
     const partial = fleet(s, PKG_URN);
     expect(partial.id).toMatch(/^sps-/);

@@ -23,8 +23,15 @@ const ids = (count: number) => Array.from({ length: count }, (_, i) => id(i));
 
 /** Variables the settings fall back to: unset for every row, so the machine's environment cannot change an outcome. */
 const SETTINGS_ENV = [
-  "HW_ACCESS_KEY", "HUAWEICLOUD_SDK_AK", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_SK", "HW_SECURITY_TOKEN",
-  "HUAWEICLOUD_SDK_SECURITY_TOKEN", "HW_REGION_NAME", "HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID",
+  "HW_ACCESS_KEY",
+  "HUAWEICLOUD_SDK_AK",
+  "HW_SECRET_KEY",
+  "HUAWEICLOUD_SDK_SK",
+  "HW_SECURITY_TOKEN",
+  "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+  "HW_REGION_NAME",
+  "HW_PROJECT_ID",
+  "HUAWEICLOUD_SDK_PROJECT_ID",
 ];
 const savedEnv = SETTINGS_ENV.map((k) => [k, process.env[k]] as const);
 
@@ -86,13 +93,19 @@ const rows: Row[] = [
   {
     row: "serverIds a single string instead of a list",
     news: { serverIds: A },
-    failures: [{ property: "serverIds", reason: `serverIds "${A}" is invalid: expected a list of ECS server ids, got a string` }],
+    failures: [
+      { property: "serverIds", reason: `serverIds "${A}" is invalid: expected a list of ECS server ids, got a string` },
+    ],
   },
   {
     row: "a non-UUID id",
     news: { serverIds: [A, "web-1"] },
     failures: [
-      { property: "serverIds[1]", reason: 'serverIds[1] "web-1" is invalid: expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)' },
+      {
+        property: "serverIds[1]",
+        reason:
+          'serverIds[1] "web-1" is invalid: expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)',
+      },
     ],
   },
   {
@@ -115,7 +128,8 @@ const rows: Row[] = [
     failures: [
       {
         property: "serverIds[0]",
-        reason: 'serverIds[0] "616fb98f-46ca-475e 917e-2563e5a8cd19" is invalid: expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)',
+        reason:
+          'serverIds[0] "616fb98f-46ca-475e 917e-2563e5a8cd19" is invalid: expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)',
       },
     ],
   },
@@ -123,9 +137,18 @@ const rows: Row[] = [
     row: "a non-string id (number, null, object)",
     news: { serverIds: [A, 42, null, { id: B }] },
     failures: [
-      { property: "serverIds[1]", reason: "serverIds[1] 42 is invalid: expected an ECS server id (a string), got a number" },
-      { property: "serverIds[2]", reason: "serverIds[2] null is invalid: expected an ECS server id (a string), got null" },
-      { property: "serverIds[3]", reason: `serverIds[3] {"id":"${B}"} is invalid: expected an ECS server id (a string), got an object` },
+      {
+        property: "serverIds[1]",
+        reason: "serverIds[1] 42 is invalid: expected an ECS server id (a string), got a number",
+      },
+      {
+        property: "serverIds[2]",
+        reason: "serverIds[2] null is invalid: expected an ECS server id (a string), got null",
+      },
+      {
+        property: "serverIds[3]",
+        reason: `serverIds[3] {"id":"${B}"} is invalid: expected an ECS server id (a string), got an object`,
+      },
     ],
   },
   {
@@ -164,17 +187,29 @@ const rows: Row[] = [
   {
     row: "state in the wrong case",
     news: { serverIds: [A], state: "Stopped" },
-    failures: [{ property: "state", reason: 'state "Stopped" is invalid: expected "stopped" or "running"; did you mean "stopped"?' }],
+    failures: [
+      {
+        property: "state",
+        reason: 'state "Stopped" is invalid: expected "stopped" or "running"; did you mean "stopped"?',
+      },
+    ],
   },
   {
     row: 'lower-case "soft"',
     news: { serverIds: [A], stopType: "soft" },
-    failures: [{ property: "stopType", reason: 'stopType "soft" is invalid: expected "SOFT" or "HARD"; did you mean "SOFT"?' }],
+    failures: [
+      { property: "stopType", reason: 'stopType "soft" is invalid: expected "SOFT" or "HARD"; did you mean "SOFT"?' },
+    ],
   },
   {
     row: "onDelete in the wrong case",
     news: { serverIds: [A], onDelete: "Restore" },
-    failures: [{ property: "onDelete", reason: 'onDelete "Restore" is invalid: expected "leave" or "restore"; did you mean "restore"?' }],
+    failures: [
+      {
+        property: "onDelete",
+        reason: 'onDelete "Restore" is invalid: expected "leave" or "restore"; did you mean "restore"?',
+      },
+    ],
   },
   {
     row: "zero timeoutSeconds",
@@ -189,12 +224,22 @@ const rows: Row[] = [
   {
     row: "timeoutSeconds as a string",
     news: { serverIds: [A], timeoutSeconds: "900" },
-    failures: [{ property: "timeoutSeconds", reason: 'timeoutSeconds "900" is invalid: expected a number of seconds, got a string' }],
+    failures: [
+      {
+        property: "timeoutSeconds",
+        reason: 'timeoutSeconds "900" is invalid: expected a number of seconds, got a string',
+      },
+    ],
   },
   {
     row: "negative hardStopAfterSeconds",
     news: { serverIds: [A], hardStopAfterSeconds: -1 },
-    failures: [{ property: "hardStopAfterSeconds", reason: "hardStopAfterSeconds -1 is invalid: expected a positive number of seconds" }],
+    failures: [
+      {
+        property: "hardStopAfterSeconds",
+        reason: "hardStopAfterSeconds -1 is invalid: expected a positive number of seconds",
+      },
+    ],
   },
   {
     row: "hardStopAfterSeconds equal to timeoutSeconds",
@@ -202,7 +247,8 @@ const rows: Row[] = [
     failures: [
       {
         property: "hardStopAfterSeconds",
-        reason: "hardStopAfterSeconds 600 is invalid: expected less than timeoutSeconds (600), or the HARD stop would never be sent",
+        reason:
+          "hardStopAfterSeconds 600 is invalid: expected less than timeoutSeconds (600), or the HARD stop would never be sent",
       },
     ],
   },
@@ -212,7 +258,8 @@ const rows: Row[] = [
     failures: [
       {
         property: "hardStopAfterSeconds",
-        reason: "hardStopAfterSeconds 1200 is invalid: expected less than timeoutSeconds (900), or the HARD stop would never be sent",
+        reason:
+          "hardStopAfterSeconds 1200 is invalid: expected less than timeoutSeconds (900), or the HARD stop would never be sent",
       },
     ],
   },
@@ -261,7 +308,12 @@ const rows: Row[] = [
   {
     row: "malformed endpoint input",
     news: { serverIds: [A], endpoint: "ecs.cn-north-4.myhuaweicloud.com" },
-    failures: [{ property: "endpoint", reason: `endpoint "ecs.cn-north-4.myhuaweicloud.com" is invalid: it is not an absolute URL; ${HTTPS_HINT}` }],
+    failures: [
+      {
+        property: "endpoint",
+        reason: `endpoint "ecs.cn-north-4.myhuaweicloud.com" is invalid: it is not an absolute URL; ${HTTPS_HINT}`,
+      },
+    ],
   },
   {
     row: "malformed huaweicloud:ecsEndpoint (a path)",
@@ -340,13 +392,23 @@ const rows: Row[] = [
     row: "a project id in config that is not one",
     news: { serverIds: [A] },
     config: { "huaweicloud:projectId": "my-project" },
-    failures: [{ property: "", reason: 'huaweicloud:projectId "my-project" is invalid: expected a project id: 32 lower-case hex characters' }],
+    failures: [
+      {
+        property: "",
+        reason: 'huaweicloud:projectId "my-project" is invalid: expected a project id: 32 lower-case hex characters',
+      },
+    ],
   },
   {
     row: "a region in config that is not one",
     news: { serverIds: [A] },
     config: { "huaweicloud:region": "CN North 4", "huaweicloud:ecsEndpoint": undefined },
-    failures: [{ property: "", reason: 'huaweicloud:region "CN North 4" is invalid: expected a Huawei Cloud region name such as cn-north-4' }],
+    failures: [
+      {
+        property: "",
+        reason: 'huaweicloud:region "CN North 4" is invalid: expected a Huawei Cloud region name such as cn-north-4',
+      },
+    ],
   },
   {
     row: "unknown serverIds during preview: accepted",
@@ -389,11 +451,17 @@ describe("bad input is refused at preview by check, with no API call", () => {
   it("says at preview that an empty list manages nothing", async () => {
     await configure();
     await provider.check({}, { __provider: "test", serverIds: [] });
-    expect(logged).toEqual(["ServerPowerState: no server declared (serverIds is empty): nothing will be acted on until ids are added"]);
+    expect(logged).toEqual([
+      "ServerPowerState: no server declared (serverIds is empty): nothing will be acted on until ids are added",
+    ]);
   });
 
   it("never shows a secret value, whatever is wrong", async () => {
-    await configure({ "huaweicloud:secretKey": "TOPSECRET-sk", "huaweicloud:ecsEndpoint": "http://ecs.example.com", "huaweicloud:projectId": "x" });
+    await configure({
+      "huaweicloud:secretKey": "TOPSECRET-sk",
+      "huaweicloud:ecsEndpoint": "http://ecs.example.com",
+      "huaweicloud:projectId": "x",
+    });
     const result = await provider.check({}, { __provider: "test", serverIds: [A], secretKey: "TOPSECRET-input" });
     expect(result.failures?.length).toBeGreaterThan(0);
     expect(JSON.stringify(result.failures)).not.toMatch(/TOPSECRET/);
@@ -403,7 +471,13 @@ describe("bad input is refused at preview by check, with no API call", () => {
     await configure();
     const checked = await provider.check({}, { __provider: "test", serverIds: [] });
     const { outs } = await provider.create(checked.inputs as Record<string, unknown>);
-    expect(outs).toMatchObject({ serverIds: [], servers: {}, jobs: [], initialStates: {}, convergedAt: expect.any(String) });
+    expect(outs).toMatchObject({
+      serverIds: [],
+      servers: {},
+      jobs: [],
+      initialStates: {},
+      convergedAt: expect.any(String),
+    });
   });
 
   it("made no API request in all the rows above", async () => {
@@ -481,15 +555,37 @@ describe(`why ${MAX_SERVER_IDS} ids: the failure report of a whole fleet must re
     const jobs: JobRecord[] = [];
     for (const type of ["SOFT", "HARD"] as const) {
       for (let i = 0; i < count; i += 1000) {
-        jobs.push({ jobId, action: "os-stop", type, status: "RUNNING", serverIds: serverIds.slice(i, i + 1000), beginTime: "2026-11-26T15:00:00.000Z", endTime: null });
+        jobs.push({
+          jobId,
+          action: "os-stop",
+          type,
+          status: "RUNNING",
+          serverIds: serverIds.slice(i, i + 1000),
+          beginTime: "2026-11-26T15:00:00.000Z",
+          endTime: null,
+        });
       }
     }
-    const properties: Omit<PowerStateOutputs, "hardStopAfterSeconds"> & { __provider: string; hardStopAfterSeconds: number } = {
+    const properties: Omit<PowerStateOutputs, "hardStopAfterSeconds"> & {
+      __provider: string;
+      hardStopAfterSeconds: number;
+    } = {
       // The provider serialized by value is about 150 kB (the root program's); a packaged one is a line.
       __provider: "x".repeat(200_000),
-      serverIds, state: "stopped", stopType: "SOFT", hardStopAfterSeconds: 600, timeoutSeconds: 86_400, onDelete: "restore",
-      region: "cn-north-4", servers, jobs, initialStates, convergedAt: null,
-      resolvedEndpoint: "https://ecs.cn-north-4.myhuaweicloud.com", resolvedProjectId: projectId, resolvedRegion: "cn-north-4",
+      serverIds,
+      state: "stopped",
+      stopType: "SOFT",
+      hardStopAfterSeconds: 600,
+      timeoutSeconds: 86_400,
+      onDelete: "restore",
+      region: "cn-north-4",
+      servers,
+      jobs,
+      initialStates,
+      convergedAt: null,
+      resolvedEndpoint: "https://ecs.cn-north-4.myhuaweicloud.com",
+      resolvedProjectId: projectId,
+      resolvedRegion: "cn-north-4",
     };
     const provproto = require("@pulumi/pulumi/proto/provider_pb");
     const statusproto = require("@pulumi/pulumi/proto/status_pb");

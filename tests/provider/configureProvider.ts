@@ -6,7 +6,10 @@ import { serverPowerStateProvider as provider } from "../../provider/provider";
  * The emulator's credentials and project, the given endpoint, then `overrides` (undefined removes a
  * key). `require` of a missing key answers "" as the SDK's would not: the provider never requires one.
  */
-export async function configureProvider(endpoint: string, overrides: Record<string, string | undefined> = {}): Promise<void> {
+export async function configureProvider(
+  endpoint: string,
+  overrides: Record<string, string | undefined> = {},
+): Promise<void> {
   const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
   const values: Record<string, string | undefined> = {
     "huaweicloud:accessKey": accessKey,

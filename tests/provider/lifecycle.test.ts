@@ -60,15 +60,27 @@ describe("check and diff", () => {
   });
 
   it("report missing credentials at preview, naming the keys", async () => {
-    await provider.configure({ config: { get: (k: string) => (k === "huaweicloud:ecsEndpoint" ? emulator.url : undefined), require: () => "" } });
+    await provider.configure({
+      config: { get: (k: string) => (k === "huaweicloud:ecsEndpoint" ? emulator.url : undefined), require: () => "" },
+    });
     const keys = ["HW_ACCESS_KEY", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"];
     const saved = keys.map((k) => [k, process.env[k]] as const);
     for (const k of keys) delete process.env[k];
     try {
       const result = await provider.check({}, { serverIds: [id(1)], projectId });
       expect(result.failures).toEqual([
-        { property: "", reason: expect.stringMatching(/^huaweicloud:accessKey is not set \(nor HW_ACCESS_KEY, nor HUAWEICLOUD_SDK_AK\)/) },
-        { property: "", reason: expect.stringMatching(/^huaweicloud:secretKey is not set \(nor HW_SECRET_KEY, nor HUAWEICLOUD_SDK_SK\)/) },
+        {
+          property: "",
+          reason: expect.stringMatching(
+            /^huaweicloud:accessKey is not set \(nor HW_ACCESS_KEY, nor HUAWEICLOUD_SDK_AK\)/,
+          ),
+        },
+        {
+          property: "",
+          reason: expect.stringMatching(
+            /^huaweicloud:secretKey is not set \(nor HW_SECRET_KEY, nor HUAWEICLOUD_SDK_SK\)/,
+          ),
+        },
       ]);
     } finally {
       for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
@@ -88,10 +100,16 @@ describe("create", () => {
     const o = outs as PowerStateOutputs;
     expect(resourceId).toMatch(/^sps-/);
     expect(o.serverIds).toEqual([id(1), id(2), id(3), id(4)]);
-    for (const n of [1, 2, 3, 4]) expect(o.servers[id(n)]).toMatchObject({ status: "SHUTOFF", taskState: null, error: null });
+    for (const n of [1, 2, 3, 4])
+      expect(o.servers[id(n)]).toMatchObject({ status: "SHUTOFF", taskState: null, error: null });
     expect(o.servers[id(3)].lastJobId).toBeNull();
     expect(o.jobs).toHaveLength(1);
-    expect(o.jobs[0]).toMatchObject({ action: "os-stop", type: "SOFT", status: "SUCCESS", serverIds: [id(1), id(2), id(4)] });
+    expect(o.jobs[0]).toMatchObject({
+      action: "os-stop",
+      type: "SOFT",
+      status: "SUCCESS",
+      serverIds: [id(1), id(2), id(4)],
+    });
     expect(o.jobs[0].endTime).toMatch(/Z$/);
     expect(o.servers[id(1)].lastJobId).toBe(o.jobs[0].jobId);
     expect(o.initialStates).toEqual({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE", [id(3)]: "SHUTOFF", [id(4)]: "ACTIVE" });
@@ -134,10 +152,16 @@ describe("create", () => {
     const other = new EcsClient({ endpoint: emulator.url, projectId, credentials: { accessKey, secretKey } });
     await other.batchAction("os-stop", [id(1)]);
     await other.close();
-    const finishLater = new Promise((resolve) => setTimeout(resolve, 1500)).then(() => admin.setServer(id(1), { status: "SHUTOFF" }));
+    const finishLater = new Promise((resolve) => setTimeout(resolve, 1500)).then(() =>
+      admin.setServer(id(1), { status: "SHUTOFF" }),
+    );
     const { outs } = await provider.create(await checked({ serverIds: [id(1)] }));
     await finishLater;
-    expect((outs as PowerStateOutputs).servers[id(1)]).toMatchObject({ status: "SHUTOFF", taskState: null, lastJobId: null });
+    expect((outs as PowerStateOutputs).servers[id(1)]).toMatchObject({
+      status: "SHUTOFF",
+      taskState: null,
+      lastJobId: null,
+    });
     expect((outs as PowerStateOutputs).jobs).toEqual([]);
     expect(await actionCalls()).toBe(1);
   });
@@ -165,7 +189,11 @@ describe("update", () => {
 
   it("starts them when the state switches to running", async () => {
     const { rid, outs } = await created({ serverIds: [id(1), id(3)] });
-    const { outs: after } = await provider.update!(rid, outs, await checked({ serverIds: [id(1), id(3)], state: "running" }));
+    const { outs: after } = await provider.update!(
+      rid,
+      outs,
+      await checked({ serverIds: [id(1), id(3)], state: "running" }),
+    );
     const o = after as PowerStateOutputs;
     expect(o.jobs.map((j) => [j.action, j.type, j.serverIds])).toEqual([["os-start", null, [id(1), id(3)]]]);
     expect(o.servers[id(1)].status).toBe("ACTIVE");
@@ -203,13 +231,22 @@ describe("update", () => {
   it("replaces (delete first) when the endpoint changes", async () => {
     const { rid, outs } = await created({ serverIds: [id(1)] });
     const news = await checked({ serverIds: [id(1)], endpoint: emulator.url.replace("127.0.0.1", "localhost") });
-    expect(await provider.diff(rid, outs, news)).toEqual({ changes: true, replaces: ["endpoint"], deleteBeforeReplace: true });
+    expect(await provider.diff(rid, outs, news)).toEqual({
+      changes: true,
+      replaces: ["endpoint"],
+      deleteBeforeReplace: true,
+    });
   });
 });
 
 describe("failures", () => {
   it("a failed sub-job names the server, its code and reason; the rest converge; the next update retries only it", async () => {
-    await admin.injectFault({ serverId: id(2), kind: "fail-subjob", errorCode: "Ecs.1000", reason: "hypervisor said no" });
+    await admin.injectFault({
+      serverId: id(2),
+      kind: "fail-subjob",
+      errorCode: "Ecs.1000",
+      reason: "hypervisor said no",
+    });
     const inputs = await checked({ serverIds: [id(1), id(2), id(3)] });
     const error = await provider.create(inputs).then(
       () => undefined,
@@ -223,7 +260,10 @@ describe("failures", () => {
     const props = failure.properties as unknown as PowerStateOutputs & { __provider: string };
     expect(props.__provider).toBe("test");
     expect(props.servers[id(1)]).toMatchObject({ status: "SHUTOFF", error: null });
-    expect(props.servers[id(2)]).toMatchObject({ status: "ACTIVE", error: { code: "Ecs.1000", message: "hypervisor said no" } });
+    expect(props.servers[id(2)]).toMatchObject({
+      status: "ACTIVE",
+      error: { code: "Ecs.1000", message: "hypervisor said no" },
+    });
     expect(props.convergedAt).toBeNull();
 
     const news = await checked({ serverIds: [id(1), id(2), id(3)] });
@@ -241,22 +281,34 @@ describe("failures", () => {
     const ghost = id(99);
     const error = await provider.create(await checked({ serverIds: [id(1), ghost] })).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "PARTIAL_FAILURE", message: expect.stringContaining("did not reach") });
-    expect((error as PartialFailureError).reasons).toEqual([expect.stringMatching(new RegExp(`^server ${ghost}: Ecs.0114: server not found`))]);
+    expect((error as PartialFailureError).reasons).toEqual([
+      expect.stringMatching(new RegExp(`^server ${ghost}: Ecs.0114: server not found`)),
+    ]);
     expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF" });
   });
 
   it("a locked server is named with Ecs.0605 and what to do", async () => {
     await admin.setServer(id(1), { locked: true });
-    const error = (await provider.create(await checked({ serverIds: [id(1), id(2)] })).catch((e: unknown) => e)) as PartialFailureError;
+    const error = (await provider
+      .create(await checked({ serverIds: [id(1), id(2)] }))
+      .catch((e: unknown) => e)) as PartialFailureError;
     expect(error.reasons).toEqual([expect.stringMatching(new RegExp(`^server ${id(1)}: Ecs.0605: .*unlock it`))]);
     expect((await statuses())[id(2)]).toBe("SHUTOFF");
   });
 
   it("a transition that never ends hits the resource's own deadline", async () => {
     await admin.injectFault({ serverId: id(1), kind: "stuck" });
-    const error = (await provider.create(await checked({ serverIds: [id(1), id(2)], timeoutSeconds: 2 })).catch((e: unknown) => e)) as PartialFailureError;
+    const error = (await provider
+      .create(await checked({ serverIds: [id(1), id(2)], timeoutSeconds: 2 }))
+      .catch((e: unknown) => e)) as PartialFailureError;
     expect(error).toMatchObject({ code: "PARTIAL_FAILURE", message: expect.stringContaining("did not reach") });
-    expect(error.reasons).toEqual([expect.stringMatching(new RegExp(`^server ${id(1)}: TIMEOUT: not SHUTOFF after 2s: it is ACTIVE \\(powering-off\\), job \\w+ is RUNNING; run pulumi up again`))]);
+    expect(error.reasons).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^server ${id(1)}: TIMEOUT: not SHUTOFF after 2s: it is ACTIVE \\(powering-off\\), job \\w+ is RUNNING; run pulumi up again`,
+        ),
+      ),
+    ]);
     const props = error.properties as unknown as PowerStateOutputs;
     expect(props.servers[id(2)].status).toBe("SHUTOFF");
   });
@@ -275,27 +327,44 @@ describe("failures", () => {
   });
 
   it("hardStopAfterSeconds also forces a server whose SOFT stop ended without stopping it", async () => {
-    await admin.injectFault({ serverId: id(1), kind: "fail-subjob", errorCode: "Ecs.1000", reason: "guest did not shut down" });
+    await admin.injectFault({
+      serverId: id(1),
+      kind: "fail-subjob",
+      errorCode: "Ecs.1000",
+      reason: "guest did not shut down",
+    });
     const { outs } = await provider.create(await checked({ serverIds: [id(1)], hardStopAfterSeconds: 1 }));
     const o = outs as PowerStateOutputs;
-    expect(o.jobs.map((j) => [j.type, j.status])).toEqual([["SOFT", "FAIL"], ["HARD", "SUCCESS"]]);
+    expect(o.jobs.map((j) => [j.type, j.status])).toEqual([
+      ["SOFT", "FAIL"],
+      ["HARD", "SUCCESS"],
+    ]);
     expect(o.servers[id(1)]).toMatchObject({ status: "SHUTOFF", error: null });
   });
 
   it("a HARD stop goes only to servers still running when it falls due", async () => {
     await admin.injectFault({ serverId: id(1), kind: "stuck" });
     // id(2) stops normally long before the HARD stop is due and must not be in the HARD batch
-    const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2), id(4)], hardStopAfterSeconds: 2 }));
+    const { outs } = await provider.create(
+      await checked({ serverIds: [id(1), id(2), id(4)], hardStopAfterSeconds: 2 }),
+    );
     const o = outs as PowerStateOutputs;
     expect(o.jobs.filter((j) => j.type === "HARD").map((j) => j.serverIds)).toEqual([[id(1)]]);
-    expect(o.jobs.find((j) => j.type === "SOFT")).toMatchObject({ status: "FAIL", endTime: expect.stringMatching(/Z$/) });
+    expect(o.jobs.find((j) => j.type === "SOFT")).toMatchObject({
+      status: "FAIL",
+      endTime: expect.stringMatching(/Z$/),
+    });
   });
 
   it("pacing never runs past the deadline: servers not yet sent are reported, not waited for", async () => {
     await configure({ "huaweicloud:ecsServersPerMinute": "2" });
-    const error = (await provider.create(await checked({ serverIds: [id(1), id(2), id(4)], timeoutSeconds: 3 })).catch((e: unknown) => e)) as PartialFailureError;
+    const error = (await provider
+      .create(await checked({ serverIds: [id(1), id(2), id(4)], timeoutSeconds: 3 }))
+      .catch((e: unknown) => e)) as PartialFailureError;
     expect(error).toMatchObject({ code: "PARTIAL_FAILURE" });
-    expect(error.reasons).toEqual([`server ${id(4)}: TIMEOUT: not sent: the 3s deadline came first (submissions are paced at the servers-per-minute limit); run pulumi up again, or raise timeoutSeconds`]);
+    expect(error.reasons).toEqual([
+      `server ${id(4)}: TIMEOUT: not sent: the 3s deadline came first (submissions are paced at the servers-per-minute limit); run pulumi up again, or raise timeoutSeconds`,
+    ]);
     const props = error.properties as unknown as PowerStateOutputs;
     expect(props.servers[id(1)].status).toBe("SHUTOFF");
     expect(await actionCalls()).toBe(1);
@@ -305,7 +374,11 @@ describe("failures", () => {
     await configure({ "huaweicloud:ecsServersPerMinute": "2", "huaweicloud:ecsPacingWindowSeconds": "1" });
     const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2), id(4)], timeoutSeconds: 30 }));
     const o = outs as PowerStateOutputs;
-    expect(Object.values(o.servers).map((r) => [r.status, r.error])).toEqual([["SHUTOFF", null], ["SHUTOFF", null], ["SHUTOFF", null]]);
+    expect(Object.values(o.servers).map((r) => [r.status, r.error])).toEqual([
+      ["SHUTOFF", null],
+      ["SHUTOFF", null],
+      ["SHUTOFF", null],
+    ]);
     expect(o.jobs.map((j) => j.serverIds.length)).toEqual([2, 1]);
     expect(await actionCalls()).toBe(2);
   });
@@ -320,15 +393,23 @@ describe("failures", () => {
 
   it("an unanswered call makes only its own chunk ambiguous; the chunks after it are still sent", async () => {
     const many = Array.from({ length: 2500 }, (_, i) => id(10_000 + i));
-    const unpaced = await startEmulator({ stopSeconds: 0.2, batchPerMinute: 0, servers: many.map((s) => ({ id: s, status: "ACTIVE" as const })) });
+    const unpaced = await startEmulator({
+      stopSeconds: 0.2,
+      batchPerMinute: 0,
+      servers: many.map((s) => ({ id: s, status: "ACTIVE" as const })),
+    });
     try {
       const unpacedAdmin = new EmulatorAdmin(unpaced.url);
       await configure({ "huaweicloud:ecsEndpoint": unpaced.url, "huaweicloud:ecsServersPerMinute": "100000" });
       await unpacedAdmin.injectFault({ route: "action", kind: "reset", times: 1 });
       // Long enough for the two good chunks on a busy machine; far shorter than the 30 s grace of the unanswered one.
-      const error = (await provider.create(await checked({ serverIds: many, timeoutSeconds: 10 })).catch((e: unknown) => e)) as PartialFailureError;
+      const error = (await provider
+        .create(await checked({ serverIds: many, timeoutSeconds: 10 }))
+        .catch((e: unknown) => e)) as PartialFailureError;
       const props = error.properties as unknown as PowerStateOutputs;
-      const failed = Object.entries(props.servers).filter(([, r]) => r.error).map(([s, r]) => [s, r.error!.code]);
+      const failed = Object.entries(props.servers)
+        .filter(([, r]) => r.error)
+        .map(([s, r]) => [s, r.error!.code]);
       // the first call carried the first 1000 ids (sorted); it got no answer, so those are reported
       expect(failed).toEqual(many.slice(0, 1000).map((s) => [s, "ECS_AMBIGUOUS_SUBMIT"]));
       expect(props.jobs.map((j) => j.serverIds.length)).toEqual([1000, 500]);
@@ -349,7 +430,9 @@ describe("failures", () => {
 
   it("a lost answer to the action is never re-sent blindly; the server is reported", async () => {
     await admin.injectFault({ route: "action", kind: "reset", times: 1 });
-    const error = (await provider.create(await checked({ serverIds: [id(1)], timeoutSeconds: 3 })).catch((e: unknown) => e)) as PartialFailureError;
+    const error = (await provider
+      .create(await checked({ serverIds: [id(1)], timeoutSeconds: 3 }))
+      .catch((e: unknown) => e)) as PartialFailureError;
     expect(error).toMatchObject({ code: "PARTIAL_FAILURE", message: expect.stringContaining("did not reach") });
     expect(error.reasons[0]).toMatch(new RegExp(`^server ${id(1)}: ECS_AMBIGUOUS_SUBMIT: `));
     expect(await actionCalls()).toBe(1);
@@ -378,8 +461,14 @@ describe("failures", () => {
     const lines: string[] = [];
     const spy = jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
     try {
-      const error = (await provider.create(await checked({ serverIds: [id(1)], timeoutSeconds: 600 })).catch((e: unknown) => e)) as PartialFailureError;
-      expect(error.reasons).toEqual([expect.stringMatching(new RegExp(`^server ${id(1)}: ECS_NETWORK: listing 1 server: connection refused \\(ECONNREFUSED\\)`))]);
+      const error = (await provider
+        .create(await checked({ serverIds: [id(1)], timeoutSeconds: 600 }))
+        .catch((e: unknown) => e)) as PartialFailureError;
+      expect(error.reasons).toEqual([
+        expect.stringMatching(
+          new RegExp(`^server ${id(1)}: ECS_NETWORK: listing 1 server: connection refused \\(ECONNREFUSED\\)`),
+        ),
+      ]);
       expect(error.reasons[0]).not.toContain("deadline");
       expect(lines.filter((line) => line.includes("trying again"))).toEqual([]);
     } finally {
@@ -391,10 +480,14 @@ describe("failures", () => {
     await configure({ "huaweicloud:secretKey": "wrongSecretKey000000000000000000000000000" });
     const errors: PartialFailureError[] = [];
     for (let i = 0; i < 6; i += 1) {
-      errors.push((await provider.create(await checked({ serverIds: [id(1)] })).catch((e: unknown) => e)) as PartialFailureError);
+      errors.push(
+        (await provider.create(await checked({ serverIds: [id(1)] })).catch((e: unknown) => e)) as PartialFailureError,
+      );
     }
     expect((await admin.stats()).total).toBe(1);
-    expect(errors[0].reasons[0]).toMatch(/: APIGW\.0301: listing 1 server: Incorrect IAM authentication information: verify aksk signature fail/);
+    expect(errors[0].reasons[0]).toMatch(
+      /: APIGW\.0301: listing 1 server: Incorrect IAM authentication information: verify aksk signature fail/,
+    );
     for (const error of errors.slice(1)) {
       expect(error.reasons[0]).toMatch(
         /: APIGW\.0301: listing 1 server: not sent: an earlier call with this access key in this run was refused: Incorrect IAM authentication information: verify aksk signature fail .*5 failures in a row lock the access key/,
@@ -408,7 +501,9 @@ describe("failures", () => {
 
   it("wrong credentials fail at once with the gateway's code and request id, and never echo the secret", async () => {
     await configure({ "huaweicloud:secretKey": "wrongSecretKey000000000000000000000000000" });
-    const error = (await provider.create(await checked({ serverIds: [id(1)] })).catch((e: unknown) => e)) as PartialFailureError;
+    const error = (await provider
+      .create(await checked({ serverIds: [id(1)] }))
+      .catch((e: unknown) => e)) as PartialFailureError;
     expect(error).toMatchObject({ code: "PARTIAL_FAILURE", message: expect.stringContaining("did not reach") });
     expect(error.reasons[0]).toMatch(/APIGW\.0301/);
     expect(error.reasons[0]).toMatch(/request id/);
@@ -449,7 +544,9 @@ describe("delete", () => {
   });
 
   it('with onDelete "restore" returns each server to its initial status', async () => {
-    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2), id(3)], onDelete: "restore" }));
+    const { id: rid, outs } = await provider.create(
+      await checked({ serverIds: [id(1), id(2), id(3)], onDelete: "restore" }),
+    );
     expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(2)]: "SHUTOFF", [id(3)]: "SHUTOFF" });
     await provider.delete!(rid, outs);
     expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE", [id(3)]: "SHUTOFF" });
@@ -459,7 +556,9 @@ describe("delete", () => {
     const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], onDelete: "restore" }));
     await admin.setServer(id(1), { locked: true });
     const news = await checked({ serverIds: [id(2)], onDelete: "restore" });
-    const error = (await provider.update!(rid, { __provider: "test", ...outs }, news).catch((e: unknown) => e)) as PartialFailureError;
+    const error = (await provider.update!(rid, { __provider: "test", ...outs }, news).catch(
+      (e: unknown) => e,
+    )) as PartialFailureError;
     expect(error.reasons).toEqual([expect.stringMatching(new RegExp(`^server ${id(1)}: Ecs.0605: `))]);
     const kept = error.properties as unknown as PowerStateOutputs;
     expect(kept.initialStates).toEqual({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE" });
@@ -474,7 +573,11 @@ describe("delete", () => {
 
   it('with onDelete "restore", servers dropped from serverIds are restored by the update', async () => {
     const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], onDelete: "restore" }));
-    const { outs: after } = await provider.update!(rid, { __provider: "test", ...outs }, await checked({ serverIds: [id(2)], onDelete: "restore" }));
+    const { outs: after } = await provider.update!(
+      rid,
+      { __provider: "test", ...outs },
+      await checked({ serverIds: [id(2)], onDelete: "restore" }),
+    );
     expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "SHUTOFF" });
     expect((after as PowerStateOutputs).initialStates).toEqual({ [id(2)]: "ACTIVE" });
   });

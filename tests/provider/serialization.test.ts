@@ -15,7 +15,10 @@ const ACCESS_KEY = "SERIALIZATIONAK00001";
 
 function runNode(script: string): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-e", script], { cwd: process.cwd(), env: { PATH: process.env.PATH ?? "" } });
+    const child = spawn(process.execPath, ["-e", script], {
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH ?? "" },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -74,7 +77,12 @@ describe("serialized provider", () => {
   it("contains no credential value, in any common encoding", () => {
     const text = inputs.__provider as string;
     for (const secret of [SECRET_KEY, SECURITY_TOKEN, ACCESS_KEY]) {
-      for (const encoded of [secret, Buffer.from(secret).toString("base64"), Buffer.from(secret).toString("hex"), encodeURIComponent(secret)]) {
+      for (const encoded of [
+        secret,
+        Buffer.from(secret).toString("base64"),
+        Buffer.from(secret).toString("hex"),
+        encodeURIComponent(secret),
+      ]) {
         expect(text).not.toContain(encoded);
       }
     }
@@ -94,11 +102,26 @@ describe("serialized provider", () => {
         const bad = await provider.check({}, { serverIds: ["nope"] });
         console.log(JSON.stringify({ methods: Object.keys(provider).sort(), ok: ok.inputs.serverIds, bad: bad.failures }));
       })().catch((e) => { console.error(e); process.exit(1); });`;
-    const run = spawnSync(process.execPath, ["-e", script], { cwd: process.cwd(), encoding: "utf8", env: { PATH: process.env.PATH ?? "" } });
+    const run = spawnSync(process.execPath, ["-e", script], {
+      cwd: process.cwd(),
+      encoding: "utf8",
+      env: { PATH: process.env.PATH ?? "" },
+    });
     rmSync(dir, { recursive: true, force: true });
     expect(run.stderr).toBe("");
     const out = JSON.parse(run.stdout);
-    expect(out.methods).toEqual(["authGate", "check", "config", "configure", "create", "delete", "diff", "pacing", "read", "update"]);
+    expect(out.methods).toEqual([
+      "authGate",
+      "check",
+      "config",
+      "configure",
+      "create",
+      "delete",
+      "diff",
+      "pacing",
+      "read",
+      "update",
+    ]);
     expect(out.ok).toEqual(["616fb98f-46ca-475e-917e-2563e5a8cd19"]);
     expect(out.bad[0].property).toBe("serverIds[0]");
   });
@@ -106,7 +129,9 @@ describe("serialized provider", () => {
   it("once serialized, still converges, and its errors keep their message, code and fields", async () => {
     const emulator = await startEmulator({ stopSeconds: 0.1 });
     try {
-      await new EmulatorAdmin(emulator.url).putServers([{ id: "00000000-0000-4000-8000-000000000001", status: "ACTIVE" }]);
+      await new EmulatorAdmin(emulator.url).putServers([
+        { id: "00000000-0000-4000-8000-000000000001", status: "ACTIVE" },
+      ]);
       const dir = mkdtempSync(join(tmpdir(), "sps-serialized-"));
       const file = join(dir, "provider.js");
       writeFileSync(file, inputs.__provider as string);
@@ -146,7 +171,12 @@ describe("serialized provider", () => {
         reasons: [expect.stringMatching(/^server 00000000-0000-4000-8000-000000000099: Ecs.0114: /)],
         hasProperties: true,
       });
-      expect(out.unset).toMatchObject({ isError: true, name: "SettingsError", code: "CONFIG_INVALID", message: expect.stringMatching(/^huaweicloud:region is not set /) });
+      expect(out.unset).toMatchObject({
+        isError: true,
+        name: "SettingsError",
+        code: "CONFIG_INVALID",
+        message: expect.stringMatching(/^huaweicloud:region is not set /),
+      });
     } finally {
       await emulator.stop();
     }

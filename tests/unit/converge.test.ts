@@ -2,7 +2,13 @@
  * The converger's poll schedule on a fake API and a pinned clock: pauses stay a fraction of the
  * age of the job awaited, not of the whole operation (whose first minutes may be pacing).
  */
-import { converge, type JobView, type ObservationView, type PowerApi, type SubmissionView } from "../../provider/converge";
+import {
+  converge,
+  type JobView,
+  type ObservationView,
+  type PowerApi,
+  type SubmissionView,
+} from "../../provider/converge";
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";
@@ -31,14 +37,23 @@ function pacedFleet(paceMs: number) {
     async getJob(jobId): Promise<JobView> {
       const job = accepted[jobId];
       const ended = t >= job.at + 3_000;
-      return { status: ended ? "SUCCESS" : "RUNNING", subJobs: [{ status: ended ? "SUCCESS" : "RUNNING", serverId: job.id }] };
+      return {
+        status: ended ? "SUCCESS" : "RUNNING",
+        subJobs: [{ status: ended ? "SUCCESS" : "RUNNING", serverId: job.id }],
+      };
     },
     async listServers(ids): Promise<ObservationView[]> {
       return ids.map((id) => {
         const end = stoppedAt(id);
         const moving = end !== undefined && t < end;
         const stopped = end !== undefined && t >= end;
-        return { id, found: true, status: stopped ? "SHUTOFF" : "ACTIVE", taskState: moving ? "powering-off" : null, locked: false };
+        return {
+          id,
+          found: true,
+          status: stopped ? "SHUTOFF" : "ACTIVE",
+          taskState: moving ? "powering-off" : null,
+          locked: false,
+        };
       });
     },
   };

@@ -2,8 +2,18 @@ import { describePlannedChange, diffPowerState, failureLines } from "../../provi
 
 const A = "616fb98f-46ca-475e-917e-2563e5a8cd19";
 const B = "726fb98f-46ca-475e-917e-2563e5a8cd20";
-const config = { ecsEndpoint: "https://ecs.cn-north-4.myhuaweicloud.com", projectId: "0a1b2c3d4e5f60718293a4b5c6d7e8f9" };
-const inputs = { serverIds: [A, B], state: "stopped", stopType: "SOFT", timeoutSeconds: 900, onDelete: "leave", __provider: "code" };
+const config = {
+  ecsEndpoint: "https://ecs.cn-north-4.myhuaweicloud.com",
+  projectId: "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
+};
+const inputs = {
+  serverIds: [A, B],
+  state: "stopped",
+  stopType: "SOFT",
+  timeoutSeconds: 900,
+  onDelete: "leave",
+  __provider: "code",
+};
 const settled = { status: "SHUTOFF", taskState: null, lastJobId: "j", error: null };
 const olds = {
   ...inputs,
@@ -18,7 +28,11 @@ const olds = {
 
 describe("diffPowerState", () => {
   it("reports no change when inputs match and every server is settled in the declared status", () => {
-    expect(diffPowerState(olds, inputs, config, {})).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    expect(diffPowerState(olds, inputs, config, {})).toEqual({
+      changes: false,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it.each([
@@ -31,7 +45,11 @@ describe("diffPowerState", () => {
     ["hardStopAfterSeconds", { hardStopAfterSeconds: 30 }],
     ["the provider code", { __provider: "new code" }],
   ])("changes on %s, in place", (_what, patch) => {
-    expect(diffPowerState(olds, { ...inputs, ...patch }, config, {})).toEqual({ changes: true, replaces: [], deleteBeforeReplace: false });
+    expect(diffPowerState(olds, { ...inputs, ...patch }, config, {})).toEqual({
+      changes: true,
+      replaces: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it.each([
@@ -40,7 +58,9 @@ describe("diffPowerState", () => {
     ["failed last time", { ...settled, status: "ACTIVE", error: { code: "Ecs.1000", message: "x" } }],
     ["not found", { ...settled, status: null, error: { code: "Ecs.0114", message: "gone" } }],
   ])("changes when a server is %s", (_what, record) => {
-    expect(diffPowerState({ ...olds, servers: { ...olds.servers, [B]: record } }, inputs, config, {}).changes).toBe(true);
+    expect(diffPowerState({ ...olds, servers: { ...olds.servers, [B]: record } }, inputs, config, {}).changes).toBe(
+      true,
+    );
   });
 
   it("changes when a declared server was never recorded (partial failure before it was seen)", () => {
@@ -48,24 +68,38 @@ describe("diffPowerState", () => {
   });
 
   it("replaces, deleting first, when the endpoint or the project changes", () => {
-    expect(diffPowerState(olds, { ...inputs, endpoint: "https://ecs.cn-north-4.myhuaweicloud.eu" }, config, {})).toEqual({
-      changes: true, replaces: ["endpoint"], deleteBeforeReplace: true,
+    expect(
+      diffPowerState(olds, { ...inputs, endpoint: "https://ecs.cn-north-4.myhuaweicloud.eu" }, config, {}),
+    ).toEqual({
+      changes: true,
+      replaces: ["endpoint"],
+      deleteBeforeReplace: true,
     });
     expect(diffPowerState(olds, { ...inputs, projectId: "ffffffffffffffffffffffffffffffff" }, config, {})).toEqual({
-      changes: true, replaces: ["projectId"], deleteBeforeReplace: true,
+      changes: true,
+      replaces: ["projectId"],
+      deleteBeforeReplace: true,
     });
     // the config moving to another region moves the default endpoint too
-    expect(diffPowerState(olds, inputs, { region: "cn-east-3", projectId: config.projectId }, {}).replaces).toEqual(["endpoint"]);
+    expect(diffPowerState(olds, inputs, { region: "cn-east-3", projectId: config.projectId }, {}).replaces).toEqual([
+      "endpoint",
+    ]);
   });
 
   it("cannot tell while inputs are unknown, so reports a change", () => {
-    expect(diffPowerState(olds, { ...inputs, serverIds: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }, config, {})).toEqual({ changes: true });
+    expect(diffPowerState(olds, { ...inputs, serverIds: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }, config, {})).toEqual({
+      changes: true,
+    });
   });
 });
 
 describe("failureLines", () => {
   it("gives one line per failed server, then sums up the rest by cause", () => {
-    const failures = Array.from({ length: 7 }, (_, i) => ({ id: `s${i}`, code: i < 5 ? "Ecs.1000" : "TIMEOUT", message: i < 5 ? "backend" : "slow" }));
+    const failures = Array.from({ length: 7 }, (_, i) => ({
+      id: `s${i}`,
+      code: i < 5 ? "Ecs.1000" : "TIMEOUT",
+      message: i < 5 ? "backend" : "slow",
+    }));
     expect(failureLines(failures, 3)).toEqual([
       "server s0: Ecs.1000: backend",
       "server s1: Ecs.1000: backend",

@@ -1,4 +1,11 @@
-import { defaultEcsEndpoint, defaultIamEndpoint, isLoopbackEndpoint, isLoopbackHost, validateEndpoint, validateRegion } from "../../provider/endpoint";
+import {
+  defaultEcsEndpoint,
+  defaultIamEndpoint,
+  isLoopbackEndpoint,
+  isLoopbackHost,
+  validateEndpoint,
+  validateRegion,
+} from "../../provider/endpoint";
 
 describe("validateEndpoint", () => {
   it.each([
@@ -39,7 +46,9 @@ describe("validateEndpoint", () => {
       expect.objectContaining({
         name: "EcsError",
         code: "ECS_INVALID_ENDPOINT",
-        message: expect.stringMatching(/^checking iamEndpoint \[http:\/\/ecs\.example\.com\] failed: it must use https:/),
+        message: expect.stringMatching(
+          /^checking iamEndpoint \[http:\/\/ecs\.example\.com\] failed: it must use https:/,
+        ),
       }),
     );
   });
@@ -48,7 +57,9 @@ describe("validateEndpoint", () => {
 describe("isLoopbackHost", () => {
   it("knows 127.0.0.0/8, localhost and [::1] only", () => {
     expect(["127.0.0.1", "127.255.255.254", "localhost", "[::1]"].every(isLoopbackHost)).toBe(true);
-    expect(["128.0.0.1", "127.0.0.256", "::1", "0.0.0.0", "localhost.", "127.0.0.1.example.com"].some(isLoopbackHost)).toBe(false);
+    expect(
+      ["128.0.0.1", "127.0.0.256", "::1", "0.0.0.0", "localhost.", "127.0.0.1.example.com"].some(isLoopbackHost),
+    ).toBe(false);
   });
 });
 
@@ -67,7 +78,13 @@ describe("default endpoints", () => {
 
 describe("isLoopbackEndpoint", () => {
   it("is true only for a URL whose host is loopback", () => {
-    expect(["http://127.0.0.1:8780", "http://localhost:1", "http://[::1]:2", "https://127.5.6.7"].map(isLoopbackEndpoint)).toEqual([true, true, true, true]);
-    expect(["https://ecs.cn-north-4.myhuaweicloud.com", "http://10.0.0.1", "http://127.0.0.1.example.com", "not a url"].map(isLoopbackEndpoint)).toEqual([false, false, false, false]);
+    expect(
+      ["http://127.0.0.1:8780", "http://localhost:1", "http://[::1]:2", "https://127.5.6.7"].map(isLoopbackEndpoint),
+    ).toEqual([true, true, true, true]);
+    expect(
+      ["https://ecs.cn-north-4.myhuaweicloud.com", "http://10.0.0.1", "http://127.0.0.1.example.com", "not a url"].map(
+        isLoopbackEndpoint,
+      ),
+    ).toEqual([false, false, false, false]);
   });
 });

@@ -1,5 +1,12 @@
 import { inspect } from "node:util";
-import { EcsError, errorCodeForResponse, formatServerList, hintFor, redactSecrets, withSubmitted } from "../../provider/errors";
+import {
+  EcsError,
+  errorCodeForResponse,
+  formatServerList,
+  hintFor,
+  redactSecrets,
+  withSubmitted,
+} from "../../provider/errors";
 import type { BatchSubmission } from "../../provider/errors";
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `srv-${i}`);
@@ -45,7 +52,9 @@ describe("EcsError", () => {
       serverIds: ["a"],
     });
     expect(error.message).not.toMatch(/\n/);
-    expect(error.message).toBe('os-start of 1 server failed: HTTP 400 Ecs.1000 "nova said: {"badRequest": {"message": "x"}}"; server: a.');
+    expect(error.message).toBe(
+      'os-start of 1 server failed: HTTP 400 Ecs.1000 "nova said: {"badRequest": {"message": "x"}}"; server: a.',
+    );
   });
 
   it("joins Huawei's answer and our own reason with a dash, then attempts and request id", () => {
@@ -63,27 +72,44 @@ describe("EcsError", () => {
     expect(error.message).toMatch(
       /^os-stop \(SOFT\) of 1 server failed: HTTP 500 Common\.0001 "System exception\." — the server failed after receiving the request \(request id r-1\); server: a\. The action may/,
     );
-    expect(new EcsError({ code: "ECS_NETWORK", operation: "x", reason: "connection refused (ECONNREFUSED)", attempts: 3 }).message).toBe(
-      "x failed: connection refused (ECONNREFUSED) after 3 attempts.",
-    );
+    expect(
+      new EcsError({ code: "ECS_NETWORK", operation: "x", reason: "connection refused (ECONNREFUSED)", attempts: 3 })
+        .message,
+    ).toBe("x failed: connection refused (ECONNREFUSED) after 3 attempts.");
   });
 
   it("lists the first 10 servers, then 'and N more'", () => {
     const error = new EcsError({ code: "ECS_NOT_FOUND", operation: "listing 25 servers", serverIds: ids(25) });
-    expect(error.message).toContain("servers: srv-0, srv-1, srv-2, srv-3, srv-4, srv-5, srv-6, srv-7, srv-8, srv-9 and 15 more.");
+    expect(error.message).toContain(
+      "servers: srv-0, srv-1, srv-2, srv-3, srv-4, srv-5, srv-6, srv-7, srv-8, srv-9 and 15 more.",
+    );
     expect(error.serverIds).toHaveLength(25);
   });
 
   it("says how many attempts were made when it retried", () => {
     const error = new EcsError({ code: "ECS_THROTTLED", operation: "reading job j", statusCode: 429, attempts: 5 });
     expect(error.message).toMatch(/^reading job j failed: HTTP 429 after 5 attempts\./);
-    expect(new EcsError({ code: "ECS_THROTTLED", operation: "x", statusCode: 429, attempts: 1 }).message).toBe("x failed: HTTP 429.");
+    expect(new EcsError({ code: "ECS_THROTTLED", operation: "x", statusCode: 429, attempts: 1 }).message).toBe(
+      "x failed: HTTP 429.",
+    );
   });
 
   it("serializes to JSON with its message and fields, without the cause (it may be a raw socket error)", () => {
-    const error = new EcsError({ code: "ECS_NETWORK", operation: "x", reason: "connection reset (ECONNRESET)", serverIds: ["a"], cause: { socket: { localPort: 1 } } });
+    const error = new EcsError({
+      code: "ECS_NETWORK",
+      operation: "x",
+      reason: "connection reset (ECONNRESET)",
+      serverIds: ["a"],
+      cause: { socket: { localPort: 1 } },
+    });
     const json = JSON.parse(JSON.stringify(error));
-    expect(json).toMatchObject({ name: "EcsError", code: "ECS_NETWORK", message: error.message, serverIds: ["a"], submitted: [] });
+    expect(json).toMatchObject({
+      name: "EcsError",
+      code: "ECS_NETWORK",
+      message: error.message,
+      serverIds: ["a"],
+      submitted: [],
+    });
     expect(json).not.toHaveProperty("cause");
     expect(error.cause).toEqual({ socket: { localPort: 1 } });
   });
@@ -94,7 +120,13 @@ describe("EcsError", () => {
       { jobId: "job-2", action: "os-stop", type: "SOFT", serverIds: ["b"], submittedAt: new Date(0) },
     ];
     const cause = new Error("reset");
-    const original = new EcsError({ code: "ECS_AMBIGUOUS_SUBMIT", operation: "os-stop (SOFT) of 1 server", serverIds: ["c"], requestId: "r", cause });
+    const original = new EcsError({
+      code: "ECS_AMBIGUOUS_SUBMIT",
+      operation: "os-stop (SOFT) of 1 server",
+      serverIds: ["c"],
+      requestId: "r",
+      cause,
+    });
     const error = withSubmitted(original, submitted);
     expect(error).toMatchObject({ code: "ECS_AMBIGUOUS_SUBMIT", serverIds: ["c"], requestId: "r", submitted });
     expect(error.cause).toBe(cause);
@@ -131,7 +163,9 @@ describe("errorCodeForResponse", () => {
 
 describe("hintFor", () => {
   it("says what to do for the codes a user can act on", () => {
-    expect(hintFor("ECS_AUTH_FAILED")).toMatch(/access key \/ secret key and that this machine's clock is within 15 minutes of UTC/);
+    expect(hintFor("ECS_AUTH_FAILED")).toMatch(
+      /access key \/ secret key and that this machine's clock is within 15 minutes of UTC/,
+    );
     expect(hintFor("ECS_AUTH_FAILED", { clockSkewMinutes: 42 })).toMatch(/clock is about 42 minutes off/);
     expect(hintFor("ECS_FORBIDDEN", { iamAction: "ecs:cloudServers:stop" })).toMatch(/ecs:cloudServers:stop/);
     expect(hintFor("ECS_SERVER_LOCKED")).toMatch(/unlock the server/i);
@@ -148,7 +182,9 @@ describe("secrets", () => {
   const token = "SECURITYTOKEN-abcdef";
 
   it("redactSecrets removes every occurrence, and ignores secrets too short to be real", () => {
-    expect(redactSecrets(`a ${secretKey} b ${secretKey} ${token}`, [secretKey, token, undefined])).toBe("a [REDACTED] b [REDACTED] [REDACTED]");
+    expect(redactSecrets(`a ${secretKey} b ${secretKey} ${token}`, [secretKey, token, undefined])).toBe(
+      "a [REDACTED] b [REDACTED] [REDACTED]",
+    );
     expect(redactSecrets("abc", ["b"])).toBe("abc");
   });
 
@@ -160,7 +196,12 @@ describe("secrets", () => {
       statusCode: 401,
       huaweiMessage: redactSecrets(echoed, [secretKey, token]),
     });
-    for (const text of [error.message, JSON.stringify(error), inspect(error, { depth: 5 }), String(error.huaweiMessage)]) {
+    for (const text of [
+      error.message,
+      JSON.stringify(error),
+      inspect(error, { depth: 5 }),
+      String(error.huaweiMessage),
+    ]) {
       expect(text).not.toContain(secretKey);
       expect(text).not.toContain(token);
     }

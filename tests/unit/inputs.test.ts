@@ -18,12 +18,25 @@ describe("checkInputs", () => {
   });
 
   it("names the property path, the value and the rule for each failure", () => {
-    const { failures } = checkInputs({ serverIds: [A, "web-1"], state: "off", stopType: "soft", timeoutSeconds: 0, hardStopAfterSeconds: 2.5 });
+    const { failures } = checkInputs({
+      serverIds: [A, "web-1"],
+      state: "off",
+      stopType: "soft",
+      timeoutSeconds: 0,
+      hardStopAfterSeconds: 2.5,
+    });
     expect(failures).toEqual([
-      { property: "serverIds[1]", reason: 'serverIds[1] "web-1" is invalid: expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)' },
+      {
+        property: "serverIds[1]",
+        reason:
+          'serverIds[1] "web-1" is invalid: expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)',
+      },
       { property: "state", reason: 'state "off" is invalid: expected "stopped" or "running"' },
       { property: "stopType", reason: 'stopType "soft" is invalid: expected "SOFT" or "HARD"; did you mean "SOFT"?' },
-      { property: "hardStopAfterSeconds", reason: "hardStopAfterSeconds 2.5 is invalid: expected a whole number of seconds" },
+      {
+        property: "hardStopAfterSeconds",
+        reason: "hardStopAfterSeconds 2.5 is invalid: expected a whole number of seconds",
+      },
       { property: "timeoutSeconds", reason: "timeoutSeconds 0 is invalid: expected at least 1 second" },
     ]);
   });
@@ -32,7 +45,8 @@ describe("checkInputs", () => {
     expect(checkInputs({ serverIds: [A], hardStopAfterSeconds: 900 }).failures).toEqual([
       {
         property: "hardStopAfterSeconds",
-        reason: "hardStopAfterSeconds 900 is invalid: expected less than timeoutSeconds (900), or the HARD stop would never be sent",
+        reason:
+          "hardStopAfterSeconds 900 is invalid: expected less than timeoutSeconds (900), or the HARD stop would never be sent",
       },
     ]);
     expect(checkInputs({ serverIds: [A], hardStopAfterSeconds: 120, timeoutSeconds: 600 }).failures).toEqual([]);
@@ -66,12 +80,16 @@ describe("checkInputs", () => {
     const partly = checkInputs({ serverIds: [A, UNKNOWN_VALUE], state: UNKNOWN_VALUE });
     expect(partly.failures).toEqual([]);
     expect(partly.inputs).toMatchObject({ serverIds: [A, UNKNOWN_VALUE], state: UNKNOWN_VALUE });
-    expect(checkInputs({ serverIds: [UNKNOWN_VALUE, "bad"] }).failures.map((f) => f.property)).toEqual(["serverIds[1]"]);
+    expect(checkInputs({ serverIds: [UNKNOWN_VALUE, "bad"] }).failures.map((f) => f.property)).toEqual([
+      "serverIds[1]",
+    ]);
   });
 
   it("validates the overrides", () => {
     const { failures } = checkInputs({ serverIds: [], region: "Beijing", projectId: "xyz", endpoint: "not a url" });
     expect(failures.map((f) => f.property)).toEqual(["region", "projectId", "endpoint"]);
-    expect(checkInputs({ serverIds: [], endpoint: "https://ecs.example.com/" }).inputs.endpoint).toBe("https://ecs.example.com");
+    expect(checkInputs({ serverIds: [], endpoint: "https://ecs.example.com/" }).inputs.endpoint).toBe(
+      "https://ecs.example.com",
+    );
   });
 });

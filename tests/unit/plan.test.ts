@@ -1,7 +1,17 @@
 import { classifyServer, planConvergence, restoreGoals, type ServerSnapshot } from "../../provider/plan";
 
-const server = (id: string, status: string | null, taskState: string | null = null, extra: Partial<ServerSnapshot> = {}): ServerSnapshot => ({
-  id, found: true, status, taskState, locked: false, ...extra,
+const server = (
+  id: string,
+  status: string | null,
+  taskState: string | null = null,
+  extra: Partial<ServerSnapshot> = {},
+): ServerSnapshot => ({
+  id,
+  found: true,
+  status,
+  taskState,
+  locked: false,
+  ...extra,
 });
 
 describe("classifyServer", () => {
@@ -13,11 +23,17 @@ describe("classifyServer", () => {
   it("acts on a server stable in the other status, once", () => {
     expect(classifyServer(server("a", "ACTIVE"), "SHUTOFF", false)).toEqual({ kind: "act" });
     expect(classifyServer(server("a", "SHUTOFF"), "ACTIVE", false)).toEqual({ kind: "act" });
-    expect(classifyServer(server("a", "ACTIVE"), "SHUTOFF", true)).toMatchObject({ kind: "fail", code: "STILL_ACTIVE" });
+    expect(classifyServer(server("a", "ACTIVE"), "SHUTOFF", true)).toMatchObject({
+      kind: "fail",
+      code: "STILL_ACTIVE",
+    });
   });
 
   it("waits for a server in transition, whichever way it is going", () => {
-    expect(classifyServer(server("a", "ACTIVE", "powering-off"), "SHUTOFF", false)).toEqual({ kind: "wait", reason: "task powering-off in progress" });
+    expect(classifyServer(server("a", "ACTIVE", "powering-off"), "SHUTOFF", false)).toEqual({
+      kind: "wait",
+      reason: "task powering-off in progress",
+    });
     expect(classifyServer(server("a", "SHUTOFF", "powering-on"), "SHUTOFF", false)).toMatchObject({ kind: "wait" });
     // status already SHUTOFF but a task still running is not done yet
     expect(classifyServer(server("a", "SHUTOFF", "powering-on"), "ACTIVE", true)).toMatchObject({ kind: "wait" });
@@ -25,10 +41,24 @@ describe("classifyServer", () => {
   });
 
   it("fails a missing, locked or broken server with a code and what to do", () => {
-    expect(classifyServer({ ...server("a", null), found: false }, "SHUTOFF", false)).toMatchObject({ kind: "fail", code: "Ecs.0114", message: expect.stringContaining("remove it from serverIds") });
-    expect(classifyServer(server("a", "ACTIVE", null, { locked: true }), "SHUTOFF", false)).toMatchObject({ kind: "fail", code: "Ecs.0605", message: expect.stringContaining("unlock") });
-    expect(classifyServer(server("a", "ERROR"), "SHUTOFF", false)).toMatchObject({ kind: "fail", code: "STATUS_ERROR" });
-    expect(classifyServer(server("a", "SHELVED"), "ACTIVE", false)).toMatchObject({ kind: "fail", code: "STATUS_SHELVED" });
+    expect(classifyServer({ ...server("a", null), found: false }, "SHUTOFF", false)).toMatchObject({
+      kind: "fail",
+      code: "Ecs.0114",
+      message: expect.stringContaining("remove it from serverIds"),
+    });
+    expect(classifyServer(server("a", "ACTIVE", null, { locked: true }), "SHUTOFF", false)).toMatchObject({
+      kind: "fail",
+      code: "Ecs.0605",
+      message: expect.stringContaining("unlock"),
+    });
+    expect(classifyServer(server("a", "ERROR"), "SHUTOFF", false)).toMatchObject({
+      kind: "fail",
+      code: "STATUS_ERROR",
+    });
+    expect(classifyServer(server("a", "SHELVED"), "ACTIVE", false)).toMatchObject({
+      kind: "fail",
+      code: "STATUS_SHELVED",
+    });
   });
 
   it("does not fail a locked server that is already where it should be", () => {
@@ -39,7 +69,13 @@ describe("classifyServer", () => {
 describe("planConvergence", () => {
   it("sorts a mixed fleet, each server against its own goal", () => {
     const plan = planConvergence(
-      [server("a", "ACTIVE"), server("b", "SHUTOFF"), server("c", "ACTIVE", "powering-off"), { ...server("d", null), found: false }, server("e", "SHUTOFF")],
+      [
+        server("a", "ACTIVE"),
+        server("b", "SHUTOFF"),
+        server("c", "ACTIVE", "powering-off"),
+        { ...server("d", null), found: false },
+        server("e", "SHUTOFF"),
+      ],
       { a: "stopped", b: "stopped", c: "stopped", d: "stopped", e: "running" },
     );
     expect(plan).toEqual({

@@ -3,9 +3,18 @@ import { classifyAttempt, defaultRetryPolicy, parseRetryAfterMs, resolveRetryPol
 import type { AttemptOutcome, RetryPolicy } from "../../provider/retryPolicy";
 
 const NOW_MS = Date.parse("2024-01-15T08:30:00Z");
-const policy: RetryPolicy = resolveRetryPolicy({ maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 1000, busyDelayMs: 7000, maxRetryAfterMs: 5000 });
+const policy: RetryPolicy = resolveRetryPolicy({
+  maxAttempts: 4,
+  baseDelayMs: 100,
+  maxDelayMs: 1000,
+  busyDelayMs: 7000,
+  maxRetryAfterMs: 5000,
+});
 const ctx = (attempt: number, random = 0.5) => ({ attempt, policy, random: () => random, nowMs: NOW_MS });
-const response = (statusCode: number, extra: Partial<Extract<AttemptOutcome, { kind: "response" }>> = {}): AttemptOutcome => ({
+const response = (
+  statusCode: number,
+  extra: Partial<Extract<AttemptOutcome, { kind: "response" }>> = {},
+): AttemptOutcome => ({
   kind: "response",
   statusCode,
   ...extra,
@@ -39,7 +48,10 @@ describe("classifyAttempt: GET", () => {
   });
 
   it("treats a 2xx carrying Common.0024 as throttled, not as an answer", () => {
-    expect(classifyAttempt("GET", response(202, { huaweiCode: "Common.0024" }), ctx(0))).toMatchObject({ retry: true, reason: "throttled" });
+    expect(classifyAttempt("GET", response(202, { huaweiCode: "Common.0024" }), ctx(0))).toMatchObject({
+      retry: true,
+      reason: "throttled",
+    });
     expect(classifyAttempt("GET", response(200), ctx(0))).toEqual({ retry: false, reason: "success" });
   });
 
@@ -55,20 +67,43 @@ describe("classifyAttempt: GET", () => {
 
 describe("classifyAttempt: the action POST", () => {
   it("succeeds only with a 2xx and a job id", () => {
-    expect(classifyAttempt("POST", response(200, { hasJobId: true }), ctx(0))).toEqual({ retry: false, reason: "success" });
-    expect(classifyAttempt("POST", response(200, { hasJobId: false }), ctx(0))).toEqual({ retry: false, reason: "ambiguous" });
+    expect(classifyAttempt("POST", response(200, { hasJobId: true }), ctx(0))).toEqual({
+      retry: false,
+      reason: "success",
+    });
+    expect(classifyAttempt("POST", response(200, { hasJobId: false }), ctx(0))).toEqual({
+      retry: false,
+      reason: "ambiguous",
+    });
   });
 
   it("retries when provably not accepted: 429, 202 Common.0024, a refused connection", () => {
-    expect(classifyAttempt("POST", response(429, { huaweiCode: "APIGW.0308" }), ctx(0))).toMatchObject({ retry: true, reason: "throttled" });
-    expect(classifyAttempt("POST", response(202, { huaweiCode: "Common.0024" }), ctx(0))).toMatchObject({ retry: true, reason: "throttled" });
+    expect(classifyAttempt("POST", response(429, { huaweiCode: "APIGW.0308" }), ctx(0))).toMatchObject({
+      retry: true,
+      reason: "throttled",
+    });
+    expect(classifyAttempt("POST", response(202, { huaweiCode: "Common.0024" }), ctx(0))).toMatchObject({
+      retry: true,
+      reason: "throttled",
+    });
     expect(classifyAttempt("POST", network("ECONNREFUSED"), ctx(0))).toMatchObject({ retry: true, reason: "not-sent" });
-    expect(classifyAttempt("POST", network("UND_ERR_CONNECT_TIMEOUT"), ctx(0))).toMatchObject({ retry: true, reason: "not-sent" });
+    expect(classifyAttempt("POST", network("UND_ERR_CONNECT_TIMEOUT"), ctx(0))).toMatchObject({
+      retry: true,
+      reason: "not-sent",
+    });
   });
 
   it("retries 501 Ecs.0603 after exactly busyDelayMs", () => {
-    expect(classifyAttempt("POST", response(501, { huaweiCode: "Ecs.0603" }), ctx(0))).toEqual({ retry: true, reason: "busy", delayMs: 7000 });
-    expect(classifyAttempt("GET", response(501, { huaweiCode: "Ecs.0603" }), ctx(2))).toEqual({ retry: true, reason: "busy", delayMs: 7000 });
+    expect(classifyAttempt("POST", response(501, { huaweiCode: "Ecs.0603" }), ctx(0))).toEqual({
+      retry: true,
+      reason: "busy",
+      delayMs: 7000,
+    });
+    expect(classifyAttempt("GET", response(501, { huaweiCode: "Ecs.0603" }), ctx(2))).toEqual({
+      retry: true,
+      reason: "busy",
+      delayMs: 7000,
+    });
   });
 
   it.each([
@@ -91,7 +126,9 @@ describe("classifyAttempt: the action POST", () => {
 describe("classifyAttempt: delays", () => {
   it("uses capped exponential backoff with full jitter: floor(random * min(max, base * 2^attempt))", () => {
     const patient = resolveRetryPolicy({ ...policy, maxAttempts: 10 });
-    const delays = [0, 1, 2, 3, 4].map((attempt) => classifyAttempt("GET", response(503), { ...ctx(attempt, 0.75), policy: patient }).delayMs);
+    const delays = [0, 1, 2, 3, 4].map(
+      (attempt) => classifyAttempt("GET", response(503), { ...ctx(attempt, 0.75), policy: patient }).delayMs,
+    );
     // base 100 → 100, 200, 400, 800, then capped at 1000; times 0.75, floored.
     expect(delays).toEqual([75, 150, 300, 600, 750]);
     expect(classifyAttempt("GET", response(503), ctx(0, 0)).delayMs).toBe(0);
@@ -113,8 +150,16 @@ describe("classifyAttempt: delays", () => {
 
   it("stops at maxAttempts and says the failure was retryable", () => {
     expect(classifyAttempt("GET", response(503), ctx(2)).retry).toBe(true);
-    expect(classifyAttempt("GET", response(503), ctx(3))).toEqual({ retry: false, reason: "server-error", exhausted: true });
-    expect(classifyAttempt("POST", response(429), ctx(3))).toEqual({ retry: false, reason: "throttled", exhausted: true });
+    expect(classifyAttempt("GET", response(503), ctx(3))).toEqual({
+      retry: false,
+      reason: "server-error",
+      exhausted: true,
+    });
+    expect(classifyAttempt("POST", response(429), ctx(3))).toEqual({
+      retry: false,
+      reason: "throttled",
+      exhausted: true,
+    });
   });
 });
 
@@ -137,7 +182,10 @@ describe("parseRetryAfterMs", () => {
 
 describe("resolveRetryPolicy", () => {
   it("overlays the defaults, ignoring undefined overrides", () => {
-    expect(resolveRetryPolicy({ maxAttempts: 2, baseDelayMs: undefined })).toEqual({ ...defaultRetryPolicy(), maxAttempts: 2 });
+    expect(resolveRetryPolicy({ maxAttempts: 2, baseDelayMs: undefined })).toEqual({
+      ...defaultRetryPolicy(),
+      maxAttempts: 2,
+    });
   });
 
   it("returns a fresh object each time, so a caller cannot change the defaults", () => {
@@ -148,8 +196,12 @@ describe("resolveRetryPolicy", () => {
 
   it("rejects bad settings naming the setting, the value and the rule", () => {
     expect(() => resolveRetryPolicy({ maxAttempts: 0 })).toThrow(EcsError);
-    expect(() => resolveRetryPolicy({ maxAttempts: 1.5 })).toThrow(/retry\.maxAttempts \[1\.5\] must be an integer >= 1/);
+    expect(() => resolveRetryPolicy({ maxAttempts: 1.5 })).toThrow(
+      /retry\.maxAttempts \[1\.5\] must be an integer >= 1/,
+    );
     expect(() => resolveRetryPolicy({ busyDelayMs: -1 })).toThrow(/retry\.busyDelayMs \[-1\] must be a number >= 0/);
-    expect(() => resolveRetryPolicy({ baseDelayMs: 100, maxDelayMs: 10 })).toThrow(/retry\.maxDelayMs \[10\] must be >= retry\.baseDelayMs \[100\]/);
+    expect(() => resolveRetryPolicy({ baseDelayMs: 100, maxDelayMs: 10 })).toThrow(
+      /retry\.maxDelayMs \[10\] must be >= retry\.baseDelayMs \[100\]/,
+    );
   });
 });

@@ -66,7 +66,7 @@ describe("jobResponseSchema", () => {
     });
   });
 
-  it("reads a running job: end_time \"\", error fields absent", () => {
+  it('reads a running job: end_time "", error fields absent', () => {
     const result = validateBody(jobResponseSchema(), {
       job_id: "j",
       status: "RUNNING",
@@ -74,15 +74,33 @@ describe("jobResponseSchema", () => {
       end_time: "",
       entities: { sub_jobs: [{ status: "RUNNING", end_time: "", entities: { server_id: "s" } }] },
     });
-    expect(result).toMatchObject({ success: true, data: { status: "RUNNING", endTime: undefined, errorCode: undefined, subJobsTotal: undefined } });
-    expect(result.success && result.data.subJobs[0]).toMatchObject({ status: "RUNNING", serverId: "s", endTime: undefined });
+    expect(result).toMatchObject({
+      success: true,
+      data: { status: "RUNNING", endTime: undefined, errorCode: undefined, subJobsTotal: undefined },
+    });
+    expect(result.success && result.data.subJobs[0]).toMatchObject({
+      status: "RUNNING",
+      serverId: "s",
+      endTime: undefined,
+    });
   });
 
   it("reads an INIT job without entities, and an unknown status as is", () => {
-    expect(validateBody(jobResponseSchema(), { job_id: "j", status: "INIT" })).toMatchObject({ success: true, data: { status: "INIT", subJobs: [] } });
-    expect(validateBody(jobResponseSchema(), { job_id: "j", status: "INIT", entities: {} })).toMatchObject({ success: true, data: { subJobs: [] } });
-    expect(validateBody(jobResponseSchema(), { job_id: "j", status: "PENDING_PAYMENT" })).toMatchObject({ success: true, data: { status: "PENDING_PAYMENT" } });
-    expect(validateBody(jobResponseSchema(), { job_id: "j", status: "QUANTUM", entities: { sub_jobs: null } })).toMatchObject({
+    expect(validateBody(jobResponseSchema(), { job_id: "j", status: "INIT" })).toMatchObject({
+      success: true,
+      data: { status: "INIT", subJobs: [] },
+    });
+    expect(validateBody(jobResponseSchema(), { job_id: "j", status: "INIT", entities: {} })).toMatchObject({
+      success: true,
+      data: { subJobs: [] },
+    });
+    expect(validateBody(jobResponseSchema(), { job_id: "j", status: "PENDING_PAYMENT" })).toMatchObject({
+      success: true,
+      data: { status: "PENDING_PAYMENT" },
+    });
+    expect(
+      validateBody(jobResponseSchema(), { job_id: "j", status: "QUANTUM", entities: { sub_jobs: null } }),
+    ).toMatchObject({
       success: true,
       data: { status: "QUANTUM", subJobs: [] },
     });
@@ -98,7 +116,12 @@ describe("jobResponseSchema", () => {
         sub_jobs_total: 2,
         sub_jobs: [
           { status: "SUCCESS", entities: { server_id: "a" } },
-          { status: "FAIL", error_code: "Ecs.1000", fail_reason: "nova error", entities: { server_id: "b", errorcode_message: "{\"x\":1}" } },
+          {
+            status: "FAIL",
+            error_code: "Ecs.1000",
+            fail_reason: "nova error",
+            entities: { server_id: "b", errorcode_message: '{"x":1}' },
+          },
         ],
       },
     });
@@ -108,19 +131,43 @@ describe("jobResponseSchema", () => {
         errorCode: "Ecs.0611",
         failReason: "batch operation failed",
         subJobsTotal: 2,
-        subJobs: [{ status: "SUCCESS" }, { status: "FAIL", serverId: "b", errorCode: "Ecs.1000", failReason: "nova error", errorcodeMessage: '{"x":1}' }],
+        subJobs: [
+          { status: "SUCCESS" },
+          {
+            status: "FAIL",
+            serverId: "b",
+            errorCode: "Ecs.1000",
+            failReason: "nova error",
+            errorcodeMessage: '{"x":1}',
+          },
+        ],
       },
     });
   });
 
   it.each([
-    [{ ...finishedJob, entities: { sub_jobs: [{}, {}, { status: 5 }] } }, "entities.sub_jobs[0].status: missing (expected string) (and 2 more problems)"],
-    [{ job_id: "j", status: "RUNNING", entities: { sub_jobs: [{ status: "OK" }, { status: "OK" }, { status: 5 }] } }, "entities.sub_jobs[2].status: expected string, received number (5)"],
+    [
+      { ...finishedJob, entities: { sub_jobs: [{}, {}, { status: 5 }] } },
+      "entities.sub_jobs[0].status: missing (expected string) (and 2 more problems)",
+    ],
+    [
+      { job_id: "j", status: "RUNNING", entities: { sub_jobs: [{ status: "OK" }, { status: "OK" }, { status: 5 }] } },
+      "entities.sub_jobs[2].status: expected string, received number (5)",
+    ],
     [{ job_id: "j", status: null }, "status: expected string, received null"],
     [{ status: "SUCCESS" }, "job_id: missing (expected string)"],
-    [{ job_id: "j", status: "SUCCESS", end_time: 1461614921 }, "end_time: expected string, received number (1461614921)"],
-    [{ job_id: "j", status: "SUCCESS", entities: { sub_jobs: {} } }, "entities.sub_jobs: expected array, received object"],
-    [{ job_id: "j", status: "SUCCESS", entities: { sub_jobs_total: -1 } }, "entities.sub_jobs_total: Too small: expected number to be >=0, received number (-1)"],
+    [
+      { job_id: "j", status: "SUCCESS", end_time: 1461614921 },
+      "end_time: expected string, received number (1461614921)",
+    ],
+    [
+      { job_id: "j", status: "SUCCESS", entities: { sub_jobs: {} } },
+      "entities.sub_jobs: expected array, received object",
+    ],
+    [
+      { job_id: "j", status: "SUCCESS", entities: { sub_jobs_total: -1 } },
+      "entities.sub_jobs_total: Too small: expected number to be >=0, received number (-1)",
+    ],
     [[finishedJob], "the body: expected object, received array (1 item)"],
     ["SUCCESS", 'the body: expected object, received string ("SUCCESS")'],
     [undefined, "the body: missing (expected object)"],
@@ -158,25 +205,59 @@ describe("serverSchema via the list and show answers", () => {
       data: {
         count: 2,
         servers: [
-          { id: "a", found: true, status: "ACTIVE", taskState: "powering-off", vmState: "active", powerState: 1, locked: false, fault: null },
-          { id: "b", found: false, status: null, taskState: null, vmState: null, powerState: null, locked: null, fault: { code: 404, message: "Instance b could not be found" } },
+          {
+            id: "a",
+            found: true,
+            status: "ACTIVE",
+            taskState: "powering-off",
+            vmState: "active",
+            powerState: 1,
+            locked: false,
+            fault: null,
+          },
+          {
+            id: "b",
+            found: false,
+            status: null,
+            taskState: null,
+            vmState: null,
+            powerState: null,
+            locked: null,
+            fault: { code: 404, message: "Instance b could not be found" },
+          },
         ],
       },
     });
   });
 
   it("treats absent or empty task_state / locked as null", () => {
-    const result = validateBody(serverShowResponseSchema(), { server: { id: "a", status: "SHUTOFF", "OS-EXT-STS:task_state": "" } });
+    const result = validateBody(serverShowResponseSchema(), {
+      server: { id: "a", status: "SHUTOFF", "OS-EXT-STS:task_state": "" },
+    });
     expect(result).toEqual({
       success: true,
-      data: { server: { id: "a", found: true, status: "SHUTOFF", taskState: null, vmState: null, powerState: null, locked: null, fault: null } },
+      data: {
+        server: {
+          id: "a",
+          found: true,
+          status: "SHUTOFF",
+          taskState: null,
+          vmState: null,
+          powerState: null,
+          locked: null,
+          fault: null,
+        },
+      },
     });
   });
 
   it.each([
     [{ servers: [active, { ...active, locked: "no" }] }, 'servers[1].locked: expected boolean, received string ("no")'],
     [{ servers: [{ ...active, id: 7 }] }, "servers[0].id: expected string, received number (7)"],
-    [{ servers: [{ ...active, "OS-EXT-STS:power_state": "running" }] }, 'servers[0]["OS-EXT-STS:power_state"]: expected number, received string ("running")'],
+    [
+      { servers: [{ ...active, "OS-EXT-STS:power_state": "running" }] },
+      'servers[0]["OS-EXT-STS:power_state"]: expected number, received string ("running")',
+    ],
     [{ count: 1 }, "servers: missing (expected array)"],
   ])("rejects a malformed list (%#)", (body, problem) => {
     expect(validateBody(serverListResponseSchema(), body)).toEqual({ success: false, problem });
@@ -190,23 +271,43 @@ describe("serverSchema via the list and show answers", () => {
 
 describe("small answers", () => {
   it("action: a non-empty string job_id", () => {
-    expect(validateBody(actionResponseSchema(), { job_id: "ff80" })).toEqual({ success: true, data: { job_id: "ff80" } });
-    expect(validateBody(actionResponseSchema(), { job_id: "" })).toMatchObject({ success: false, problem: expect.stringMatching(/^job_id: Too small/) });
-    expect(validateBody(actionResponseSchema(), { error_code: "Common.0024" })).toEqual({ success: false, problem: "job_id: missing (expected string)" });
+    expect(validateBody(actionResponseSchema(), { job_id: "ff80" })).toEqual({
+      success: true,
+      data: { job_id: "ff80" },
+    });
+    expect(validateBody(actionResponseSchema(), { job_id: "" })).toMatchObject({
+      success: false,
+      problem: expect.stringMatching(/^job_id: Too small/),
+    });
+    expect(validateBody(actionResponseSchema(), { error_code: "Common.0024" })).toEqual({
+      success: false,
+      problem: "job_id: missing (expected string)",
+    });
   });
 
   it("projects: id and name of each project", () => {
-    expect(validateBody(projectsResponseSchema(), { projects: [{ id: "p", name: "cn-north-4", enabled: true }] })).toEqual({
+    expect(
+      validateBody(projectsResponseSchema(), { projects: [{ id: "p", name: "cn-north-4", enabled: true }] }),
+    ).toEqual({
       success: true,
       data: { projects: [{ id: "p", name: "cn-north-4" }] },
     });
-    expect(validateBody(projectsResponseSchema(), { projects: [{ name: "cn-north-4" }] })).toEqual({ success: false, problem: "projects[0].id: missing (expected string)" });
+    expect(validateBody(projectsResponseSchema(), { projects: [{ name: "cn-north-4" }] })).toEqual({
+      success: false,
+      problem: "projects[0].id: missing (expected string)",
+    });
   });
 
   it("error bodies: nested, flat, and odd ones without failing", () => {
     const schema = errorBodySchema();
-    expect(schema.parse({ error: { code: "Ecs.0005", message: "bad", details: [] } })).toMatchObject({ error: { code: "Ecs.0005", message: "bad" } });
-    expect(schema.parse({ error_code: "APIGW.0301", error_msg: "sig", request_id: "r" })).toMatchObject({ error_code: "APIGW.0301", error_msg: "sig", request_id: "r" });
+    expect(schema.parse({ error: { code: "Ecs.0005", message: "bad", details: [] } })).toMatchObject({
+      error: { code: "Ecs.0005", message: "bad" },
+    });
+    expect(schema.parse({ error_code: "APIGW.0301", error_msg: "sig", request_id: "r" })).toMatchObject({
+      error_code: "APIGW.0301",
+      error_msg: "sig",
+      request_id: "r",
+    });
     expect(schema.parse({ error: "boom", error_code: 12 })).toMatchObject({ error: undefined, error_code: undefined });
   });
 });

@@ -4,8 +4,17 @@ const config = (entries: Record<string, string>) => readProviderConfig((k) => en
 
 describe("settings resolution", () => {
   it("prefers resource args, then stack config, then the environment", () => {
-    const env = { HW_REGION_NAME: "cn-east-3", HW_PROJECT_ID: "e".repeat(32), HW_ACCESS_KEY: "env-ak", HW_SECRET_KEY: "env-sk" };
-    const c = config({ "huaweicloud:region": "cn-north-4", "huaweicloud:accessKey": "cfg-ak", "huaweicloud:secretKey": "cfg-sk" });
+    const env = {
+      HW_REGION_NAME: "cn-east-3",
+      HW_PROJECT_ID: "e".repeat(32),
+      HW_ACCESS_KEY: "env-ak",
+      HW_SECRET_KEY: "env-sk",
+    };
+    const c = config({
+      "huaweicloud:region": "cn-north-4",
+      "huaweicloud:accessKey": "cfg-ak",
+      "huaweicloud:secretKey": "cfg-sk",
+    });
     expect(resolveSettings({}, c, env)).toEqual({
       endpoint: "https://ecs.cn-north-4.myhuaweicloud.com",
       region: "cn-north-4",
@@ -15,21 +24,28 @@ describe("settings resolution", () => {
       serversPerMinute: undefined,
       pacingWindowSeconds: undefined,
     });
-    expect(resolveTarget({ region: "ap-southeast-1" }, c, env).endpoint).toBe("https://ecs.ap-southeast-1.myhuaweicloud.com");
+    expect(resolveTarget({ region: "ap-southeast-1" }, c, env).endpoint).toBe(
+      "https://ecs.ap-southeast-1.myhuaweicloud.com",
+    );
     expect(resolveTarget({ endpoint: "http://127.0.0.1:9/" }, c, env).endpoint).toBe("http://127.0.0.1:9");
   });
 
   it("falls back to the SDKs' variable names and carries a security token", () => {
-    const env = { HUAWEICLOUD_SDK_AK: "ak", HUAWEICLOUD_SDK_SK: "sk", HUAWEICLOUD_SDK_SECURITY_TOKEN: "tok", HUAWEICLOUD_SDK_PROJECT_ID: "f".repeat(32) };
+    const env = {
+      HUAWEICLOUD_SDK_AK: "ak",
+      HUAWEICLOUD_SDK_SK: "sk",
+      HUAWEICLOUD_SDK_SECURITY_TOKEN: "tok",
+      HUAWEICLOUD_SDK_PROJECT_ID: "f".repeat(32),
+    };
     const s = resolveSettings({ endpoint: "https://ecs.example" }, {}, env);
     expect(s.credentials).toEqual({ accessKey: "ak", secretKey: "sk", securityToken: "tok" });
     expect(s.projectId).toBe("f".repeat(32));
   });
 
   it("ecsEndpoint config overrides the region default", () => {
-    expect(resolveTarget({}, config({ "huaweicloud:ecsEndpoint": "https://ecs.eu-west-101.myhuaweicloud.eu" }), {}).endpoint).toBe(
-      "https://ecs.eu-west-101.myhuaweicloud.eu",
-    );
+    expect(
+      resolveTarget({}, config({ "huaweicloud:ecsEndpoint": "https://ecs.eu-west-101.myhuaweicloud.eu" }), {}).endpoint,
+    ).toBe("https://ecs.eu-west-101.myhuaweicloud.eu");
   });
 
   it("says which keys are missing, never a secret value", () => {
@@ -37,8 +53,12 @@ describe("settings resolution", () => {
     expect(() => resolveSettings({}, onlySecret, {})).toThrow(
       "huaweicloud:accessKey is not set (nor HW_ACCESS_KEY, nor HUAWEICLOUD_SDK_AK): expected the access key (AK) that signs the ECS calls; pulumi config set huaweicloud:accessKey <AK>",
     );
-    expect(() => resolveSettings({}, onlySecret, {})).toThrow(expect.objectContaining({ code: "CONFIG_INVALID", message: expect.not.stringContaining("TOPSECRET") }));
-    expect(() => resolveTarget({}, {}, {})).toThrow(/^huaweicloud:region is not set \(nor the resource's region, nor HW_REGION_NAME\)/);
+    expect(() => resolveSettings({}, onlySecret, {})).toThrow(
+      expect.objectContaining({ code: "CONFIG_INVALID", message: expect.not.stringContaining("TOPSECRET") }),
+    );
+    expect(() => resolveTarget({}, {}, {})).toThrow(
+      /^huaweicloud:region is not set \(nor the resource's region, nor HW_REGION_NAME\)/,
+    );
     expect(() => resolveSettings({ endpoint: "https://x" }, {}, { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b" })).toThrow(
       /^huaweicloud:projectId is not set .*, and there is no region to look it up from/,
     );
@@ -46,7 +66,9 @@ describe("settings resolution", () => {
 
   it("lists every problem at once, each naming where the value came from", () => {
     const env = { HW_REGION_NAME: "Beijing", HW_PROJECT_ID: "xyz" };
-    expect(settingsProblems({}, config({ "huaweicloud:ecsEndpoint": "http://ecs.example.com" }), env).map((p) => p.reason)).toEqual([
+    expect(
+      settingsProblems({}, config({ "huaweicloud:ecsEndpoint": "http://ecs.example.com" }), env).map((p) => p.reason),
+    ).toEqual([
       'HW_REGION_NAME "Beijing" is invalid: expected a Huawei Cloud region name such as cn-north-4',
       'huaweicloud:ecsEndpoint "http://ecs.example.com" is invalid: it must use https: (http: is allowed only for loopback hosts: 127.0.0.0/8, localhost, [::1]); use an origin such as https://ecs.cn-north-4.myhuaweicloud.com',
       expect.stringMatching(/^huaweicloud:accessKey is not set/),
@@ -54,7 +76,13 @@ describe("settings resolution", () => {
       'HW_PROJECT_ID "xyz" is invalid: expected a project id: 32 lower-case hex characters',
     ]);
     // a resource input is named as such, so the engine can show its value
-    expect(settingsProblems({ region: "Beijing", endpoint: "https://e" }, {}, { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "f".repeat(32) })).toEqual([
+    expect(
+      settingsProblems(
+        { region: "Beijing", endpoint: "https://e" },
+        {},
+        { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "f".repeat(32) },
+      ),
+    ).toEqual([
       { key: "region", reason: 'region "Beijing" is invalid: expected a Huawei Cloud region name such as cn-north-4' },
     ]);
   });
@@ -68,9 +96,16 @@ describe("settings resolution", () => {
   });
 
   it("validates huaweicloud:ecsRequestTimeoutSeconds", () => {
-    const env = { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "0a".repeat(16), HW_REGION_NAME: "cn-north-4" };
+    const env = {
+      HW_ACCESS_KEY: "a",
+      HW_SECRET_KEY: "b",
+      HW_PROJECT_ID: "0a".repeat(16),
+      HW_REGION_NAME: "cn-north-4",
+    };
     expect(resolveSettings({}, config({}), env)).not.toHaveProperty("requestTimeoutSeconds");
-    expect(resolveSettings({}, config({ "huaweicloud:ecsRequestTimeoutSeconds": "2.5" }), env).requestTimeoutSeconds).toBe(2.5);
+    expect(
+      resolveSettings({}, config({ "huaweicloud:ecsRequestTimeoutSeconds": "2.5" }), env).requestTimeoutSeconds,
+    ).toBe(2.5);
     for (const bad of ["0", "601", "soon"]) {
       expect(() => resolveSettings({}, config({ "huaweicloud:ecsRequestTimeoutSeconds": bad }), env)).toThrow(
         `huaweicloud:ecsRequestTimeoutSeconds "${bad}" is invalid: expected a number of seconds from 1 to 600`,
@@ -79,18 +114,29 @@ describe("settings resolution", () => {
   });
 
   it("validates huaweicloud:ecsPacingWindowSeconds: whole seconds from 1 to 3600", () => {
-    const env = { HW_ACCESS_KEY: "a", HW_SECRET_KEY: "b", HW_PROJECT_ID: "0a".repeat(16), HW_REGION_NAME: "cn-north-4" };
+    const env = {
+      HW_ACCESS_KEY: "a",
+      HW_SECRET_KEY: "b",
+      HW_PROJECT_ID: "0a".repeat(16),
+      HW_REGION_NAME: "cn-north-4",
+    };
     expect(resolveSettings({}, config({}), env).pacingWindowSeconds).toBeUndefined();
     const emulator = { "huaweicloud:ecsEndpoint": "http://127.0.0.1:8780" };
-    expect(resolveSettings({}, config({ ...emulator, "huaweicloud:ecsPacingWindowSeconds": "5" }), env).pacingWindowSeconds).toBe(5);
-    expect(resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": "60" }), env).pacingWindowSeconds).toBe(60);
+    expect(
+      resolveSettings({}, config({ ...emulator, "huaweicloud:ecsPacingWindowSeconds": "5" }), env).pacingWindowSeconds,
+    ).toBe(5);
+    expect(resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": "60" }), env).pacingWindowSeconds).toBe(
+      60,
+    );
     // Against Huawei Cloud (here the region's endpoint), a window shorter than its minute would overrun the quota.
     for (const short of ["5", "59"]) {
       expect(() => resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": short }), env)).toThrow(
         `huaweicloud:ecsPacingWindowSeconds "${short}" is invalid: a window under 60 seconds is only for a loopback endpoint such as the local emulator; Huawei Cloud counts servers per minute (leave the key unset, or 60 or more)`,
       );
     }
-    expect(resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": "3600" }), env).pacingWindowSeconds).toBe(3600);
+    expect(resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": "3600" }), env).pacingWindowSeconds).toBe(
+      3600,
+    );
     for (const bad of ["0", "2.5", "-5", "3601", "a minute"]) {
       expect(() => resolveSettings({}, config({ "huaweicloud:ecsPacingWindowSeconds": bad }), env)).toThrow(
         `huaweicloud:ecsPacingWindowSeconds "${bad}" is invalid: expected a whole number of seconds, from 1 to 3600`,

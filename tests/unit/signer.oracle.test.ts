@@ -103,7 +103,10 @@ function generate(seed: number, count: number): Case[] {
     if (method === "POST" && random() < 0.85) {
       const action = pick(["os-stop", "os-start", "reboot"]);
       const servers = Array.from({ length: Math.floor(random() * 4) }, () => ({ id: text(HEX, 8, 8) }));
-      body = random() < 0.2 ? { note: text(QUERY_ALPHABET, 0, 16), [action]: { servers } } : { [action]: { type: pick(["SOFT", "HARD"]), servers } };
+      body =
+        random() < 0.2
+          ? { note: text(QUERY_ALPHABET, 0, 16), [action]: { servers } }
+          : { [action]: { type: pick(["SOFT", "HARD"]), servers } };
     }
 
     cases.push({

@@ -12,7 +12,11 @@ describe("signRequest: reference vectors", () => {
     const body =
       '{"os-stop":{"servers":[{"id":"616fb98f-46ca-475e-917e-2563e5a8cd19"},{"id":"726fb98f-46ca-475e-917e-2563e5a8cd20"}],"type":"SOFT"}}';
     expect(sha256Hex(body)).toBe("12c7bcc1de26d06ea85162f435c24346d73274a821ecb10a5cf164279bba5c24");
-    const signed = signRequest({ method: "POST", url: `${base}/cloudservers/action`, headers, body, projectId }, credentials, date);
+    const signed = signRequest(
+      { method: "POST", url: `${base}/cloudservers/action`, headers, body, projectId },
+      credentials,
+      date,
+    );
     expect(signed).toEqual({
       "X-Sdk-Date": "20240115T083000Z",
       "X-Project-Id": projectId,

@@ -1,4 +1,10 @@
-import { pollDelayMs, runWaiter, validateWaiterOptions, type PollResult, type WaiterOptions } from "../../provider/waiter";
+import {
+  pollDelayMs,
+  runWaiter,
+  validateWaiterOptions,
+  type PollResult,
+  type WaiterOptions,
+} from "../../provider/waiter";
 
 /** A clock that only moves when the waiter sleeps; records every pause. */
 function fakeTime(start = 1_000_000) {
@@ -34,10 +40,13 @@ describe("runWaiter", () => {
   it("polls on the exact schedule until success", async () => {
     const time = fakeTime();
     let polls = 0;
-    const result = await runWaiter({ ...base, now: time.now, sleep: time.sleep, random: () => 0.5 }, async (): Promise<PollResult<string>> => {
-      polls += 1;
-      return polls === 4 ? { state: "SUCCESS", value: "done" } : { state: "RETRY" };
-    });
+    const result = await runWaiter(
+      { ...base, now: time.now, sleep: time.sleep, random: () => 0.5 },
+      async (): Promise<PollResult<string>> => {
+        polls += 1;
+        return polls === 4 ? { state: "SUCCESS", value: "done" } : { state: "RETRY" };
+      },
+    );
     expect(result).toEqual({ state: "SUCCESS", value: "done", reason: undefined, attempts: 4, elapsedMs: 3000 });
     // elapsed stays small, so the 8% ceiling keeps every pause at the 1 s floor
     expect(time.sleeps).toEqual([1000, 1000, 1000]);
@@ -47,8 +56,9 @@ describe("runWaiter", () => {
     const time = fakeTime();
     const start = time.now();
     const completesAt = start + 300_000;
-    const result = await runWaiter({ ...base, maxWaitMs: 900_000, now: time.now, sleep: time.sleep, random: () => 0.999999 }, async () =>
-      time.now() >= completesAt ? { state: "SUCCESS" } : { state: "RETRY" },
+    const result = await runWaiter(
+      { ...base, maxWaitMs: 900_000, now: time.now, sleep: time.sleep, random: () => 0.999999 },
+      async () => (time.now() >= completesAt ? { state: "SUCCESS" } : { state: "RETRY" }),
     );
     expect(result.state).toBe("SUCCESS");
     const lag = time.now() - completesAt;
@@ -80,32 +90,45 @@ describe("runWaiter", () => {
   it("makes one last poll just before the deadline, then times out", async () => {
     const time = fakeTime();
     const pollTimes: number[] = [];
-    const result = await runWaiter({ ...base, maxWaitMs: 3500, now: time.now, sleep: time.sleep, random: () => 0 }, async () => {
-      pollTimes.push(time.now() - 1_000_000);
-      return { state: "RETRY", reason: "still running" };
-    });
+    const result = await runWaiter(
+      { ...base, maxWaitMs: 3500, now: time.now, sleep: time.sleep, random: () => 0 },
+      async () => {
+        pollTimes.push(time.now() - 1_000_000);
+        return { state: "RETRY", reason: "still running" };
+      },
+    );
     expect(result).toMatchObject({ state: "TIMEOUT", reason: "still running", attempts: 4 });
     expect(pollTimes).toEqual([0, 1000, 2000, 3000]);
   });
 
   it("returns FAILURE as soon as a poll says so", async () => {
     const time = fakeTime();
-    const result = await runWaiter({ ...base, now: time.now, sleep: time.sleep }, async () => ({ state: "FAILURE", reason: "job FAIL" }));
+    const result = await runWaiter({ ...base, now: time.now, sleep: time.sleep }, async () => ({
+      state: "FAILURE",
+      reason: "job FAIL",
+    }));
     expect(result).toMatchObject({ state: "FAILURE", reason: "job FAIL", attempts: 1 });
     expect(time.sleeps).toEqual([]);
   });
 
   it("stops with ABORTED when the signal fires during a pause", async () => {
     const controller = new AbortController();
-    const result = await runWaiter({ ...base, minDelayMs: 50, maxDelayMs: 50, signal: controller.signal }, async (attempt) => {
-      if (attempt === 0) setTimeout(() => controller.abort(), 10);
-      return { state: "RETRY" };
-    });
+    const result = await runWaiter(
+      { ...base, minDelayMs: 50, maxDelayMs: 50, signal: controller.signal },
+      async (attempt) => {
+        if (attempt === 0) setTimeout(() => controller.abort(), 10);
+        return { state: "RETRY" };
+      },
+    );
     expect(result).toMatchObject({ state: "ABORTED", attempts: 1 });
   });
 
   it("lets a poll's error propagate", async () => {
-    await expect(runWaiter(base, async () => { throw new Error("boom"); })).rejects.toThrow("boom");
+    await expect(
+      runWaiter(base, async () => {
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
   });
 });
 
