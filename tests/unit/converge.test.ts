@@ -9,6 +9,14 @@ import {
   type PowerApi,
   type SubmissionView,
 } from "../../provider/converge";
+import {
+  DEFAULT_EMULATOR_CREDENTIALS,
+  EmulatorAdmin,
+  startEmulator,
+  type FaultInput,
+  type RunningEmulator,
+} from "../../emulator";
+import { EcsClient } from "../../provider/ecsClient";
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";
@@ -84,5 +92,281 @@ describe("converge: the poll schedule", () => {
     expect(Object.values(result.servers).map((s) => s.status)).toEqual(["SHUTOFF", "SHUTOFF"]);
     // The second job is accepted at +60 s and ends at +63 s: seen on the third one-second poll.
     expect(fleet.sleeps).toEqual([1000, 1000, 1000]);
+  });
+});
+
+/*
+ * The converger's failure paths end to end, over real HTTP against the emulator (the behaviour each
+ * transition must keep): a job that cannot be read, an unanswered call, reads failing until the
+ * deadline, a call failing for good, a cancellation, and the progress lines.
+ */
+describe("converge over the emulator", () => {
+  const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
+  const S1 = "00000000-0000-4000-8000-000000000101";
+  const S2 = "00000000-0000-4000-8000-000000000102";
+  const S3 = "00000000-0000-4000-8000-000000000103";
+  let emulator: RunningEmulator;
+  let admin: EmulatorAdmin;
+  let client: EcsClient;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ stopSeconds: 0.2, startSeconds: 0.2 });
+    admin = new EmulatorAdmin(emulator.url);
+  });
+  afterAll(async () => {
+    await emulator?.stop();
+  });
+  beforeEach(async () => {
+    await admin.reset();
+    await admin.putServers([
+      { id: S1, status: "ACTIVE" },
+      { id: S2, status: "ACTIVE" },
+      { id: S3, status: "SHUTOFF" },
+    ]);
+    // One attempt per call: each failure reaches the converger as it would after the client's retries.
+    client = new EcsClient({
+      endpoint: emulator.url,
+      projectId,
+      credentials: { accessKey, secretKey },
+      retry: { maxAttempts: 1 },
+    });
+  });
+  afterEach(async () => {
+    await client.close();
+  });
+
+  const posts = async (): Promise<number> => (await admin.stats()).requests["POST action"] ?? 0;
+
+  it("a job that cannot be read, for a server that never moves: JOB_UNREADABLE at the deadline", async () => {
+    await admin.injectFault({ kind: "fail-job" });
+    await admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
+    const lines: string[] = [];
+    const result = await converge({
+      api: client,
+      goals: { [S1]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds: 2,
+      label: "L",
+      log: (line) => lines.push(line),
+    });
+    const jobId = result.jobs[0].jobId;
+    expect(result.outcome).toBe("TIMEOUT");
+    expect(result.failures).toEqual([
+      {
+        id: S1,
+        code: "JOB_UNREADABLE",
+        message: `its job ${jobId} could not be read and the server has not moved; it was not sent the action again: run pulumi up again`,
+      },
+    ]);
+    expect(result.jobs).toEqual([expect.objectContaining({ jobId, status: "UNKNOWN", serverIds: [S1] })]);
+    expect(result.servers[S1]).toEqual({
+      status: "ACTIVE",
+      taskState: null,
+      lastJobId: jobId,
+      error: { code: "JOB_UNREADABLE", message: expect.any(String) },
+    });
+    expect(lines.filter((line) => line.includes("cannot read job"))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^L: cannot read job ${jobId} \\(reading job ${jobId}: .* has expired\\. .*\\); following its servers instead$`,
+        ),
+      ),
+    ]);
+    expect(await posts()).toBe(1);
+  });
+
+  it("a job that cannot be read: JOB_UNREADABLE once the grace has passed, before the deadline", async () => {
+    await admin.injectFault({ kind: "fail-job" });
+    await admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
+    const result = await converge({
+      api: client,
+      goals: { [S1]: "stopped", [S2]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds: 60,
+      ambiguousGraceMs: 300,
+    });
+    expect(result.outcome).toBe("SUCCESS");
+    expect(result.failures.map((f) => [f.id, f.code])).toEqual([
+      [S1, "JOB_UNREADABLE"],
+      [S2, "JOB_UNREADABLE"],
+    ]);
+    expect(await posts()).toBe(1);
+  });
+
+  it("an unanswered call for a server that never moves: ECS_AMBIGUOUS_SUBMIT once the grace has passed, never re-sent", async () => {
+    await admin.injectFault({ route: "action", kind: "reset", times: 1 });
+    const result = await converge({
+      api: client,
+      goals: { [S1]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds: 60,
+      ambiguousGraceMs: 300,
+    });
+    expect(result.outcome).toBe("SUCCESS");
+    expect(result.failures).toEqual([
+      {
+        id: S1,
+        code: "ECS_AMBIGUOUS_SUBMIT",
+        message:
+          "the os-stop call for this server got no answer and the server has not moved, so it may not have been accepted; it was not sent again: run pulumi up again",
+      },
+    ]);
+    expect(result.jobs).toEqual([]);
+    expect(await posts()).toBe(1);
+  });
+
+  it("job reads failing twice are tried again; the third failure in a row gives the job up", async () => {
+    await admin.injectFault({ route: "job", kind: "server-error", times: 2 });
+    const lines: string[] = [];
+    const first = await converge({
+      api: client,
+      goals: { [S1]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds: 60,
+      label: "L",
+      log: (line) => lines.push(line),
+    });
+    expect(first.failures).toEqual([]);
+    expect(first.jobs.map((j) => j.status)).toEqual(["SUCCESS"]);
+    expect(lines.filter((line) => line.includes("cannot read job"))).toEqual([
+      expect.stringMatching(/^L: cannot read job \w+ \(Common\.0001: .*\); trying again$/),
+      expect.stringMatching(/^L: cannot read job \w+ \(Common\.0001: .*\); trying again$/),
+    ]);
+
+    await admin.injectFault({ route: "job", kind: "server-error", times: 3 });
+    lines.length = 0;
+    const second = await converge({
+      api: client,
+      goals: { [S2]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds: 60,
+      label: "L",
+      log: (line) => lines.push(line),
+    });
+    expect(second.failures).toEqual([]);
+    expect(second.servers[S2]).toMatchObject({ status: "SHUTOFF", error: null });
+    expect(second.jobs.map((j) => j.status)).toEqual(["UNKNOWN"]);
+    expect(lines.filter((line) => line.includes("cannot read job"))).toEqual([
+      expect.stringMatching(/trying again$/),
+      expect.stringMatching(/trying again$/),
+      expect.stringMatching(/^L: cannot read job \w+ \(.*\); following its servers instead$/),
+    ]);
+  });
+
+  /** The client, with list calls failing with `fault` from the second call on (the first has worked). */
+  function listFailingAfterFirst(fault: FaultInput): PowerApi {
+    let lists = 0;
+    return {
+      batchAction: (action, ids, options) => client.batchAction(action, ids, options),
+      getJob: (jobId, options) => client.getJob(jobId, options),
+      async listServers(ids, options) {
+        const observations = await client.listServers(ids, options);
+        lists += 1;
+        if (lists === 1) await admin.injectFault(fault);
+        return observations;
+      },
+    };
+  }
+
+  it("server lists failing transiently until the deadline: tried again, then each server fails with the last error", async () => {
+    const lines: string[] = [];
+    const result = await converge({
+      api: listFailingAfterFirst({ route: "list", kind: "server-error", times: 1000 }),
+      goals: { [S1]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds: 2,
+      label: "L",
+      log: (line) => lines.push(line),
+    });
+    expect(result.outcome).toBe("TIMEOUT");
+    expect(result.failures).toEqual([
+      {
+        id: S1,
+        code: "Common.0001",
+        message: expect.stringMatching(
+          /^listing 1 server: .*\(request id \w+\) .* \(still failing at the 2s deadline\)$/,
+        ),
+      },
+    ]);
+    expect(lines.filter((line) => line.includes("cannot read the servers"))[0]).toMatch(
+      /^L: cannot read the servers \(Common\.0001: listing 1 server: .*\); trying again until the 2s deadline$/,
+    );
+    expect(result.jobs.map((j) => j.status)).toEqual(["SUCCESS"]);
+  });
+
+  it("a list refused for good mid-operation: FAILURE, each unfinished server named with Huawei's code", async () => {
+    const result = await converge({
+      api: listFailingAfterFirst({ route: "list", kind: "forbidden", times: 1000 }),
+      goals: { [S1]: "stopped", [S3]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds: 60,
+    });
+    expect(result.outcome).toBe("FAILURE");
+    expect(result.failures).toEqual([
+      { id: S1, code: "Pdp.0001", message: expect.stringMatching(/^listing 1 server: .*request id/) },
+    ]);
+    expect(result.failures[0].message).not.toContain("deadline");
+    expect(result.servers[S3]).toMatchObject({ status: "SHUTOFF", error: null });
+    // No last look after a call failed for good: the job stays as last read.
+    expect(result.jobs.map((j) => j.status)).toEqual(["SUCCESS"]);
+  });
+
+  it("a cancelled operation: ABORTED, with what was last seen (its job was followed, the server not listed again)", async () => {
+    await admin.injectFault({ serverId: S1, kind: "stuck" });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 1500);
+    const result = await converge({
+      api: client,
+      goals: { [S1]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds: 60,
+      signal: controller.signal,
+    });
+    const jobId = result.jobs[0].jobId;
+    expect(result.outcome).toBe("ABORTED");
+    expect(result.failures).toEqual([
+      {
+        id: S1,
+        code: "ABORTED",
+        message: `the operation was cancelled: it is ACTIVE, job ${jobId} is RUNNING; run pulumi up again to keep waiting (servers already moving are not sent the action again), or raise timeoutSeconds`,
+      },
+    ]);
+  });
+
+  it("says what it does: the first round's counts, the HARD stop, the end", async () => {
+    await admin.injectFault({ serverId: S1, kind: "stuck" });
+    const lines: string[] = [];
+    const result = await converge({
+      api: client,
+      goals: { [S1]: "stopped", [S2]: "running", [S3]: "running" },
+      stopType: "SOFT",
+      hardStopAfterSeconds: 1,
+      timeoutSeconds: 60,
+      label: "L",
+      log: (line) => lines.push(line),
+    });
+    expect(result.failures).toEqual([]);
+    expect(lines[0]).toBe("L: 3 servers: 1 already in state, stopping 1, starting 1");
+    expect(lines).toContain(`L: 1 server(s) still running 1s after a SOFT stop; sending a HARD stop: ${S1}`);
+    expect(lines[lines.length - 1]).toBe("L: 3/3 servers done");
+    expect(result.jobs.map((j) => [j.action, j.type, j.serverIds])).toEqual([
+      ["os-stop", "SOFT", [S1]],
+      ["os-start", null, [S3]],
+      ["os-stop", "HARD", [S1]],
+    ]);
+  });
+
+  it("a one-server fleet: the counts as written today", async () => {
+    const lines: string[] = [];
+    await converge({
+      api: client,
+      goals: { [S1]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds: 60,
+      label: "L",
+      log: (line) => lines.push(line),
+    });
+    expect(lines[0]).toBe("L: 1 servers: 0 already in state, stopping 1");
+    expect(lines[lines.length - 1]).toBe("L: 1/1 servers done");
   });
 });
