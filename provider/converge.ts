@@ -7,7 +7,17 @@
  * Jobs are the main signal; a server is listed again as soon as its sub-job (or job) ends. Servers
  * that were already moving (out-of-band tasks) are watched through the server list instead.
  */
-import { formatServerList } from "./errors";
+import {
+  describeError,
+  isAborted,
+  isTransientRead as isTransientReadIn,
+  isTransientReadCode,
+  serverIdsOf,
+  shownCode,
+  submissionFailureKind,
+  type ErrorInfo,
+} from "./classify";
+import { asHuaweiCode, formatServerList, type ServerErrorCode } from "./errors";
 import type { DesiredState, StopType } from "./inputs";
 import { actionFor, planConvergence, targetStatus, type PowerAction, type ServerSnapshot } from "./plan";
 import { DEFAULT_WAITER_OPTIONS, runWaiter, type WaiterOptions, type WaiterState } from "./waiter";
@@ -50,7 +60,7 @@ export interface ObservationView extends ServerSnapshot {
 }
 
 export interface ServerError {
-  readonly code: string;
+  readonly code: ServerErrorCode;
   readonly message: string;
 }
 
@@ -126,28 +136,10 @@ interface Tracked {
 }
 
 const TERMINAL_JOB_STATUSES = ["SUCCESS", "FAIL"];
-/**
- * Read failures that outlasted the client's own retries but may still pass: the network, a timeout,
- * a 5xx, throttling, a garbled answer. Reads are safe to repeat, so once reads have worked in this
- * operation the operation keeps trying them until its own deadline instead of failing on the first
- * bad minute. Before any read has worked the same failures are more likely a wrong endpoint: they
- * fail at once.
- */
-const TRANSIENT_READ_CODES = [
-  "ECS_NETWORK",
-  "ECS_TIMEOUT",
-  "ECS_SERVER_ERROR",
-  "ECS_THROTTLED",
-  "ECS_BUSY",
-  "ECS_BAD_RESPONSE",
-];
 /** A job read failing this many rounds in a row (transiently) is given up: its servers are followed through the list. */
 const MAX_JOB_READ_FAILURES = 3;
 /** The last look at unfinished servers and open jobs, after the deadline, gets this long. */
 const FINAL_LOOK_MS = 30_000;
-/** Synchronous rejections that are about one server's state: look again, then decide. */
-const SERVER_STATE_CODES = ["Ecs.0100", "Ecs.0114", "Ecs.0614", "Ecs.0605"];
-
 export async function converge(options: ConvergeOptions): Promise<ConvergeResult> {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => undefined);
@@ -215,9 +207,11 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
 
   /** A read failure to try again next round rather than end the operation with. */
   const isTransientRead = (info: ErrorInfo): boolean =>
-    (readSucceeded && TRANSIENT_READ_CODES.includes(info.code)) ||
-    // Cut off by the operation's deadline (not by a cancellation): the waiter ends it as a timeout.
-    (info.code === "ECS_ABORTED" && submitDeadline.aborted && !signal?.aborted);
+    isTransientReadIn(info, {
+      listed: readSucceeded,
+      deadlineReached: submitDeadline.aborted,
+      cancelled: signal?.aborted === true,
+    });
 
   const submit = async (action: PowerAction, servers: Tracked[], type: StopType | null): Promise<void> => {
     if (servers.length === 0) return;
@@ -254,8 +248,9 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
       const info = describeError(error);
       // The servers of the call that failed; later chunks were never sent.
       const inFailedCall = new Set(serverIdsOf(error));
-      const ambiguous = info.code === "ECS_AMBIGUOUS_SUBMIT";
-      const aboutServerState = info.huaweiCode !== undefined && SERVER_STATE_CODES.includes(info.huaweiCode);
+      const kind = submissionFailureKind(info, submitDeadline.aborted);
+      const ambiguous = kind === "ambiguous";
+      const aboutServerState = kind === "server-state";
       for (const server of servers) {
         if (accepted.has(server.id)) continue;
         if ((ambiguous || aboutServerState) && inFailedCall.size > 0 && !inFailedCall.has(server.id)) {
@@ -270,13 +265,13 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
           // Rejected before acceptance because of some server's state: look again and re-plan once.
           server.rejectedOnce = true;
           server.phase = "observe";
-        } else if (info.code === "ECS_ABORTED" && submitDeadline.aborted) {
+        } else if (kind === "deadline") {
           fail(server, {
             code: "TIMEOUT",
             message: `not sent: the ${options.timeoutSeconds}s deadline came first (submissions are paced at the servers-per-minute limit); run pulumi up again, or raise timeoutSeconds`,
           });
         } else {
-          fail(server, { code: info.huaweiCode ?? info.code, message: info.message });
+          fail(server, { code: shownCode(info), message: info.message });
         }
       }
     }
@@ -295,9 +290,9 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
         } catch (error) {
           const info = describeError(error);
           // Cancelled, or cut off by the deadline: nothing was learned about the job.
-          if (info.code === "ECS_ABORTED") return;
+          if (isAborted(info)) return;
           jobReadFailures[jobId] = (jobReadFailures[jobId] ?? 0) + 1;
-          if (TRANSIENT_READ_CODES.includes(info.code) && jobReadFailures[jobId] < MAX_JOB_READ_FAILURES) {
+          if (isTransientReadCode(info.code) && jobReadFailures[jobId] < MAX_JOB_READ_FAILURES) {
             log(`${label}: cannot read job ${jobId} (${info.huaweiCode ?? info.code}: ${info.message}); trying again`);
             return;
           }
@@ -322,7 +317,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
           const server = sub.serverId ? tracked[sub.serverId] : undefined;
           if (!server || server.jobId !== jobId || server.phase !== "job") continue;
           if (sub.status === "FAIL") {
-            const code = sub.errorCode || "SUBJOB_FAILED";
+            const code: ServerErrorCode = sub.errorCode ? asHuaweiCode(sub.errorCode) : "SUBJOB_FAILED";
             server.subJobError = { code, message: subJobReason(code, sub) ?? `its sub-job in job ${jobId} failed` };
           }
           if (TERMINAL_JOB_STATUSES.includes(sub.status)) server.phase = "observe";
@@ -332,7 +327,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
             if (server.jobId !== jobId || server.phase !== "job") continue;
             if (job.status === "FAIL" && !server.subJobError) {
               server.subJobError = {
-                code: job.errorCode || "JOB_FAILED",
+                code: job.errorCode ? asHuaweiCode(job.errorCode) : "JOB_FAILED",
                 message: job.failReason || `job ${jobId} failed`,
               };
             }
@@ -359,7 +354,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
     }
     for (const failure of plan.failed) {
       const server = tracked[failure.id];
-      const stillThere = failure.code.startsWith("STILL_");
+      const stillThere = failure.still !== undefined;
       if (stillThere && awaitingHardStop(server)) continue; // the HARD stop is due later
       if (stillThere && server.ambiguousSince !== null) {
         // Our call got no answer: it may yet show up as a task. Watch it for a while, never resend.
@@ -499,7 +494,7 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
       const info = describeError(error);
       if (!isTransientRead(info)) throw error;
       // Nothing is planned or sent on stale observations: try the read again next round.
-      if (info.code !== "ECS_ABORTED") {
+      if (!isAborted(info)) {
         readError = info;
         log(
           `${label}: cannot read the servers (${info.huaweiCode ?? info.code}: ${info.message}); trying again until the ${options.timeoutSeconds}s deadline`,
@@ -564,9 +559,9 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
         : "not observed";
       const callError = pollError ?? readError;
       if (callError) {
-        const { code, huaweiCode, message } = callError;
+        const { message } = callError;
         fail(server, {
-          code: huaweiCode ?? code,
+          code: shownCode(callError),
           message: pollError ? message : `${message} (still failing at the ${options.timeoutSeconds}s deadline)`,
         });
         continue;
@@ -606,11 +601,6 @@ export async function converge(options: ConvergeOptions): Promise<ConvergeResult
   return { outcome: outcome.state, servers, jobs: Object.values(jobs), failures, before };
 }
 
-function serverIdsOf(error: unknown): string[] {
-  const ids = (error as { serverIds?: unknown } | null)?.serverIds;
-  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === "string") : [];
-}
-
 function ambiguousError(server: Tracked): ServerError {
   if (server.watchReason === "job-unreadable") {
     return {
@@ -629,44 +619,4 @@ function subJobReason(code: string, sub: SubJobView): string | undefined {
   if (sub.errorcodeMessage) return sub.errorcodeMessage;
   if (!sub.failReason) return undefined;
   return sub.failReason.startsWith(`${code}: `) ? sub.failReason.slice(code.length + 2) : sub.failReason;
-}
-
-interface ErrorInfo {
-  readonly code: string;
-  readonly huaweiCode?: string;
-  readonly message: string;
-}
-
-/**
- * Reads the structured fields of the client's errors (and copes with anything else thrown). The
- * message is about one server: Huawei's message, the request id and the hint, without the server list.
- */
-export function describeError(error: unknown): ErrorInfo {
-  if (error && typeof error === "object") {
-    const e = error as {
-      code?: unknown;
-      huaweiCode?: unknown;
-      huaweiMessage?: unknown;
-      reason?: unknown;
-      requestId?: unknown;
-      hint?: unknown;
-      operation?: unknown;
-      message?: unknown;
-    };
-    const text = (v: unknown): string | undefined => (typeof v === "string" && v.length > 0 ? v : undefined);
-    const what = text(e.huaweiMessage) ?? text(e.reason);
-    const parts = what
-      ? [
-          `${text(e.operation) ? `${text(e.operation)}: ` : ""}${what}`,
-          text(e.requestId) && `(request id ${text(e.requestId)})`,
-          text(e.hint),
-        ]
-      : [text(e.message) ?? String(error)];
-    return {
-      code: text(e.code) ?? "ERROR",
-      huaweiCode: text(e.huaweiCode),
-      message: parts.filter((p): p is string => Boolean(p)).join(" "),
-    };
-  }
-  return { code: "ERROR", message: String(error) };
 }

@@ -14,7 +14,7 @@ import type { Dispatcher, Pool } from "undici";
 import { DEFAULT_SERVERS_PER_MINUTE, MAX_IDS_PER_LIST, MAX_SERVERS_PER_ACTION } from "./constants";
 import { validateEndpoint } from "./endpoint";
 import { EcsError, hintFor, withSubmitted } from "./errors";
-import type { BatchSubmission } from "./errors";
+import type { BatchActionName, BatchSubmission, PowerActionType } from "./errors";
 import {
   actionResponseSchema,
   jobResponseSchema,
@@ -29,11 +29,8 @@ import type { Credentials } from "./signer";
 import { createPool, parseAnswer, positiveNumberSetting, resolveTransportOptions, sendSigned } from "./transport";
 import type { SignedCall, TransportOptions, TransportSettings, TransportTarget } from "./transport";
 
-export type { BatchSubmission } from "./errors";
+export type { BatchActionName, BatchSubmission, PowerActionType } from "./errors";
 export type { Job, ServerObservation, SubJob } from "./schemas";
-
-export type BatchActionName = "os-stop" | "os-start" | "reboot";
-export type PowerActionType = "SOFT" | "HARD";
 
 export interface EcsClientOptions extends TransportOptions {
   /** ECS origin, e.g. `https://ecs.cn-north-4.myhuaweicloud.com` (https only, except loopback). */

@@ -6,6 +6,7 @@
  * Nothing here ever sees a secret key, security token or Authorization header: the transport only
  * passes response data in, and scrubs it with `redactSecrets` first in case a server echoes them.
  */
+import type { StableStatus } from "./plan";
 
 export type EcsErrorCode =
   | "ECS_AUTH_FAILED"
@@ -29,12 +30,51 @@ export type EcsErrorCode =
   | "ECS_ABORTED"
   | "ECS_INTERNAL";
 
+/**
+ * A code as Huawei's API gives it (`Ecs.0114`, `APIGW.0301`, `Common.0011`), kept as it came: the
+ * user can look it up in Huawei's error-code pages.
+ */
+export type HuaweiErrorCode = `${string}.${string}`;
+
+/** Huawei's code as the API gave it (a response's `error.code`/`error_code`, a sub-job's `error_code`). */
+export function asHuaweiCode(code: string): HuaweiErrorCode {
+  return code as HuaweiErrorCode;
+}
+
+/**
+ * The codes a server's record (`servers[id].error.code`) and a partial failure show, one
+ * vocabulary for the plan, the converger and the provider:
+ * - Huawei's own code when the API gave one (a refused call, a failed sub-job or job);
+ * - our client's code when it gave none (`ECS_NETWORK`, `ECS_AMBIGUOUS_SUBMIT`, ...; `ERROR` for anything else thrown);
+ * - what the converger concluded: `TIMEOUT` and `ABORTED` (not in the goal status when the
+ *   deadline came or the operation was cancelled), `JOB_UNREADABLE` (its job could not be read
+ *   and the server never moved), `SUBJOB_FAILED` / `JOB_FAILED` (a failure without a Huawei code);
+ * - what the plan concluded: `STILL_<status>` (still in the other stable status after its job
+ *   ended), `STATUS_<status>` (a status that cannot be turned into the goal).
+ */
+export type ServerErrorCode =
+  | HuaweiErrorCode
+  | EcsErrorCode
+  | "ERROR"
+  | "TIMEOUT"
+  | "ABORTED"
+  | "JOB_UNREADABLE"
+  | "SUBJOB_FAILED"
+  | "JOB_FAILED"
+  | `STILL_${StableStatus}`
+  | `STATUS_${string}`;
+
+/** The batch actions of `POST /v1/{project_id}/cloudservers/action`. */
+export type BatchActionName = "os-stop" | "os-start" | "reboot";
+/** os-stop's and reboot's `type`: SOFT (ACPI, the guest shuts down) or HARD (forced). */
+export type PowerActionType = "SOFT" | "HARD";
+
 /** A batch action call the API accepted (answered 2xx with a job id). */
 export interface BatchSubmission {
   readonly jobId: string;
-  readonly action: "os-stop" | "os-start" | "reboot";
+  readonly action: BatchActionName;
   /** Set for os-stop and reboot; os-start takes no type. */
-  readonly type?: "SOFT" | "HARD";
+  readonly type?: PowerActionType;
   readonly serverIds: readonly string[];
   readonly submittedAt: Date;
 }

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { ENDPOINT_HINT, endpointProblem, maskUrlCredentials } from "./endpoint";
+import type { PowerActionType } from "./errors";
 
 /** The value Pulumi passes for an input that is not known yet (during preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -18,7 +19,8 @@ const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 export type DesiredState = "stopped" | "running";
-export type StopType = "SOFT" | "HARD";
+/** The os-stop type the resource sends (the client's one union of action types). */
+export type StopType = PowerActionType;
 export type OnDelete = "leave" | "restore";
 
 /**

@@ -2,18 +2,27 @@
  * The convergence plan: a pure function of what was observed and what is desired.
  * No I/O here; the converger feeds it observations and acts on its verdicts.
  */
+import type { BatchActionName, ServerErrorCode } from "./errors";
 import type { DesiredState } from "./inputs";
+import type { ServerObservation } from "./schemas";
 
-export type PowerAction = "os-stop" | "os-start";
+/** The actions the plan sends: the batch actions that change the power state. */
+export type PowerAction = Extract<BatchActionName, "os-stop" | "os-start">;
 export type StableStatus = "ACTIVE" | "SHUTOFF";
 
 /** What the converger needs to know about one server (a subset of the client's observation). */
-export interface ServerSnapshot {
-  readonly id: string;
-  readonly found: boolean;
-  readonly status: string | null;
-  readonly taskState: string | null;
-  readonly locked: boolean | null;
+export type ServerSnapshot = Readonly<Pick<ServerObservation, "id" | "found" | "status" | "taskState" | "locked">>;
+
+/** Why a server cannot be converged by this operation. */
+export interface PlanFailure {
+  readonly code: ServerErrorCode;
+  readonly message: string;
+  /**
+   * Set when the server is still stable in the other status although this operation already sent
+   * it the action (its job ended, or its call went unanswered): the converger may yet wait for it
+   * (a HARD stop due later, an unanswered call's grace) or report its job's own error instead.
+   */
+  readonly still?: StableStatus;
 }
 
 export type Verdict =
@@ -24,7 +33,7 @@ export type Verdict =
   /** A task is running (ours, someone else's, or a reboot/resize): look again later. */
   | { readonly kind: "wait"; readonly reason: string }
   /** Cannot be converged by this operation. */
-  | { readonly kind: "fail"; readonly code: string; readonly message: string };
+  | ({ readonly kind: "fail" } & PlanFailure);
 
 export function targetStatus(state: DesiredState): StableStatus {
   return state === "running" ? "ACTIVE" : "SHUTOFF";
@@ -76,8 +85,9 @@ export function classifyServer(server: ServerSnapshot, target: StableStatus, alr
     if (alreadySubmitted) {
       return {
         kind: "fail",
-        code: "STILL_" + other,
+        code: `STILL_${other}`,
         message: `still ${other} after its job ended; it was not sent the action again: run pulumi up again to retry`,
+        still: other,
       };
     }
     return { kind: "act" };
@@ -93,7 +103,7 @@ export interface ConvergencePlan {
   readonly done: string[];
   readonly act: string[];
   readonly wait: string[];
-  readonly failed: { readonly id: string; readonly code: string; readonly message: string }[];
+  readonly failed: ({ readonly id: string } & PlanFailure)[];
 }
 
 /**
@@ -109,8 +119,10 @@ export function planConvergence(
   const plan: ConvergencePlan = { done: [], act: [], wait: [], failed: [] };
   for (const server of servers) {
     const verdict = classifyServer(server, targetStatus(goals[server.id]), submitted.has(server.id));
-    if (verdict.kind === "fail") plan.failed.push({ id: server.id, code: verdict.code, message: verdict.message });
-    else plan[verdict.kind].push(server.id);
+    if (verdict.kind === "fail") {
+      const { kind: _kind, ...failure } = verdict;
+      plan.failed.push({ id: server.id, ...failure });
+    } else plan[verdict.kind].push(server.id);
   }
   return plan;
 }

@@ -97,7 +97,7 @@ describe("failureLines", () => {
   it("gives one line per failed server, then sums up the rest by cause", () => {
     const failures = Array.from({ length: 7 }, (_, i) => ({
       id: `s${i}`,
-      code: i < 5 ? "Ecs.1000" : "TIMEOUT",
+      code: i < 5 ? ("Ecs.1000" as const) : ("TIMEOUT" as const),
       message: i < 5 ? "backend" : "slow",
     }));
     expect(failureLines(failures, 3)).toEqual([

@@ -29,6 +29,28 @@ describe("classifyServer", () => {
     });
   });
 
+  it("says as a field that a server already sent the action is still in the other status", () => {
+    expect(classifyServer(server("a", "ACTIVE"), "SHUTOFF", true)).toEqual({
+      kind: "fail",
+      code: "STILL_ACTIVE",
+      message: "still ACTIVE after its job ended; it was not sent the action again: run pulumi up again to retry",
+      still: "ACTIVE",
+    });
+    expect(classifyServer(server("a", "SHUTOFF"), "ACTIVE", true)).toMatchObject({
+      code: "STILL_SHUTOFF",
+      still: "SHUTOFF",
+    });
+    // Any other failure is not "still there": the converger fails it at once.
+    for (const verdict of [
+      classifyServer({ ...server("a", null), found: false }, "SHUTOFF", true),
+      classifyServer(server("a", "ACTIVE", null, { locked: true }), "SHUTOFF", true),
+      classifyServer(server("a", "ERROR"), "SHUTOFF", true),
+    ]) {
+      expect(verdict).toMatchObject({ kind: "fail" });
+      expect(verdict).not.toHaveProperty("still");
+    }
+  });
+
   it("waits for a server in transition, whichever way it is going", () => {
     expect(classifyServer(server("a", "ACTIVE", "powering-off"), "SHUTOFF", false)).toEqual({
       kind: "wait",
@@ -90,6 +112,7 @@ describe("planConvergence", () => {
     const plan = planConvergence([server("a", "ACTIVE")], { a: "stopped" }, new Set(["a"]));
     expect(plan.act).toEqual([]);
     expect(plan.failed.map((f) => f.id)).toEqual(["a"]);
+    expect(plan.failed[0]).toMatchObject({ code: "STILL_ACTIVE", still: "ACTIVE" });
   });
 });
 
