@@ -24,6 +24,7 @@ import {
   validateBody,
 } from "./schemas";
 import type { Job, ServerObservation } from "./schemas";
+import type { PowerApi } from "./converge";
 import { percentEncode } from "./signer";
 import type { Credentials } from "./signer";
 import { createPool, parseAnswer, positiveNumberSetting, resolveTransportOptions, sendSigned } from "./transport";
@@ -85,7 +86,7 @@ export const PACING_WINDOW_MS = 60_000;
 
 const ACTION_ROUTE = "POST /v1/{project_id}/cloudservers/action";
 
-export class EcsClient {
+export class EcsClient implements PowerApi {
   private readonly target: TransportTarget;
   private readonly settings: TransportSettings;
   private readonly ownedPool: Pool | undefined;

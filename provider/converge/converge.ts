@@ -1,0 +1,263 @@
+/**
+ * Converge: bring each server to its goal state and record the truth.
+ *
+ * Each round: read the jobs followed → list the servers to look at → record → plan → submit →
+ * fold the answers → escalate SOFT stops that outlasted hardStopAfterSeconds → report. Then settle
+ * what did not finish, and return the records. Jobs are the main signal; a server is listed again
+ * as soon as its sub-job (or job) ends. Servers that were already moving (out-of-band tasks) are
+ * watched through the server list instead.
+ *
+ * This is the I/O driver only: state changes are the transitions of `transitions.ts`, decisions
+ * the functions of `ts`, log lines those of `progress.ts`. Plain data and module-level
+ * functions (Pulumi serializes the provider's closures).
+ */
+import { describeError, isAborted, isTransientRead, serverIdsOf, type ReadContext } from "../classify";
+import { DEFAULT_WAITER_OPTIONS, runWaiter, type PollResult, type WaiterOptions } from "../waiter";
+import { initialRunState, type ConvergeOptions, type ConvergeResult, type PowerApi, type RunState } from "./model";
+import { firstRoundLine, hardStopLine, jobReadFailureLine, listFailureLine, progressLine } from "./progress";
+import {
+  batchesToSend,
+  dueForHardStop,
+  isSettled,
+  jobsToRead,
+  openJobs,
+  planRound,
+  resultOf,
+  serversToList,
+  stillRunning,
+  unfinishedServers,
+  youngestJobAcceptedAt,
+  type Batch,
+} from "./round";
+import {
+  callFailed,
+  hardStopsSent,
+  jobRead,
+  jobReadFailed,
+  listFailed,
+  observationsRecorded,
+  submissionAccepted,
+  submissionFailed,
+  unfinishedSettled,
+  verdictsApplied,
+} from "./transitions";
+
+/** The last look at unfinished servers and open jobs, after the deadline, gets this long. */
+const FINAL_LOOK_MS = 30_000;
+
+/** One operation: its I/O, its clock and log, and the state the transitions compute. */
+interface Run {
+  readonly api: PowerApi;
+  readonly now: () => number;
+  readonly log: (line: string) => void;
+  readonly label: string;
+  readonly progressIntervalMs: number;
+  readonly signal?: AbortSignal;
+  /** Fires at the deadline: pacing and retry waits before a submission never run past it. */
+  readonly deadline: AbortSignal;
+  /** The caller's signal or the deadline: reads in the loop stop there (one read may otherwise retry for minutes). */
+  readonly operationSignal: AbortSignal;
+  state: RunState;
+  lastProgressAt: number;
+  firstRound: boolean;
+}
+
+export async function converge(options: ConvergeOptions): Promise<ConvergeResult> {
+  const run = startRun(options);
+  const outcome = await runWaiter(waiterOptions(run, options), () => playRound(run)).catch((error: unknown) => {
+    // A call failed for good (after the client's own retries): keep what is known, fail the rest with it.
+    run.state = callFailed(run.state, describeError(error));
+    return { state: "FAILURE" as const };
+  });
+  await lastLook(run);
+  run.state = unfinishedSettled(run.state, outcome.state);
+  reportProgress(run, true);
+  await refreshJobRecords(run);
+  return resultOf(run.state, outcome.state);
+}
+
+async function playRound(run: Run): Promise<PollResult<never>> {
+  await readJobs(run);
+  if (!(await listServers(run))) return { state: "RETRY" }; // nothing is planned on stale observations
+  const plan = planRound(run.state);
+  run.state = verdictsApplied(run.state, plan, run.now());
+  if (run.firstRound) run.log(firstRoundLine(run.label, run.state, plan));
+  run.firstRound = false;
+  for (const batch of batchesToSend(run.state, plan)) await submit(run, batch);
+  await escalateHardStops(run);
+  reportProgress(run, false);
+  return { state: isSettled(run.state) ? "SUCCESS" : "RETRY" };
+}
+
+/** Reads every job followed, at once; folds the answers in order once all are in. */
+async function readJobs(run: Run): Promise<void> {
+  const reads = await Promise.all(
+    jobsToRead(run.state).map((jobId) =>
+      run.api.getJob(jobId, { signal: run.operationSignal }).then(
+        (job) => ({ jobId, job, error: undefined, at: run.now() }),
+        (error: unknown) => ({ jobId, job: undefined, error, at: run.now() }),
+      ),
+    ),
+  );
+  for (const { jobId, job, error, at } of reads) {
+    if (job) {
+      run.state = jobRead(run.state, jobId, job);
+      continue;
+    }
+    const info = describeError(error);
+    const before = run.state.jobs[jobId];
+    run.state = jobReadFailed(run.state, jobId, info, at);
+    const line = jobReadFailureLine(run.label, jobId, info, before, run.state.jobs[jobId]);
+    if (line) run.log(line);
+  }
+}
+
+/** Lists the servers to look at; false when the list failed in a way worth trying again next  */
+async function listServers(run: Run): Promise<boolean> {
+  try {
+    run.state = observationsRecorded(run.state, await list(run, serversToList(run.state)));
+    return true;
+  } catch (error) {
+    const info = describeError(error);
+    if (!isTransientRead(info, readContext(run))) throw error;
+    run.state = listFailed(run.state, info);
+    if (!isAborted(info)) run.log(listFailureLine(run.label, info, run.state.config.timeoutSeconds));
+    return false;
+  }
+}
+
+async function submit(run: Run, batch: Batch): Promise<void> {
+  const { action, serverIds, type } = batch;
+  const sentAt = run.now();
+  const accepted: { submission: { jobId: string; serverIds: readonly string[] }; at: number }[] = [];
+  let failure: { error: unknown } | undefined;
+  try {
+    await run.api.batchAction(action, serverIds, {
+      ...(type ? { type } : {}),
+      signal: run.operationSignal,
+      onSubmitted: (submission) => void accepted.push({ submission, at: run.now() }),
+    });
+  } catch (error) {
+    failure = { error };
+  }
+  for (const { submission, at } of accepted) {
+    run.state = submissionAccepted(run.state, { action, type, submission, sentAt }, at);
+  }
+  if (!failure) return;
+  run.state = submissionFailed(
+    run.state,
+    {
+      serverIds,
+      accepted: accepted.flatMap((a) => a.submission.serverIds),
+      failedCall: serverIdsOf(failure.error),
+      info: describeError(failure.error),
+      deadlineReached: run.deadline.aborted,
+    },
+    run.now(),
+  );
+}
+
+/** SOFT stops that outlasted hardStopAfterSeconds: look first (a HARD stop for a server already SHUTOFF could get the whole batch rejected), then stop HARD those still running. */
+async function escalateHardStops(run: Run): Promise<void> {
+  const due = dueForHardStop(run.state, run.now());
+  if (due.length === 0) return;
+  try {
+    run.state = observationsRecorded(run.state, await list(run, due));
+  } catch (error) {
+    if (!isTransientRead(describeError(error), readContext(run))) throw error;
+    return; // due again next round
+  }
+  run.state = hardStopsSent(run.state, due);
+  const running = stillRunning(run.state, due);
+  if (running.length === 0) return;
+  run.log(hardStopLine(run.label, running, run.state.config.hardStopAfterSeconds!));
+  await submit(run, { action: "os-stop", serverIds: running, type: "HARD" });
+}
+
+/** Records the truth for what did not finish (unless a call failed for good), before saying why. */
+async function lastLook(run: Run): Promise<void> {
+  const unfinished = unfinishedServers(run.state);
+  if (unfinished.length === 0 || run.state.callError) return;
+  const observations = await list(run, unfinished, finalLookSignal(run)).catch(() => undefined);
+  if (observations) run.state = observationsRecorded(run.state, observations);
+}
+
+/** The `jobs` output should say how each job ended, even those no server was waiting on any more. */
+async function refreshJobRecords(run: Run): Promise<void> {
+  if (run.state.callError) return;
+  const signal = finalLookSignal(run);
+  const reads = await Promise.all(
+    openJobs(run.state).map((jobId) =>
+      run.api.getJob(jobId, { signal }).then(
+        (job) => ({ jobId, job }),
+        () => ({ jobId, job: undefined }),
+      ),
+    ),
+  );
+  for (const { jobId, job } of reads) if (job) run.state = jobRead(run.state, jobId, job);
+}
+
+function list(run: Run, ids: readonly string[], signal: AbortSignal = run.operationSignal) {
+  return ids.length === 0 ? Promise.resolve([]) : run.api.listServers(ids, { signal });
+}
+
+function reportProgress(run: Run, force: boolean): void {
+  if (!force && run.now() - run.lastProgressAt < run.progressIntervalMs) return;
+  run.lastProgressAt = run.now();
+  run.log(progressLine(run.label, run.state));
+}
+
+function readContext(run: Run): ReadContext {
+  return { listed: run.state.listed, deadlineReached: run.deadline.aborted, cancelled: run.signal?.aborted === true };
+}
+
+/** The last look gets a budget of its own: the deadline has passed, but the record should be the truth. */
+function finalLookSignal(run: Run): AbortSignal {
+  const budget = AbortSignal.timeout(FINAL_LOOK_MS);
+  return run.signal ? AbortSignal.any([run.signal, budget]) : budget;
+}
+
+function startRun(options: ConvergeOptions): Run {
+  const now = options.now ?? Date.now;
+  const deadline = AbortSignal.timeout(options.timeoutSeconds * 1000);
+  const config = {
+    stopType: options.stopType,
+    hardStopAfterSeconds: options.hardStopAfterSeconds,
+    timeoutSeconds: options.timeoutSeconds,
+    ambiguousGraceMs: options.ambiguousGraceMs ?? 30_000,
+  };
+  return {
+    api: options.api,
+    now,
+    log: options.log ?? (() => undefined),
+    label: options.label ?? "ServerPowerState",
+    progressIntervalMs: options.progressIntervalMs ?? 15_000,
+    signal: options.signal,
+    deadline,
+    operationSignal: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline,
+    state: initialRunState(options.goals, config),
+    lastProgressAt: now(),
+    firstRound: true,
+  };
+}
+
+/**
+ * Pauses between polls stay a fraction of the age of the youngest job still followed, not of the
+ * whole operation: the last chunk of a large fleet goes out after minutes of pacing, and its end
+ * should be seen as promptly as a first chunk's.
+ */
+function waiterOptions(run: Run, options: ConvergeOptions): WaiterOptions {
+  return {
+    ...DEFAULT_WAITER_OPTIONS,
+    ...options.waiter,
+    maxWaitMs: options.timeoutSeconds * 1000,
+    signal: options.signal,
+    now: run.now,
+    sleep: options.sleep,
+    random: options.random,
+    waitedMs: () => {
+      const acceptedAt = youngestJobAcceptedAt(run.state);
+      return acceptedAt === undefined ? undefined : run.now() - acceptedAt;
+    },
+  };
+}

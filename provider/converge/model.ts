@@ -1,0 +1,201 @@
+/**
+ * The converger's state as plain data: one ServerTrack per server, one JobTrack per submitted job,
+ * one RunState for the operation. Transitions (`transitions.ts`) compute the next state from the
+ * last and an event; decisions (`round.ts`) read it; only the driver (`converge.ts`) does I/O.
+ *
+ * The shapes the converger reads from the ECS client are views of the client's own types, so each
+ * is declared once (in the client's schemas); `EcsClient implements PowerApi`.
+ */
+import type { ErrorInfo } from "../classify";
+import type { BatchSubmission, PowerActionType, ServerErrorCode } from "../errors";
+import type { DesiredState, StopType } from "../inputs";
+import type { PowerAction, ServerSnapshot } from "../plan";
+import type { Job, ServerObservation, SubJob } from "../schemas";
+import type { WaiterOptions, WaiterState } from "../waiter";
+
+/** Some fields of T, each optional: what the converger reads of the client's richer records. */
+type Slice<T, K extends keyof T> = { readonly [P in K]?: T[P] };
+
+export type SubmissionView = Readonly<Pick<BatchSubmission, "jobId" | "serverIds">>;
+export type SubJobView = Readonly<Pick<SubJob, "status">> &
+  Slice<SubJob, "serverId" | "errorCode" | "failReason" | "errorcodeMessage">;
+export type JobView = Readonly<Pick<Job, "status">> &
+  Slice<Job, "beginTime" | "endTime" | "errorCode" | "failReason"> & { readonly subJobs: readonly SubJobView[] };
+export type ObservationView = ServerSnapshot & Slice<ServerObservation, "fault">;
+
+/** What the converger needs from the ECS client. */
+export interface PowerApi {
+  batchAction(
+    action: PowerAction,
+    serverIds: readonly string[],
+    options?: {
+      type?: PowerActionType;
+      signal?: AbortSignal;
+      onSubmitted?: (submission: SubmissionView) => void;
+    },
+  ): Promise<SubmissionView[]>;
+  getJob(jobId: string, options?: { signal?: AbortSignal }): Promise<JobView>;
+  listServers(ids: readonly string[], options?: { signal?: AbortSignal }): Promise<ObservationView[]>;
+}
+
+export interface ServerError {
+  readonly code: ServerErrorCode;
+  readonly message: string;
+}
+
+/** One server as recorded in the stack (the `servers` output). */
+export interface ServerRecord {
+  readonly status: string | null;
+  readonly taskState: string | null;
+  readonly lastJobId: string | null;
+  readonly error: ServerError | null;
+}
+
+/** One submitted job as recorded in the stack (the `jobs` output). */
+export interface JobRecord {
+  jobId: string;
+  action: PowerAction;
+  type: StopType | null;
+  status: string;
+  serverIds: string[];
+  beginTime: string | null;
+  endTime: string | null;
+}
+
+export interface ServerFailure extends ServerError {
+  readonly id: string;
+}
+
+export interface ConvergeOptions {
+  readonly api: PowerApi;
+  /** Server id → desired state. */
+  readonly goals: Readonly<Record<string, DesiredState>>;
+  readonly stopType: StopType;
+  readonly hardStopAfterSeconds?: number;
+  /** The whole operation's budget. */
+  readonly timeoutSeconds: number;
+  /** Progress lines (reach the `pulumi up` output through console.log). */
+  readonly log?: (line: string) => void;
+  readonly label?: string;
+  readonly waiter?: Partial<Pick<WaiterOptions, "minDelayMs" | "maxDelayMs" | "maxDelayFraction" | "lastPollLeadMs">>;
+  /** After an ambiguous submit (sent, no answer), how long to watch for the servers to move before failing them. */
+  readonly ambiguousGraceMs?: number;
+  readonly progressIntervalMs?: number;
+  readonly signal?: AbortSignal;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  readonly random?: () => number;
+}
+
+export interface ConvergeResult {
+  readonly outcome: WaiterState;
+  readonly servers: Record<string, ServerRecord>;
+  readonly jobs: JobRecord[];
+  readonly failures: ServerFailure[];
+  /** The first observation of each server, before anything was submitted. */
+  readonly before: Record<string, ObservationView>;
+}
+
+/**
+ * Where a server stands: `observe` (look at it in the next list), `job` (follow its job),
+ * `done` (in its goal status), `failed` (cannot be converged by this operation).
+ */
+export type Phase = "observe" | "job" | "done" | "failed";
+
+/**
+ * Why a server without a job to follow is watched through the list: our call got no answer
+ * (`unanswered`), or its job could not be read (`job-unreadable`). It may yet show a task; if it
+ * has not moved once the grace has passed (or at the deadline), it fails with the matching code.
+ */
+export interface Watch {
+  readonly since: number;
+  readonly reason: "unanswered" | "job-unreadable";
+}
+
+/** A SOFT stop this operation had accepted, and whether the HARD stop it may lead to was sent. */
+export interface StopTrack {
+  readonly softSentAt: number;
+  readonly hard: "not-sent" | "sent";
+}
+
+export interface ServerTrack {
+  readonly id: string;
+  readonly goal: DesiredState;
+  readonly phase: Phase;
+  /** The job that last took it (its record's `lastJobId`). */
+  readonly jobId: string | null;
+  /** This operation sent it an action (or may have): it is never planned an action again. */
+  readonly submitted: boolean;
+  /** A server-state rejection made it be looked at again once; the next one fails it. */
+  readonly rejectedOnce: boolean;
+  readonly stop: StopTrack | null;
+  readonly watch: Watch | null;
+  readonly last: ObservationView | null;
+  /** Its sub-job's (or job's) failure: what it fails with if it stays where it was. */
+  readonly subJobError: ServerError | null;
+  readonly error: ServerError | null;
+}
+
+export interface JobTrack {
+  readonly record: JobRecord;
+  /** When it was accepted (our clock): the age of the work being waited for. */
+  readonly acceptedAt: number;
+  /** Transient read failures in a row. */
+  readonly readFailures: number;
+  /** Still read to learn how it ends; false once given up (its servers are followed through the list). */
+  readonly followable: boolean;
+}
+
+/** What stays fixed for the whole operation. */
+export interface RunConfig {
+  readonly stopType: StopType;
+  readonly hardStopAfterSeconds?: number;
+  readonly timeoutSeconds: number;
+  readonly ambiguousGraceMs: number;
+}
+
+export interface RunState {
+  readonly config: RunConfig;
+  /** In the order of the goals. */
+  readonly servers: Readonly<Record<string, ServerTrack>>;
+  /** In the order they were accepted. */
+  readonly jobs: Readonly<Record<string, JobTrack>>;
+  readonly before: Readonly<Record<string, ObservationView>>;
+  /** A server list has answered in this operation: only then are read failures taken as transient. */
+  readonly listed: boolean;
+  /** The last round's transient list failure, cleared by the next good list. */
+  readonly readError: ErrorInfo | null;
+  /** A call that failed for good (after the client's own retries): what the unfinished servers fail with. */
+  readonly callError: ErrorInfo | null;
+}
+
+export const TERMINAL_JOB_STATUSES: readonly string[] = ["SUCCESS", "FAIL"];
+
+export function isTerminalStatus(status: string): boolean {
+  return TERMINAL_JOB_STATUSES.includes(status);
+}
+
+/** Still to be brought to its goal by this operation. */
+export function isUnfinished(server: ServerTrack): boolean {
+  return server.phase === "observe" || server.phase === "job";
+}
+
+export function initialRunState(goals: Readonly<Record<string, DesiredState>>, config: RunConfig): RunState {
+  const servers: Record<string, ServerTrack> = {};
+  for (const [id, goal] of Object.entries(goals)) {
+    servers[id] = {
+      id,
+      goal,
+      phase: "observe",
+      jobId: null,
+      submitted: false,
+      rejectedOnce: false,
+      stop: null,
+      watch: null,
+      last: null,
+      subJobError: null,
+      error: null,
+    };
+  }
+  return { config, servers, jobs: {}, before: {}, listed: false, readError: null, callError: null };
+}

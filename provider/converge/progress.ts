@@ -1,0 +1,59 @@
+/** The converger's progress lines (they reach the `pulumi up` output); no decisions here. */
+import type { ErrorInfo } from "../classify";
+import { formatServerList } from "../errors";
+import { actionFor, type ConvergencePlan } from "../plan";
+import type { JobTrack, RunState } from "./model";
+
+/** After the first plan: how many servers are already in state, how many are stopped and started, the rest. */
+export function firstRoundLine(label: string, state: RunState, plan: ConvergencePlan): string {
+  const servers = Object.values(state.servers);
+  const already = servers.filter((s) => s.phase === "done").length;
+  const counts: string[] = [];
+  for (const action of ["os-stop", "os-start"] as const) {
+    const n = plan.act.filter((id) => actionFor(state.servers[id].goal) === action).length;
+    if (n > 0) counts.push(`${action === "os-stop" ? "stopping" : "starting"} ${n}`);
+  }
+  const rest = servers.length - already - plan.act.length;
+  return (
+    `${label}: ${servers.length} servers: ${already} already in state${counts.length ? `, ${counts.join(", ")}` : ""}` +
+    `${rest > 0 ? `, ${rest} to wait for or failed` : ""}`
+  );
+}
+
+/** Done and failed so far, and the jobs waited on. */
+export function progressLine(label: string, state: RunState): string {
+  const servers = Object.values(state.servers);
+  const done = servers.filter((s) => s.phase === "done").length;
+  const failed = servers.filter((s) => s.phase === "failed").length;
+  const running = [...new Set(servers.filter((s) => s.phase === "job" && s.jobId).map((s) => s.jobId!))];
+  return (
+    `${label}: ${done}/${servers.length} servers done${failed ? `, ${failed} failed` : ""}` +
+    (running.length ? `; waiting on job${running.length > 1 ? "s" : ""} ${running.join(", ")}` : "")
+  );
+}
+
+export function hardStopLine(label: string, running: readonly string[], afterSeconds: number): string {
+  return `${label}: ${running.length} server(s) still running ${afterSeconds}s after a SOFT stop; sending a HARD stop: ${formatServerList(running)}`;
+}
+
+/** A server list failed and will be tried again. */
+export function listFailureLine(label: string, info: ErrorInfo, timeoutSeconds: number): string {
+  return `${label}: cannot read the servers (${info.huaweiCode ?? info.code}: ${info.message}); trying again until the ${timeoutSeconds}s deadline`;
+}
+
+/** What a failed job read led to, from the job's track before and after it (nothing when nothing was learned). */
+export function jobReadFailureLine(
+  label: string,
+  jobId: string,
+  info: ErrorInfo,
+  before: JobTrack,
+  after: JobTrack,
+): string | undefined {
+  if (before.followable && !after.followable) {
+    return `${label}: cannot read job ${jobId} (${info.message}); following its servers instead`;
+  }
+  if (after.readFailures > before.readFailures) {
+    return `${label}: cannot read job ${jobId} (${info.huaweiCode ?? info.code}: ${info.message}); trying again`;
+  }
+  return undefined;
+}

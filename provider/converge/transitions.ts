@@ -1,0 +1,342 @@
+/**
+ * The converger's transitions: one pure, synchronous function per event, from the last RunState
+ * and the event to the next (the clock's reading passed in, never read). Each converger behaviour
+ * is answered in exactly one of them; `tests/unit/converge/` tables them.
+ *
+ *   observationsRecorded   a server list answered
+ *   listFailed             a server list failed, transiently
+ *   verdictsApplied        the plan's verdicts on what was observed
+ *   submissionAccepted     a batch call was accepted: its job is followed
+ *   submissionFailed       a batch call was refused or went unanswered
+ *   jobRead                a job was read
+ *   jobReadFailed          a job could not be read
+ *   hardStopsSent          SOFT stops that outlasted hardStopAfterSeconds
+ *   callFailed             a call failed for good: the operation ends
+ *   unfinishedSettled      the end: each unfinished server is done, or failed with why
+ */
+import {
+  isAborted,
+  isTransientReadCode,
+  shownCode,
+  submissionFailureKind,
+  type ErrorInfo,
+  type SubmissionFailureKind,
+} from "../classify";
+import { asHuaweiCode, type PowerActionType, type ServerErrorCode } from "../errors";
+import { actionFor, targetStatus, type ConvergencePlan, type PowerAction } from "../plan";
+import type { WaiterState } from "../waiter";
+import {
+  isTerminalStatus,
+  isUnfinished,
+  type JobRecord,
+  type JobTrack,
+  type JobView,
+  type ObservationView,
+  type RunConfig,
+  type RunState,
+  type ServerError,
+  type ServerTrack,
+  type SubJobView,
+  type SubmissionView,
+} from "./model";
+import { awaitingHardStop, isStillRunning } from "./round";
+
+/** A job read failing this many rounds in a row (transiently) is given up: its servers are followed through the list. */
+export const MAX_JOB_READ_FAILURES = 3;
+
+/** A server list answered: each server's last observation, and the first one kept as `before`. */
+export function observationsRecorded(state: RunState, observations: readonly ObservationView[]): RunState {
+  const updates: Record<string, ServerTrack> = {};
+  const before: Record<string, ObservationView> = { ...state.before };
+  for (const observation of observations) {
+    const server = updates[observation.id] ?? state.servers[observation.id];
+    if (!server) continue;
+    updates[observation.id] = { ...server, last: observation };
+    if (!(observation.id in before)) before[observation.id] = observation;
+  }
+  return { ...withServers(state, updates), before, listed: true, readError: null };
+}
+
+/** A server list failed in a way that may pass: kept to say why, should it last to the deadline. */
+export function listFailed(state: RunState, info: ErrorInfo): RunState {
+  // Cut off by the deadline or a cancellation: nothing was learned, the last reason stands.
+  return isAborted(info) ? state : { ...state, readError: info };
+}
+
+/**
+ * The plan's verdicts: done; failed (or, still in the other status, waiting for a HARD stop due
+ * later or for an unanswered call's grace, or failed with its job's own error); waiting (back to
+ * following its job while that job runs and can be read). Servers to act on are left as they are.
+ */
+export function verdictsApplied(state: RunState, plan: ConvergencePlan, now: number): RunState {
+  const updates: Record<string, ServerTrack> = {};
+  for (const id of plan.done) updates[id] = { ...state.servers[id], phase: "done", error: null };
+  for (const failure of plan.failed) {
+    const server = state.servers[failure.id];
+    if (failure.still === undefined) {
+      updates[server.id] = failed(server, { code: failure.code, message: failure.message });
+    } else if (awaitingHardStop(server, state.config)) {
+      continue; // the HARD stop is due later
+    } else if (server.watch !== null) {
+      // Our call got no answer (or its job could not be read): it may yet show up as a task. Watch it, never resend.
+      if (now - server.watch.since >= state.config.ambiguousGraceMs)
+        updates[server.id] = failed(server, watchError(server));
+    } else {
+      updates[server.id] = failed(server, server.subJobError ?? { code: failure.code, message: failure.message });
+    }
+  }
+  for (const id of plan.wait) {
+    const server = state.servers[id];
+    const job = server.jobId === null ? undefined : state.jobs[server.jobId];
+    if (job?.followable && !isTerminalStatus(job.record.status)) updates[id] = { ...server, phase: "job" };
+  }
+  return withServers(state, updates);
+}
+
+export interface Accepted {
+  readonly action: PowerAction;
+  readonly type: PowerActionType | null;
+  readonly submission: SubmissionView;
+  /** When the call was sent: a SOFT stop's age counts from then. */
+  readonly sentAt: number;
+}
+
+/** A batch call was accepted: its job is recorded and followed; its servers are never planned an action again. */
+export function submissionAccepted(state: RunState, event: Accepted, now: number): RunState {
+  const { action, type, submission, sentAt } = event;
+  const record: JobRecord = {
+    jobId: submission.jobId,
+    action,
+    type,
+    status: "SUBMITTED",
+    serverIds: [...submission.serverIds],
+    beginTime: null,
+    endTime: null,
+  };
+  const job: JobTrack = { record, acceptedAt: now, readFailures: 0, followable: true };
+  const softStop = action === "os-stop" && type === "SOFT";
+  const updates: Record<string, ServerTrack> = {};
+  for (const id of submission.serverIds) {
+    const server = updates[id] ?? state.servers[id];
+    if (!server) continue;
+    updates[id] = {
+      ...server,
+      phase: "job",
+      jobId: submission.jobId,
+      submitted: true,
+      subJobError: null,
+      stop: softStop ? { softSentAt: sentAt, hard: server.stop?.hard ?? "not-sent" } : server.stop,
+    };
+  }
+  return { ...withServers(state, updates), jobs: { ...state.jobs, [submission.jobId]: job } };
+}
+
+export interface Refused {
+  /** The servers the batch action named. */
+  readonly serverIds: readonly string[];
+  /** Those accepted (in earlier chunks) before the failure. */
+  readonly accepted: readonly string[];
+  /** The servers of the call that failed (later chunks were never sent); empty when the error names none. */
+  readonly failedCall: readonly string[];
+  readonly info: ErrorInfo;
+  readonly deadlineReached: boolean;
+}
+
+/** A batch call was refused or went unanswered: each server of it not accepted is re-planned, watched or failed. */
+export function submissionFailed(state: RunState, event: Refused, now: number): RunState {
+  const kind = submissionFailureKind(event.info, event.deadlineReached);
+  const accepted = new Set(event.accepted);
+  const failedCall = new Set(event.failedCall);
+  const updates: Record<string, ServerTrack> = {};
+  for (const id of event.serverIds) {
+    if (accepted.has(id)) continue;
+    const neverSent = failedCall.size > 0 && !failedCall.has(id);
+    updates[id] = afterRefusal(state.servers[id], kind, event.info, neverSent, now, state.config);
+  }
+  return withServers(state, updates);
+}
+
+function afterRefusal(
+  server: ServerTrack,
+  kind: SubmissionFailureKind,
+  info: ErrorInfo,
+  neverSent: boolean,
+  now: number,
+  config: RunConfig,
+): ServerTrack {
+  switch (kind) {
+    case "ambiguous":
+      if (neverSent) return { ...server, phase: "observe" }; // planned again next round
+      // It may have been accepted: never send it again in this operation; watch it instead.
+      return { ...server, phase: "observe", submitted: true, watch: { since: now, reason: "unanswered" } };
+    case "server-state":
+      if (neverSent) return { ...server, phase: "observe" };
+      // Rejected before acceptance because of some server's state: look again and re-plan once.
+      if (!server.rejectedOnce) return { ...server, phase: "observe", rejectedOnce: true };
+      return failed(server, { code: shownCode(info), message: info.message });
+    case "deadline":
+      return failed(server, {
+        code: "TIMEOUT",
+        message: `not sent: the ${config.timeoutSeconds}s deadline came first (submissions are paced at the servers-per-minute limit); run pulumi up again, or raise timeoutSeconds`,
+      });
+    case "other":
+      return failed(server, { code: shownCode(info), message: info.message });
+  }
+}
+
+/** A job was read: its record says how it stands; a server whose sub-job (or the whole job) ended is listed again. */
+export function jobRead(state: RunState, jobId: string, job: JobView): RunState {
+  const track = state.jobs[jobId];
+  const record: JobRecord = {
+    ...track.record,
+    status: job.status,
+    beginTime: job.beginTime || null,
+    endTime: job.endTime || null,
+  };
+  const updates: Record<string, ServerTrack> = {};
+  const following = (id: string | null | undefined): ServerTrack | undefined => {
+    const server = id ? (updates[id] ?? state.servers[id]) : undefined;
+    return server && server.jobId === jobId && server.phase === "job" ? server : undefined;
+  };
+  for (const sub of job.subJobs) {
+    const server = following(sub.serverId);
+    if (!server) continue;
+    const subJobError = sub.status === "FAIL" ? subJobFailure(jobId, sub) : server.subJobError;
+    updates[server.id] = { ...server, subJobError, phase: isTerminalStatus(sub.status) ? "observe" : server.phase };
+  }
+  if (isTerminalStatus(job.status)) {
+    for (const id of track.record.serverIds) {
+      const server = following(id);
+      if (!server) continue;
+      const subJobError = job.status === "FAIL" ? (server.subJobError ?? jobFailure(jobId, job)) : server.subJobError;
+      updates[id] = { ...server, subJobError, phase: "observe" };
+    }
+  }
+  const jobs = { ...state.jobs, [jobId]: { ...track, record, readFailures: 0 } };
+  return { ...withServers(state, updates), jobs };
+}
+
+/**
+ * A job could not be read. Cut off by the deadline or a cancellation: nothing learned. A failure
+ * that may pass: tried again next round, up to MAX_JOB_READ_FAILURES in a row. Otherwise (expired,
+ * denied, unreachable) the job is given up: its servers are followed through the list instead,
+ * with the grace of an unanswered call (their task may not show yet).
+ */
+export function jobReadFailed(state: RunState, jobId: string, info: ErrorInfo, now: number): RunState {
+  if (isAborted(info)) return state;
+  const track = state.jobs[jobId];
+  const readFailures = track.readFailures + 1;
+  if (isTransientReadCode(info.code) && readFailures < MAX_JOB_READ_FAILURES) {
+    return { ...state, jobs: { ...state.jobs, [jobId]: { ...track, readFailures } } };
+  }
+  const updates: Record<string, ServerTrack> = {};
+  for (const id of track.record.serverIds) {
+    const server = state.servers[id];
+    if (!server || server.jobId !== jobId || server.phase !== "job") continue;
+    updates[id] = { ...server, phase: "observe", watch: server.watch ?? { since: now, reason: "job-unreadable" } };
+  }
+  const given: JobTrack = { ...track, readFailures, followable: false, record: { ...track.record, status: "UNKNOWN" } };
+  return { ...withServers(state, updates), jobs: { ...state.jobs, [jobId]: given } };
+}
+
+/**
+ * SOFT stops that outlasted hardStopAfterSeconds (`due`, just listed again): each is marked so
+ * that no second HARD stop follows; those no longer running are listed again instead.
+ */
+export function hardStopsSent(state: RunState, due: readonly string[]): RunState {
+  const updates: Record<string, ServerTrack> = {};
+  for (const id of due) {
+    const server = state.servers[id];
+    if (!server.stop) continue;
+    updates[id] = {
+      ...server,
+      stop: { ...server.stop, hard: "sent" },
+      phase: isStillRunning(server) ? server.phase : "observe",
+    };
+  }
+  return withServers(state, updates);
+}
+
+/** A call failed for good (after the client's own retries): every unfinished server fails with it. */
+export function callFailed(state: RunState, info: ErrorInfo): RunState {
+  return { ...state, callError: info };
+}
+
+/**
+ * The operation ended (SUCCESS, a call's FAILURE, TIMEOUT or ABORTED): each unfinished server is
+ * done if its last look found it settled in its goal status, else failed with why: the call that
+ * failed, an unanswered call or unreadable job it never moved after, or the deadline/cancellation.
+ */
+export function unfinishedSettled(state: RunState, outcome: WaiterState): RunState {
+  const updates: Record<string, ServerTrack> = {};
+  for (const server of Object.values(state.servers)) {
+    if (isUnfinished(server)) updates[server.id] = settled(state, server, outcome);
+  }
+  return withServers(state, updates);
+}
+
+function settled(state: RunState, server: ServerTrack, outcome: WaiterState): ServerTrack {
+  const target = targetStatus(server.goal);
+  const { last } = server;
+  // Settled where it should be (its job was accepted but not followed to the end in time): done.
+  if (!state.callError && last?.found && last.status === target && !last.taskState) {
+    return { ...server, phase: "done", error: null };
+  }
+  const callError = state.callError ?? state.readError;
+  if (callError) {
+    const message = state.callError
+      ? callError.message
+      : `${callError.message} (still failing at the ${state.config.timeoutSeconds}s deadline)`;
+    return failed(server, { code: shownCode(callError), message });
+  }
+  if (server.watch !== null && last?.status !== target && !last?.taskState) return failed(server, watchError(server));
+  const job = server.jobId ? state.jobs[server.jobId]?.record : undefined;
+  const seen = last ? `${last.status ?? "unknown"}${last.taskState ? ` (${last.taskState})` : ""}` : "not observed";
+  const cancelled = outcome === "ABORTED";
+  const why = cancelled ? "the operation was cancelled" : `not ${target} after ${state.config.timeoutSeconds}s`;
+  return failed(server, {
+    code: cancelled ? "ABORTED" : "TIMEOUT",
+    message: `${why}: it is ${seen}${job ? `, job ${job.jobId} is ${job.status}` : ""}; run pulumi up again to keep waiting (servers already moving are not sent the action again), or raise timeoutSeconds`,
+  });
+}
+
+function failed(server: ServerTrack, error: ServerError): ServerTrack {
+  return { ...server, phase: "failed", error };
+}
+
+function withServers(state: RunState, updates: Record<string, ServerTrack>): RunState {
+  return Object.keys(updates).length === 0 ? state : { ...state, servers: { ...state.servers, ...updates } };
+}
+
+/** A watched server that never moved: its call got no answer, or its job could not be read. */
+function watchError(server: ServerTrack): ServerError {
+  if (server.watch?.reason === "job-unreadable") {
+    return {
+      code: "JOB_UNREADABLE",
+      message: `its job ${server.jobId} could not be read and the server has not moved; it was not sent the action again: run pulumi up again`,
+    };
+  }
+  return {
+    code: "ECS_AMBIGUOUS_SUBMIT",
+    message: `the ${actionFor(server.goal)} call for this server got no answer and the server has not moved, so it may not have been accepted; it was not sent again: run pulumi up again`,
+  };
+}
+
+function subJobFailure(jobId: string, sub: SubJobView): ServerError {
+  const code: ServerErrorCode = sub.errorCode ? asHuaweiCode(sub.errorCode) : "SUBJOB_FAILED";
+  return { code, message: subJobReason(code, sub) ?? `its sub-job in job ${jobId} failed` };
+}
+
+function jobFailure(jobId: string, job: JobView): ServerError {
+  return {
+    code: job.errorCode ? asHuaweiCode(job.errorCode) : "JOB_FAILED",
+    message: job.failReason || `job ${jobId} failed`,
+  };
+}
+
+/** A failed sub-job's cause: `errorcode_message`, else `fail_reason` without a repeated leading code. */
+function subJobReason(code: string, sub: SubJobView): string | undefined {
+  if (sub.errorcodeMessage) return sub.errorcodeMessage;
+  if (!sub.failReason) return undefined;
+  return sub.failReason.startsWith(`${code}: `) ? sub.failReason.slice(code.length + 2) : sub.failReason;
+}
