@@ -1,6 +1,7 @@
 /** The converger's progress lines (they reach the `pulumi up` output); no decisions here. */
 import type { ErrorInfo } from "../classify";
 import { formatServerList } from "../errors";
+import { countOf } from "../plural";
 import { actionFor, type ConvergencePlan } from "../plan";
 import type { JobTrack, RunState } from "./model";
 
@@ -15,7 +16,7 @@ export function firstRoundLine(label: string, state: RunState, plan: Convergence
   }
   const rest = servers.length - already - plan.act.length;
   return (
-    `${label}: ${servers.length} servers: ${already} already in state${counts.length ? `, ${counts.join(", ")}` : ""}` +
+    `${label}: ${countOf(servers.length, "server")}: ${already} already in state${counts.length ? `, ${counts.join(", ")}` : ""}` +
     `${rest > 0 ? `, ${rest} to wait for or failed` : ""}`
   );
 }
@@ -27,13 +28,13 @@ export function progressLine(label: string, state: RunState): string {
   const failed = servers.filter((s) => s.phase === "failed").length;
   const running = [...new Set(servers.filter((s) => s.phase === "job" && s.jobId).map((s) => s.jobId!))];
   return (
-    `${label}: ${done}/${servers.length} servers done${failed ? `, ${failed} failed` : ""}` +
+    `${label}: ${done}/${countOf(servers.length, "server")} done${failed ? `, ${failed} failed` : ""}` +
     (running.length ? `; waiting on job${running.length > 1 ? "s" : ""} ${running.join(", ")}` : "")
   );
 }
 
 export function hardStopLine(label: string, running: readonly string[], afterSeconds: number): string {
-  return `${label}: ${running.length} server(s) still running ${afterSeconds}s after a SOFT stop; sending a HARD stop: ${formatServerList(running)}`;
+  return `${label}: ${countOf(running.length, "server")} still running ${afterSeconds}s after a SOFT stop; sending a HARD stop: ${formatServerList(running)}`;
 }
 
 /** A server list failed and will be tried again. */

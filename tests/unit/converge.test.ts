@@ -347,7 +347,7 @@ describe("converge over the emulator", () => {
     });
     expect(result.failures).toEqual([]);
     expect(lines[0]).toBe("L: 3 servers: 1 already in state, stopping 1, starting 1");
-    expect(lines).toContain(`L: 1 server(s) still running 1s after a SOFT stop; sending a HARD stop: ${S1}`);
+    expect(lines).toContain(`L: 1 server still running 1s after a SOFT stop; sending a HARD stop: ${S1}`);
     expect(lines[lines.length - 1]).toBe("L: 3/3 servers done");
     expect(result.jobs.map((j) => [j.action, j.type, j.serverIds])).toEqual([
       ["os-stop", "SOFT", [S1]],
@@ -356,7 +356,7 @@ describe("converge over the emulator", () => {
     ]);
   });
 
-  it("a one-server fleet: the counts as written today", async () => {
+  it('a one-server fleet: "1 server", not "1 servers"', async () => {
     const lines: string[] = [];
     await converge({
       api: client,
@@ -366,7 +366,7 @@ describe("converge over the emulator", () => {
       label: "L",
       log: (line) => lines.push(line),
     });
-    expect(lines[0]).toBe("L: 1 servers: 0 already in state, stopping 1");
-    expect(lines[lines.length - 1]).toBe("L: 1/1 servers done");
+    expect(lines[0]).toBe("L: 1 server: 0 already in state, stopping 1");
+    expect(lines[lines.length - 1]).toBe("L: 1/1 server done");
   });
 });
