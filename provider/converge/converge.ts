@@ -8,12 +8,12 @@
  * watched through the server list instead.
  *
  * This is the I/O driver only: state changes are the transitions of `transitions.ts`, decisions
- * the functions of `ts`, log lines those of `progress.ts`. Plain data and module-level
+ * the functions of `round.ts`, log lines those of `progress.ts`. Plain data and module-level
  * functions (Pulumi serializes the provider's closures).
  */
-import { describeError, isAborted, isTransientRead, serverIdsOf, type ReadContext } from "../classify";
-import { DEFAULT_WAITER_OPTIONS, runWaiter, type PollResult, type WaiterOptions } from "../waiter";
-import { initialRunState, type ConvergeOptions, type ConvergeResult, type PowerApi, type RunState } from "./model";
+import { describeError, isAborted, isTransientRead, serverIdsOf } from "../classify";
+import { runWaiter, type PollResult } from "../waiter";
+import type { ConvergeOptions, ConvergeResult } from "./model";
 import { firstRoundLine, hardStopLine, jobReadFailureLine, listFailureLine, progressLine } from "./progress";
 import {
   batchesToSend,
@@ -26,9 +26,9 @@ import {
   serversToList,
   stillRunning,
   unfinishedServers,
-  youngestJobAcceptedAt,
   type Batch,
 } from "./round";
+import { finalLookSignal, readContext, startRun, waiterOptions, type Run } from "./run";
 import {
   callFailed,
   hardStopsSent,
@@ -41,26 +41,6 @@ import {
   unfinishedSettled,
   verdictsApplied,
 } from "./transitions";
-
-/** The last look at unfinished servers and open jobs, after the deadline, gets this long. */
-const FINAL_LOOK_MS = 30_000;
-
-/** One operation: its I/O, its clock and log, and the state the transitions compute. */
-interface Run {
-  readonly api: PowerApi;
-  readonly now: () => number;
-  readonly log: (line: string) => void;
-  readonly label: string;
-  readonly progressIntervalMs: number;
-  readonly signal?: AbortSignal;
-  /** Fires at the deadline: pacing and retry waits before a submission never run past it. */
-  readonly deadline: AbortSignal;
-  /** The caller's signal or the deadline: reads in the loop stop there (one read may otherwise retry for minutes). */
-  readonly operationSignal: AbortSignal;
-  state: RunState;
-  lastProgressAt: number;
-  firstRound: boolean;
-}
 
 export async function converge(options: ConvergeOptions): Promise<ConvergeResult> {
   const run = startRun(options);
@@ -112,7 +92,7 @@ async function readJobs(run: Run): Promise<void> {
   }
 }
 
-/** Lists the servers to look at; false when the list failed in a way worth trying again next  */
+/** Lists the servers to look at; false when the list failed in a way worth trying again next round. */
 async function listServers(run: Run): Promise<boolean> {
   try {
     run.state = observationsRecorded(run.state, await list(run, serversToList(run.state)));
@@ -205,59 +185,4 @@ function reportProgress(run: Run, force: boolean): void {
   if (!force && run.now() - run.lastProgressAt < run.progressIntervalMs) return;
   run.lastProgressAt = run.now();
   run.log(progressLine(run.label, run.state));
-}
-
-function readContext(run: Run): ReadContext {
-  return { listed: run.state.listed, deadlineReached: run.deadline.aborted, cancelled: run.signal?.aborted === true };
-}
-
-/** The last look gets a budget of its own: the deadline has passed, but the record should be the truth. */
-function finalLookSignal(run: Run): AbortSignal {
-  const budget = AbortSignal.timeout(FINAL_LOOK_MS);
-  return run.signal ? AbortSignal.any([run.signal, budget]) : budget;
-}
-
-function startRun(options: ConvergeOptions): Run {
-  const now = options.now ?? Date.now;
-  const deadline = AbortSignal.timeout(options.timeoutSeconds * 1000);
-  const config = {
-    stopType: options.stopType,
-    hardStopAfterSeconds: options.hardStopAfterSeconds,
-    timeoutSeconds: options.timeoutSeconds,
-    ambiguousGraceMs: options.ambiguousGraceMs ?? 30_000,
-  };
-  return {
-    api: options.api,
-    now,
-    log: options.log ?? (() => undefined),
-    label: options.label ?? "ServerPowerState",
-    progressIntervalMs: options.progressIntervalMs ?? 15_000,
-    signal: options.signal,
-    deadline,
-    operationSignal: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline,
-    state: initialRunState(options.goals, config),
-    lastProgressAt: now(),
-    firstRound: true,
-  };
-}
-
-/**
- * Pauses between polls stay a fraction of the age of the youngest job still followed, not of the
- * whole operation: the last chunk of a large fleet goes out after minutes of pacing, and its end
- * should be seen as promptly as a first chunk's.
- */
-function waiterOptions(run: Run, options: ConvergeOptions): WaiterOptions {
-  return {
-    ...DEFAULT_WAITER_OPTIONS,
-    ...options.waiter,
-    maxWaitMs: options.timeoutSeconds * 1000,
-    signal: options.signal,
-    now: run.now,
-    sleep: options.sleep,
-    random: options.random,
-    waitedMs: () => {
-      const acceptedAt = youngestJobAcceptedAt(run.state);
-      return acceptedAt === undefined ? undefined : run.now() - acceptedAt;
-    },
-  };
 }
