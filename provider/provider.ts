@@ -15,7 +15,8 @@
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { converge, type JobRecord, type ServerFailure, type ServerRecord } from "./converge";
-import { EcsClient, type PacingLedger } from "./ecsClient";
+import { EcsClient } from "./ecsClient";
+import type { PacingLedger } from "./pacing";
 import { validateEndpoint } from "./endpoint";
 import { formatServerList } from "./errors";
 import { findProjectId } from "./findProjectId";
