@@ -5,8 +5,9 @@
  * Pulumi's closure serializer, which cannot capture a live zod schema.
  */
 import { z } from "zod";
-import { ENDPOINT_HINT, endpointProblem, maskUrlCredentials } from "./endpoint";
+import { ENDPOINT_HINT, endpointProblem, maskUrlCredentials, REGION_PATTERN, REGION_RULE_TEXT } from "./endpoint";
 import type { PowerActionType } from "./errors";
+import { describeInputIssue, valueAt } from "./issues";
 
 /** The value Pulumi passes for an input that is not known yet (during preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -15,7 +16,6 @@ export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
 
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 export type DesiredState = "stopped" | "running";
@@ -72,10 +72,7 @@ export function inputSchema() {
         error: (issue) => `expected "leave" or "restore"${didYouMean(issue.input, ["leave", "restore"])}`,
       })
       .default("leave"),
-    region: z
-      .string()
-      .regex(REGION_PATTERN, { error: "expected a Huawei Cloud region name such as cn-north-4" })
-      .optional(),
+    region: z.string().regex(REGION_PATTERN, { error: REGION_RULE_TEXT }).optional(),
     projectId: z
       .string()
       .regex(PROJECT_ID_PATTERN, { error: "expected a project id: 32 lower-case hex characters" })
@@ -243,23 +240,7 @@ function describeUnrecognizedKey(key: string): string {
 }
 
 function describeIssue(path: string, issue: z.core.$ZodIssue, inputs: Record<string, unknown>): string {
-  const label = path || "inputs";
   const value = valueAt(inputs, issue.path);
-  if (value === undefined && issue.code === "invalid_type") return `${label} is required: ${issue.message}`;
   const shown = path === "endpoint" && typeof value === "string" ? maskUrlCredentials(value) : value;
-  return `${label} ${renderValue(shown)} is invalid: ${issue.message}`;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = root;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function renderValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return describeInputIssue(path, issue, shown);
 }

@@ -3,7 +3,15 @@
  * then the environment (read when a method runs, never at module load, so nothing is captured
  * into the serialized provider). Pure functions of their arguments.
  */
-import { defaultEcsEndpoint, ENDPOINT_HINT, endpointProblem, isLoopbackEndpoint, maskUrlCredentials } from "./endpoint";
+import {
+  defaultEcsEndpoint,
+  ENDPOINT_HINT,
+  endpointProblem,
+  isLoopbackEndpoint,
+  maskUrlCredentials,
+  REGION_PATTERN,
+  REGION_RULE_TEXT,
+} from "./endpoint";
 import type { Credentials } from "./signer";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
@@ -107,7 +115,6 @@ function sourced(
   return env ? sourcedFromEnv(env.vars, env.names) : undefined;
 }
 
-const REGION_RULE = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const PROJECT_ID_RULE = /^[0-9a-f]{32}$/;
 
 /** One thing wrong with the settings: the stack config key (or resource input, or variable) at fault, and the full message. */
@@ -130,7 +137,6 @@ const invalid = (setting: Sourced, rule: string): SettingsProblem => ({
 });
 
 const NO_REGION = `${CONFIG_KEYS.region} is not set (nor the resource's region, nor ${ENV_KEYS.region.join(", nor ")}): expected a region such as cn-north-4, which gives the ECS endpoint and the project; pulumi config set ${CONFIG_KEYS.region} cn-north-4, or set ${CONFIG_KEYS.ecsEndpoint} and ${CONFIG_KEYS.projectId}`;
-const REGION_RULE_TEXT = "expected a Huawei Cloud region name such as cn-north-4";
 
 /**
  * Everything wrong with the settings a resource would be acted on with, without any I/O: each problem
@@ -153,7 +159,7 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
     { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint },
   );
 
-  const regionValid = region !== undefined && REGION_RULE.test(region.value);
+  const regionValid = region !== undefined && REGION_PATTERN.test(region.value);
   if (region !== undefined && !regionValid) problems.push(invalid(region, REGION_RULE_TEXT));
   if (endpoint === undefined && region === undefined) problems.push({ key: "", reason: NO_REGION });
   if (endpoint !== undefined) {
@@ -249,7 +255,7 @@ export function resolveTarget(args: TargetArgs, config: ProviderConfig, env: Env
   const projectId = args.projectId ?? config.projectId ?? fromEnv(env, ENV_KEYS.projectId);
   const explicitEndpoint = args.endpoint ?? config.ecsEndpoint;
   if (explicitEndpoint === undefined && region === undefined) throw settingsError(NO_REGION);
-  if (explicitEndpoint === undefined && !REGION_RULE.test(region!.value))
+  if (explicitEndpoint === undefined && !REGION_PATTERN.test(region!.value))
     throw settingsError(invalid(region!, REGION_RULE_TEXT).reason);
   const endpoint = (explicitEndpoint ?? defaultEcsEndpoint(region!.value)).replace(/\/+$/, "");
   return { endpoint, region: region?.value, projectId };
