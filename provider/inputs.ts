@@ -18,10 +18,15 @@ export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
-export type DesiredState = "stopped" | "running";
+/** The values of `state`, `stopType` and `onDelete`: the schema's enums and the recorded state's. */
+export const DESIRED_STATES = ["stopped", "running"] as const;
+export const STOP_TYPES = ["SOFT", "HARD"] as const satisfies readonly PowerActionType[];
+export const ON_DELETE_MODES = ["leave", "restore"] as const;
+
+export type DesiredState = (typeof DESIRED_STATES)[number];
 /** The os-stop type the resource sends (the client's one union of action types). */
 export type StopType = PowerActionType;
-export type OnDelete = "leave" | "restore";
+export type OnDelete = (typeof ON_DELETE_MODES)[number];
 
 /**
  * At most this many distinct server ids in one resource. Each server's record travels in the state and,
@@ -47,13 +52,13 @@ export function inputSchema() {
       { error: (issue) => `expected a list of ECS server ids${got(issue.input)}` },
     ),
     state: z
-      .enum(["stopped", "running"], {
-        error: (issue) => `expected "stopped" or "running"${didYouMean(issue.input, ["stopped", "running"])}`,
+      .enum(DESIRED_STATES, {
+        error: (issue) => `expected "stopped" or "running"${didYouMean(issue.input, DESIRED_STATES)}`,
       })
       .default("stopped"),
     stopType: z
-      .enum(["SOFT", "HARD"], {
-        error: (issue) => `expected "SOFT" or "HARD"${didYouMean(issue.input, ["SOFT", "HARD"])}`,
+      .enum(STOP_TYPES, {
+        error: (issue) => `expected "SOFT" or "HARD"${didYouMean(issue.input, STOP_TYPES)}`,
       })
       .default("SOFT"),
     hardStopAfterSeconds: z
@@ -68,8 +73,8 @@ export function inputSchema() {
       .max(MAX_TIMEOUT_SECONDS, { error: `expected at most ${MAX_TIMEOUT_SECONDS} seconds (one day)` })
       .default(DEFAULT_TIMEOUT_SECONDS),
     onDelete: z
-      .enum(["leave", "restore"], {
-        error: (issue) => `expected "leave" or "restore"${didYouMean(issue.input, ["leave", "restore"])}`,
+      .enum(ON_DELETE_MODES, {
+        error: (issue) => `expected "leave" or "restore"${didYouMean(issue.input, ON_DELETE_MODES)}`,
       })
       .default("leave"),
     region: z.string().regex(REGION_PATTERN, { error: REGION_RULE_TEXT }).optional(),

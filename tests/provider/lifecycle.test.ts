@@ -4,7 +4,7 @@
  */
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
 import { EcsClient } from "../../provider/ecsClient";
-import type { PowerStateOutputs } from "../../provider/provider";
+import type { PowerStateOutputs } from "../../provider/recorded";
 import { serverPowerStateProvider as provider, type PartialFailureError } from "../../provider/provider";
 import { configureProvider } from "./configureProvider";
 

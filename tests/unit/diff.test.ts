@@ -1,8 +1,10 @@
-import { describePlannedChange, diffPowerState, failureLines } from "../../provider/provider";
+import { describeDiff, diffPowerState, diffRecord } from "../../provider/diff";
+import { failureLines } from "../../provider/operation";
+import type { ProviderConfig } from "../../provider/settings";
 
 const A = "616fb98f-46ca-475e-917e-2563e5a8cd19";
 const B = "726fb98f-46ca-475e-917e-2563e5a8cd20";
-const config = {
+const config: ProviderConfig = {
   ecsEndpoint: "https://ecs.cn-north-4.myhuaweicloud.com",
   projectId: "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
 };
@@ -110,7 +112,10 @@ describe("failureLines", () => {
   });
 });
 
-describe("describePlannedChange", () => {
+describe("describeDiff", () => {
+  const describePlannedChange = (o: Record<string, unknown>, n: Record<string, unknown>) =>
+    describeDiff(diffRecord(o, n, { config, env: {} }));
+
   it("names drifted, added and removed servers from the record alone", () => {
     const C = "826fb98f-46ca-475e-917e-2563e5a8cd21";
     const drifted = { ...olds, servers: { [A]: { ...settled, status: "ACTIVE" }, [B]: settled } };
