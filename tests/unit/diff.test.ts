@@ -95,6 +95,27 @@ describe("diffPowerState", () => {
   });
 });
 
+describe("diffRecord", () => {
+  it("says when only the provider's code changed (the update then makes no API call)", () => {
+    const diff = (news: Record<string, unknown>) => diffRecord(olds, news, { config, env: {} });
+    expect(diff({ ...inputs, __provider: "new code" })).toMatchObject({ changed: ["__provider"], codeOnly: true });
+    expect(diff({ ...inputs, __provider: "new code", timeoutSeconds: 60 })).toMatchObject({
+      changed: ["timeoutSeconds", "__provider"],
+      codeOnly: false,
+    });
+    expect(diff(inputs)).toMatchObject({ changed: [], codeOnly: false });
+  });
+
+  it("lists the servers an update acts on: not settled in the record, added, removed", () => {
+    const C = "826fb98f-46ca-475e-917e-2563e5a8cd21";
+    const drifted = { ...olds, servers: { [A]: { ...settled, status: "ACTIVE" }, [B]: settled } };
+    expect(diffRecord(drifted, { ...inputs, serverIds: [A, C] }, { config, env: {} })).toMatchObject({
+      changed: ["serverIds", "servers"],
+      servers: { unsettled: [{ id: A }], added: [C], removed: [B] },
+    });
+  });
+});
+
 describe("failureLines", () => {
   it("gives one line per failed server, then sums up the rest by cause", () => {
     const failures = Array.from({ length: 7 }, (_, i) => ({
