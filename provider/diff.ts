@@ -9,6 +9,7 @@ import type { ServerRecord } from "./converge";
 import { formatServerList } from "./errors";
 import { hasUnknowns, type DesiredState, type OnDelete, type PowerStateInputs } from "./inputs";
 import { targetStatus } from "./plan";
+import { countOf } from "./plural";
 import { readRecord, type Props, type Recorded } from "./recorded";
 import { resolveTarget, type Environment, type ProviderConfig } from "./settings";
 
@@ -149,16 +150,16 @@ export function describeDiff(diff: RecordDiff): string | undefined {
   if (servers.unsettled.length > 0) {
     const notes = servers.unsettled.map(({ id, record }) => `${id} (${recordNote(record)})`);
     parts.push(
-      `${verb} or wait for ${servers.unsettled.length} server(s) not ${target} in the record: ${formatServerList(notes)}`,
+      `${verb} or wait for ${countOf(servers.unsettled.length, "server")} not ${target} in the record: ${formatServerList(notes)}`,
     );
   }
   if (servers.added.length > 0)
     parts.push(
-      `${verb} ${servers.added.length} added server(s) unless already ${target}: ${formatServerList(servers.added)}`,
+      `${verb} ${countOf(servers.added.length, "added server")} unless already ${target}: ${formatServerList(servers.added)}`,
     );
   if (servers.removed.length > 0) {
     const fate = servers.onDelete === "restore" ? "to be restored to their initial status" : "left as they are";
-    parts.push(`${servers.removed.length} server(s) removed, ${fate}: ${formatServerList(servers.removed)}`);
+    parts.push(`${countOf(servers.removed.length, "server")} removed, ${fate}: ${formatServerList(servers.removed)}`);
   }
   return parts.length > 0 ? parts.join("; ") : undefined;
 }

@@ -8,6 +8,7 @@ import type { ServerObservation } from "./ecsClient";
 import { formatServerList } from "./errors";
 import type { DesiredState, PowerStateInputs } from "./inputs";
 import { restoreGoals, targetStatus } from "./plan";
+import { countOf } from "./plural";
 import type { ObservedOutputs, Recorded } from "./recorded";
 
 /** Where the servers were acted on through. */
@@ -91,7 +92,7 @@ export function partialFailureMessage(
   failureCount: number,
 ): string {
   return (
-    `ServerPowerState ${id}: ${failureCount} of ${goalCount} server(s) did not reach their desired state (${targetStatus(inputs.state)} for the declared ones); ` +
+    `ServerPowerState ${id}: ${failureCount} of ${countOf(goalCount, "server")} did not reach their desired state (${targetStatus(inputs.state)} for the declared ones); ` +
     `the stack records what was observed, and the next pulumi up retries only these:\n${reasons.join("\n")}`
   );
 }
@@ -99,7 +100,7 @@ export function partialFailureMessage(
 /** The message of a failed restore at delete: the resource stays in the stack. */
 export function restoreFailureMessage(id: string, failures: readonly ServerFailure[]): string {
   return (
-    `ServerPowerState ${id}: could not restore ${failures.length} server(s) to their initial state; the resource stays in the stack, run pulumi destroy again:\n` +
+    `ServerPowerState ${id}: could not restore ${countOf(failures.length, "server")} to their initial state; the resource stays in the stack, run pulumi destroy again:\n` +
     failureLines(failures).join("\n")
   );
 }
@@ -140,7 +141,7 @@ export function failureLines(failures: readonly ServerFailure[], max = 100): str
   const byCause: Record<string, string[]> = {};
   for (const f of rest) (byCause[`${f.code}: ${f.message}`] ??= []).push(f.id);
   for (const [cause, ids] of Object.entries(byCause))
-    lines.push(`${ids.length} more server(s) (${formatServerList(ids, 5)}): ${cause}`);
+    lines.push(`${countOf(ids.length, "more server")} (${formatServerList(ids, 5)}): ${cause}`);
   return lines;
 }
 

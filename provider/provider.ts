@@ -31,6 +31,7 @@ import {
 } from "./operation";
 import type { PacingLedger } from "./pacing";
 import { restoreGoals, targetStatus } from "./plan";
+import { countOf } from "./plural";
 import { checkedInputs, pickInputs, readRecord, type ObservedOutputs, type Props, type Recorded } from "./recorded";
 import {
   readProviderConfig,
@@ -100,7 +101,7 @@ export const serverPowerStateProvider = {
       console.log(
         inputs.serverIds.length === 0
           ? "ServerPowerState: no server declared (serverIds is empty): nothing will be acted on until ids are added"
-          : `ServerPowerState: ${inputs.serverIds.length} server(s) declared ${inputs.state}: ${formatServerList(inputs.serverIds)}; ` +
+          : `ServerPowerState: ${countOf(inputs.serverIds.length, "server")} declared ${inputs.state}: ${formatServerList(inputs.serverIds)}; ` +
               `those not already ${targetStatus(inputs.state)} will be ${inputs.state === "running" ? "started" : "stopped"}`,
       );
     }

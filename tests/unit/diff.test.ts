@@ -127,8 +127,8 @@ describe("failureLines", () => {
       "server s0: Ecs.1000: backend",
       "server s1: Ecs.1000: backend",
       "server s2: Ecs.1000: backend",
-      "2 more server(s) (s3, s4): Ecs.1000: backend",
-      "2 more server(s) (s5, s6): TIMEOUT: slow",
+      "2 more servers (s3, s4): Ecs.1000: backend",
+      "2 more servers (s5, s6): TIMEOUT: slow",
     ]);
   });
 });
@@ -141,12 +141,12 @@ describe("describeDiff", () => {
     const C = "826fb98f-46ca-475e-917e-2563e5a8cd21";
     const drifted = { ...olds, servers: { [A]: { ...settled, status: "ACTIVE" }, [B]: settled } };
     expect(describePlannedChange(drifted, { ...inputs, serverIds: [A, C] })).toBe(
-      `stop or wait for 1 server(s) not SHUTOFF in the record: ${A} (ACTIVE); ` +
-        `stop 1 added server(s) unless already SHUTOFF: ${C}; ` +
-        `1 server(s) removed, left as they are: ${B}`,
+      `stop or wait for 1 server not SHUTOFF in the record: ${A} (ACTIVE); ` +
+        `stop 1 added server unless already SHUTOFF: ${C}; ` +
+        `1 server removed, left as they are: ${B}`,
     );
     expect(describePlannedChange(olds, { ...inputs, state: "running", onDelete: "restore", serverIds: [A] })).toBe(
-      `start or wait for 1 server(s) not ACTIVE in the record: ${A} (SHUTOFF); 1 server(s) removed, to be restored to their initial status: ${B}`,
+      `start or wait for 1 server not ACTIVE in the record: ${A} (SHUTOFF); 1 server removed, to be restored to their initial status: ${B}`,
     );
     expect(describePlannedChange(olds, { ...inputs, timeoutSeconds: 5 })).toBeUndefined();
   });
