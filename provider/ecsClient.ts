@@ -13,7 +13,7 @@
 import type { Dispatcher, Pool } from "undici";
 import { DEFAULT_SERVERS_PER_MINUTE, MAX_IDS_PER_LIST, MAX_SERVERS_PER_ACTION } from "./constants";
 import { validateEndpoint } from "./endpoint";
-import { EcsError, hintFor, withSubmitted } from "./errors";
+import { BATCH_ACTIONS, EcsError, hintFor, POWER_ACTION_TYPES, withSubmitted } from "./errors";
 import type { BatchActionName, BatchSubmission, PowerActionType } from "./errors";
 import {
   actionResponseSchema,
@@ -122,7 +122,7 @@ export class EcsClient implements PowerApi {
     options: BatchActionOptions = {},
   ): Promise<BatchSubmission[]> {
     this.assertOpen();
-    if (action !== "os-stop" && action !== "os-start" && action !== "reboot") {
+    if (!(BATCH_ACTIONS as readonly string[]).includes(action)) {
       throw invalidArgument(`batchAction`, `action [${String(action)}] must be one of os-stop, os-start, reboot`);
     }
     const type = actionType(action, options.type);
@@ -322,7 +322,7 @@ export class EcsClient implements PowerApi {
 }
 
 function actionType(action: BatchActionName, type: PowerActionType | undefined): PowerActionType | undefined {
-  if (type !== undefined && type !== "SOFT" && type !== "HARD") {
+  if (type !== undefined && !(POWER_ACTION_TYPES as readonly string[]).includes(type)) {
     throw invalidArgument("batchAction", `type [${String(type)}] must be SOFT or HARD`);
   }
   if (action === "os-start") {

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ENDPOINT_HINT, endpointProblem, maskUrlCredentials, REGION_PATTERN, REGION_RULE_TEXT } from "./endpoint";
-import type { PowerActionType } from "./errors";
+import { POWER_ACTION_TYPES, type PowerActionType } from "./errors";
 import { describeInputIssue, valueAt } from "./issues";
 
 /** The value Pulumi passes for an input that is not known yet (during preview). */
@@ -20,7 +20,7 @@ const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
 /** The values of `state`, `stopType` and `onDelete`: the schema's enums and the recorded state's. */
 export const DESIRED_STATES = ["stopped", "running"] as const;
-export const STOP_TYPES = ["SOFT", "HARD"] as const satisfies readonly PowerActionType[];
+export const STOP_TYPES = POWER_ACTION_TYPES;
 export const ON_DELETE_MODES = ["leave", "restore"] as const;
 
 export type DesiredState = (typeof DESIRED_STATES)[number];
