@@ -14,7 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { converge, type ConvergeResult } from "./converge";
+import { converge } from "./converge";
 import { describeDiff, diffRecord, diffResult } from "./diff";
 import { EcsClient } from "./ecsClient";
 import { validateEndpoint } from "./endpoint";
@@ -32,7 +32,7 @@ import {
 import type { PacingLedger } from "./pacing";
 import { restoreGoals, targetStatus } from "./plan";
 import { countOf } from "./plural";
-import { checkedInputs, pickInputs, readRecord, type ObservedOutputs, type Props, type Recorded } from "./recorded";
+import { checkedInputs, pickInputs, readRecord, type Props, type Recorded } from "./recorded";
 import {
   readProviderConfig,
   resolveSettings,
@@ -175,7 +175,7 @@ async function operate(id: string, news: Props, olds: Recorded | undefined, stat
   const client = newClient(settings, state);
   try {
     const goals = goalsFor(inputs, olds);
-    const result: ConvergeResult = await converge({
+    const result = await converge({
       api: client,
       goals,
       stopType: inputs.stopType,
@@ -185,7 +185,7 @@ async function operate(id: string, news: Props, olds: Recorded | undefined, stat
       label: `ServerPowerState ${id}`,
     });
     const { outputs, failures } = outputsFor(inputs, olds, result, settings, new Date().toISOString());
-    const outs: Props = { ...pickInputs(news), ...(outputs satisfies ObservedOutputs) };
+    const outs: Props = { ...pickInputs(news), ...outputs };
     if (failures.length === 0) return outs;
     const reasons = failureLines(failures);
     const message = partialFailureMessage(id, inputs, Object.keys(goals).length, reasons, failures.length);
