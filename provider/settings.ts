@@ -143,22 +143,44 @@ const NO_REGION = `${CONFIG_KEYS.region} is not set (nor the resource's region, 
  * names the key, its value (never a credential's) and the rule. `check` shows them at preview.
  */
 export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: Environment): SettingsProblem[] {
-  const problems: SettingsProblem[] = [];
-  const region = sourced(
-    { name: "region", value: args.region },
-    { key: CONFIG_KEYS.region, value: config.region },
-    { vars: env, names: ENV_KEYS.region },
-  );
-  const projectId = sourced(
-    { name: "projectId", value: args.projectId },
-    { key: CONFIG_KEYS.projectId, value: config.projectId },
-    { vars: env, names: ENV_KEYS.projectId },
-  );
-  const endpoint = sourced(
-    { name: "endpoint", value: args.endpoint },
-    { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint },
-  );
+  const sources = targetSources(args, config, env);
+  return [
+    ...locationProblems(sources),
+    ...credentialProblems(config, env),
+    ...projectProblems(sources, config),
+    ...tuningProblems(sources, config),
+  ];
+}
 
+interface TargetSources {
+  readonly region?: Sourced;
+  readonly projectId?: Sourced;
+  readonly endpoint?: Sourced;
+}
+
+/** Where the region, the project id and the endpoint come from: resource input, stack config, or variable. */
+function targetSources(args: TargetArgs, config: ProviderConfig, env: Environment): TargetSources {
+  return {
+    region: sourced(
+      { name: "region", value: args.region },
+      { key: CONFIG_KEYS.region, value: config.region },
+      { vars: env, names: ENV_KEYS.region },
+    ),
+    projectId: sourced(
+      { name: "projectId", value: args.projectId },
+      { key: CONFIG_KEYS.projectId, value: config.projectId },
+      { vars: env, names: ENV_KEYS.projectId },
+    ),
+    endpoint: sourced(
+      { name: "endpoint", value: args.endpoint },
+      { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint },
+    ),
+  };
+}
+
+/** The region and the ECS endpoint. */
+function locationProblems({ region, endpoint }: TargetSources): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
   const regionValid = region !== undefined && REGION_PATTERN.test(region.value);
   if (region !== undefined && !regionValid) problems.push(invalid(region, REGION_RULE_TEXT));
   if (endpoint === undefined && region === undefined) problems.push({ key: "", reason: NO_REGION });
@@ -167,19 +189,13 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
     if (rule !== undefined) problems.push(invalid(endpoint, `${rule}; ${ENDPOINT_HINT}`));
   }
 
-  if (config.accessKey === undefined && fromEnv(env, ENV_KEYS.accessKey) === undefined) {
-    problems.push({
-      key: "",
-      reason: `${CONFIG_KEYS.accessKey} is not set (nor ${ENV_KEYS.accessKey.join(", nor ")}): expected the access key (AK) that signs the ECS calls; pulumi config set ${CONFIG_KEYS.accessKey} <AK>`,
-    });
-  }
-  if (config.secretKey === undefined && fromEnv(env, ENV_KEYS.secretKey) === undefined) {
-    problems.push({
-      key: "",
-      reason: `${CONFIG_KEYS.secretKey} is not set (nor ${ENV_KEYS.secretKey.join(", nor ")}): expected the secret key (SK) that signs the ECS calls; pulumi config set --secret ${CONFIG_KEYS.secretKey} <SK> (--secret keeps it encrypted in the stack config)`,
-    });
-  }
+  return problems;
+}
 
+/** The project id, or the region and IAM endpoint it will be looked up through. */
+function projectProblems({ region, projectId, endpoint }: TargetSources, config: ProviderConfig): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const regionValid = region !== undefined && REGION_PATTERN.test(region.value);
   if (projectId !== undefined && !PROJECT_ID_RULE.test(projectId.value)) {
     problems.push(invalid(projectId, "expected a project id: 32 lower-case hex characters"));
   }
@@ -201,6 +217,31 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
       );
     }
   }
+  return problems;
+}
+
+/** The access key and the secret key: set in stack config or the environment (never their values in a message). */
+function credentialProblems(config: ProviderConfig, env: Environment): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  if (config.accessKey === undefined && fromEnv(env, ENV_KEYS.accessKey) === undefined) {
+    problems.push({
+      key: "",
+      reason: `${CONFIG_KEYS.accessKey} is not set (nor ${ENV_KEYS.accessKey.join(", nor ")}): expected the access key (AK) that signs the ECS calls; pulumi config set ${CONFIG_KEYS.accessKey} <AK>`,
+    });
+  }
+  if (config.secretKey === undefined && fromEnv(env, ENV_KEYS.secretKey) === undefined) {
+    problems.push({
+      key: "",
+      reason: `${CONFIG_KEYS.secretKey} is not set (nor ${ENV_KEYS.secretKey.join(", nor ")}): expected the secret key (SK) that signs the ECS calls; pulumi config set --secret ${CONFIG_KEYS.secretKey} <SK> (--secret keeps it encrypted in the stack config)`,
+    });
+  }
+
+  return problems;
+}
+
+/** The pacing and timeout keys. */
+function tuningProblems({ endpoint }: TargetSources, config: ProviderConfig): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
   if (config.serversPerMinute !== undefined) {
     const serversPerMinute = Number(config.serversPerMinute);
     if (!Number.isInteger(serversPerMinute) || serversPerMinute < 1) {
