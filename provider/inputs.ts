@@ -8,6 +8,7 @@ import { z } from "zod";
 import { ENDPOINT_HINT, endpointProblem, maskUrlCredentials, REGION_PATTERN, REGION_RULE_TEXT } from "./endpoint";
 import { POWER_ACTION_TYPES, type PowerActionType } from "./errors";
 import { describeInputIssue, valueAt } from "./issues";
+import { selectorSchema } from "./selector";
 
 /** The value Pulumi passes for an input that is not known yet (during preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -49,8 +50,14 @@ export function inputSchema() {
         .regex(UUID_PATTERN, {
           error: "expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)",
         }),
-      { error: (issue) => `expected a list of ECS server ids${got(issue.input)}` },
+      {
+        error: (issue) =>
+          issue.input === undefined
+            ? "expected a list of ECS server ids, or a selector (tags and/or name), or both"
+            : `expected a list of ECS server ids${got(issue.input)}`,
+      },
     ),
+    selector: selectorSchema().optional(),
     state: z
       .enum(DESIRED_STATES, {
         error: (issue) => `expected "stopped" or "running"${didYouMean(issue.input, DESIRED_STATES)}`,
@@ -149,6 +156,8 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
     } else candidate[key] = value;
   }
   if (failures.length > 0) return { inputs: news, failures };
+  // A selector alone names the fleet: no ids declared.
+  if (candidate.serverIds === undefined && candidate.selector !== undefined) candidate.serverIds = [];
 
   const unknownPaths = findUnknowns(candidate);
   const toValidate = replaceUnknowns(candidate);
@@ -157,7 +166,13 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
     for (const issue of result.error.issues) {
       const path = z.core.toDotPath(issue.path);
       if (unknownPaths.some((p) => path === p || path.startsWith(`${p}[`) || path.startsWith(`${p}.`))) continue;
-      if (issue.code === "unrecognized_keys") {
+      if (issue.code === "unrecognized_keys" && path !== "") {
+        for (const key of issue.keys)
+          failures.push({
+            property: `${path}.${key}`,
+            reason: `${JSON.stringify(key)} is not a field of ${path}; its fields are tags, notTags and name`,
+          });
+      } else if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) failures.push({ property: key, reason: describeUnrecognizedKey(key) });
       } else failures.push({ property: path, reason: describeIssue(path, issue, toValidate) });
     }

@@ -90,7 +90,12 @@ const rows: Row[] = [
   {
     row: "serverIds missing",
     news: { state: "stopped" },
-    failures: [{ property: "serverIds", reason: "serverIds is required: expected a list of ECS server ids" }],
+    failures: [
+      {
+        property: "serverIds",
+        reason: "serverIds is required: expected a list of ECS server ids, or a selector (tags and/or name), or both",
+      },
+    ],
   },
   {
     row: "serverIds a single string instead of a list",

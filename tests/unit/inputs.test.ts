@@ -54,7 +54,10 @@ describe("checkInputs", () => {
 
   it("requires serverIds", () => {
     expect(checkInputs({ state: "running" }).failures).toEqual([
-      { property: "serverIds", reason: "serverIds is required: expected a list of ECS server ids" },
+      {
+        property: "serverIds",
+        reason: "serverIds is required: expected a list of ECS server ids, or a selector (tags and/or name), or both",
+      },
     ]);
   });
 

@@ -1,0 +1,54 @@
+/**
+ * The documented limits of ECS server tags, which a selector's keys and values must respect (a
+ * selector that breaks them could never match). Sources: Huawei ECS "Tag Management" / "Adding
+ * Tags" (at most 10 tags per server; key 1–36 characters, value 0–43; neither may contain
+ * `=`, `*`, `<`, `>`, `\`, `,`, `|` or `/`), the same limits the Terraform provider's
+ * `huaweicloud_compute_instance.tags` validates. Plain data: the provider is serialized.
+ */
+
+export const MAX_TAGS_PER_SERVER = 10;
+export const MAX_TAG_KEY_LENGTH = 36;
+export const MAX_TAG_VALUE_LENGTH = 43;
+/** Characters neither a key nor a value may contain. */
+export const FORBIDDEN_TAG_CHARACTERS = ["=", "*", "<", ">", "\\", ",", "|", "/"] as const;
+/** At most this many values of one key in a selector: each value is one listing (see resolveMembers). */
+export const MAX_VALUES_PER_KEY = 20;
+
+/** The first rule `key` breaks, or undefined. */
+export function tagKeyProblem(key: string): string | undefined {
+  if (key.length === 0) return "expected a non-empty tag key";
+  if (key.trim() !== key) return "expected a tag key with no leading or trailing whitespace";
+  if (key.length > MAX_TAG_KEY_LENGTH) return `expected a tag key of at most ${MAX_TAG_KEY_LENGTH} characters`;
+  const bad = forbiddenIn(key);
+  return bad === undefined ? undefined : `expected a tag key without ${JSON.stringify(bad)} (${forbiddenText()})`;
+}
+
+/** The first rule `value` breaks, or undefined. */
+export function tagValueProblem(value: string): string | undefined {
+  if (value.trim() !== value) return "expected a tag value with no leading or trailing whitespace";
+  if (value.length > MAX_TAG_VALUE_LENGTH) return `expected a tag value of at most ${MAX_TAG_VALUE_LENGTH} characters`;
+  const bad = forbiddenIn(value);
+  return bad === undefined ? undefined : `expected a tag value without ${JSON.stringify(bad)} (${forbiddenText()})`;
+}
+
+function forbiddenIn(text: string): string | undefined {
+  return FORBIDDEN_TAG_CHARACTERS.find((c) => text.includes(c));
+}
+
+function forbiddenText(): string {
+  return `ECS tags may not contain ${FORBIDDEN_TAG_CHARACTERS.join(" ")}`;
+}
+
+/**
+ * A server's tags as the server list gives them (`"key=value"` strings) as key → value. A tag
+ * without `=` has an empty value; values cannot contain `=`, so the first one splits.
+ */
+export function parseServerTags(tags: readonly string[]): Map<string, string> {
+  const parsed = new Map<string, string>();
+  for (const tag of tags) {
+    const at = tag.indexOf("=");
+    if (at < 0) parsed.set(tag, "");
+    else parsed.set(tag.slice(0, at), tag.slice(at + 1));
+  }
+  return parsed;
+}
