@@ -36,6 +36,8 @@ export interface ServerRecord {
   readonly createdMs: number;
   updatedMs: number;
   locked: boolean;
+  /** Tag key → value (see emulator/serverTags.ts). */
+  tags: Record<string, string>;
   /** The settled power state; during a transition, the state it started from. */
   status: PowerStatus;
   transition?: Transition;
@@ -57,6 +59,7 @@ export class Fleet {
         createdMs: existing?.createdMs ?? nowMs,
         updatedMs: nowMs,
         locked: input.locked ?? false,
+        tags: input.tags ?? existing?.tags ?? {},
         status: input.status,
       });
     }
@@ -85,6 +88,7 @@ export class Fleet {
     }
     if (patch.locked !== undefined) server.locked = patch.locked;
     if (patch.name !== undefined) server.name = patch.name;
+    if (patch.tags !== undefined) server.tags = patch.tags;
     server.updatedMs = nowMs;
     return server;
   }

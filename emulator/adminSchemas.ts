@@ -3,6 +3,7 @@
  * derived from them; the admin client and the server share these definitions.
  */
 import { z } from "zod";
+import { serverTagsSchema } from "./serverTags";
 
 /** ECS ids are UUIDs; anything path- and comma-safe is accepted so tests can use short ids. */
 export const serverIdSchema = z
@@ -17,6 +18,8 @@ export const adminServerSchema = z
     status: powerStatusSchema,
     locked: z.boolean().optional(),
     name: z.string().min(1).max(255).optional(),
+    /** Tag key → value, as a server carries them (rendered as `"key=value"` in server details). */
+    tags: serverTagsSchema().optional(),
   })
   .strict();
 export type AdminServerInput = z.input<typeof adminServerSchema>;
@@ -28,9 +31,11 @@ export const serverPatchSchema = z
     status: powerStatusSchema.optional(),
     locked: z.boolean().optional(),
     name: z.string().min(1).max(255).optional(),
+    /** Replaces the server's tags (an empty object removes them all). */
+    tags: serverTagsSchema().optional(),
   })
   .strict()
-  .refine((patch) => Object.keys(patch).length > 0, { message: "give at least one of status, locked, name" });
+  .refine((patch) => Object.keys(patch).length > 0, { message: "give at least one of status, locked, name, tags" });
 export type ServerPatch = z.infer<typeof serverPatchSchema>;
 
 export const API_ROUTES = ["action", "job", "list", "show", "projects"] as const;

@@ -27,6 +27,7 @@ export interface AdminServerView {
   readonly status: string;
   readonly taskState: string | null;
   readonly locked: boolean;
+  readonly tags: Record<string, string>;
 }
 
 function view(state: EmulatorState, server: ServerRecord): AdminServerView {
@@ -37,6 +38,7 @@ function view(state: EmulatorState, server: ServerRecord): AdminServerView {
     status: rendered.status as string,
     taskState: rendered["OS-EXT-STS:task_state"] as string | null,
     locked: server.locked,
+    tags: server.tags,
   };
 }
 

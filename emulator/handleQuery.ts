@@ -4,6 +4,7 @@ import { MAX_IDS_PER_LIST } from "../provider/constants";
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from "./defaults";
 import type { EmulatorState } from "./EmulatorState";
 import { type ApiAnswer, ecsError } from "./errorBodies";
+import { filterServerList, pageByMarker } from "./listFilters";
 import { renderMissingServer, renderServer } from "./renderServer";
 
 export function handleJob(state: EmulatorState, jobId: string): ApiAnswer {
@@ -62,11 +63,13 @@ export function handleList(state: EmulatorState, query: URLSearchParams): ApiAns
       return server ? renderServer(server, state.options) : renderMissingServer(id, nowMs, state.options);
     });
   } else {
-    const status = query.get("status");
-    entries = state.fleet
-      .list(nowMs)
-      .map((server) => renderServer(server, state.options))
-      .filter((server) => status === null || server.status === status);
+    const filtered = filterServerList(
+      state.fleet.list(nowMs).map((server) => renderServer(server, state.options)),
+      query,
+    );
+    if (filtered.error !== undefined) return ecsError(400, "Ecs.0005", filtered.error);
+    if (query.get("marker") !== null) return pageByMarker(filtered.servers, query.get("marker")!, limit);
+    entries = filtered.servers;
   }
   return { status: 200, body: { count: entries.length, servers: entries.slice((page - 1) * limit, page * limit) } };
 }

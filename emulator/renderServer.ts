@@ -56,7 +56,7 @@ export function renderServer(server: ServerRecord, context: ServerContext): Reco
     flavor: { id: "s6.small.1", name: "s6.small.1", disk: "0", vcpus: "1", ram: "1024" },
     image: { id: "00000000-0000-0000-0000-000000000000" },
     metadata: {},
-    tags: [],
+    tags: Object.entries(server.tags).map(([key, value]) => `${key}=${value}`),
     description: "",
     progress: 0,
     host_status: "UP",
@@ -70,7 +70,7 @@ export function renderServer(server: ServerRecord, context: ServerContext): Reco
  */
 export function renderMissingServer(id: string, nowMs: number, context: ServerContext): Record<string, unknown> {
   const template = renderServer(
-    { id, name: "", createdMs: nowMs, updatedMs: nowMs, locked: false, status: "SHUTOFF" },
+    { id, name: "", createdMs: nowMs, updatedMs: nowMs, locked: false, tags: {}, status: "SHUTOFF" },
     context,
   );
   const entry: Record<string, unknown> = {};

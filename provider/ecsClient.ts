@@ -6,6 +6,7 @@
  * - getJob      → GET /v1/{project_id}/jobs/{job_id}
  * - listServers → GET /v1/{project_id}/cloudservers/detail?server_id=a,b,...  (≤100 ids per call)
  * - getServer   → GET /v1/{project_id}/cloudservers/{server_id}
+ * - listServerPage → GET /v1/{project_id}/cloudservers/detail?tags=k%3Dv&name=…&limit=…&marker=… (one page)
  *
  * Everything the client holds lives on the instance (pool, submission history): the provider
  * builds one per operation, inside its methods, and closes it.
@@ -24,6 +25,7 @@ import {
   validateBody,
 } from "./schemas";
 import type { Job, ServerObservation } from "./schemas";
+import { serverPageQuery, serverPageSchema, type ListedServer, type ServerPageQuery } from "./serverPage";
 import type { PowerApi } from "./converge";
 import { reserve, settle, PACING_WINDOW_MS, type PacingLedger } from "./pacing";
 import { countOf } from "./plural";
@@ -220,6 +222,28 @@ export class EcsClient implements PowerApi {
       );
     }
     return server;
+  }
+
+  /** One page of the server list filtered by a tag and/or a name (resolving a selector: provider/resolveMembers.ts). */
+  async listServerPage(query: ServerPageQuery, options: RequestOptions = {}): Promise<ListedServer[]> {
+    this.assertOpen();
+    const call: SignedCall = {
+      method: "GET",
+      path: `${this.projectPath}/cloudservers/detail`,
+      query: serverPageQuery(query),
+      route: "GET /v1/{project_id}/cloudservers/detail",
+      operation: `listing the servers${query.tag !== undefined ? ` tagged ${query.tag}` : ""}${query.name !== undefined ? ` named like ${JSON.stringify(query.name)}` : ""}`,
+      iamAction: "ecs:cloudServers:list",
+      signal: options.signal,
+    };
+    const response = await sendSigned(this.target, this.settings, call);
+    const { servers } = parseAnswer(validateBody(serverPageSchema(), response.body), response, call);
+    return servers.map((server) => ({
+      id: server.id,
+      name: server.name ?? "",
+      status: server.status ?? null,
+      tags: server.tags ?? [],
+    }));
   }
 
   /** Closes the pool the client owns (an injected dispatcher is left to its owner). Idempotent. */

@@ -1,0 +1,68 @@
+/** Servers carry tags and names; the server list filters by `tags`, `not-tags` and `name`, and pages by `marker`. */
+import { startTestEmulator, type TestEmulator } from "./emulatorTestClient";
+
+const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
+
+describe("tags on servers and the list's tag, name and marker parameters", () => {
+  let t: TestEmulator;
+  beforeAll(async () => {
+    t = await startTestEmulator();
+    await t.admin.putServers([
+      { id: id(1), status: "ACTIVE", name: "web-1", tags: { env: "dev", team: "web" } },
+      { id: id(2), status: "SHUTOFF", name: "web-2", tags: { env: "dev" } },
+      { id: id(3), status: "ACTIVE", name: "db-1", tags: { env: "prod" } },
+      { id: id(4), status: "ACTIVE", name: "db-2" },
+    ]);
+  });
+  afterAll(() => t.emulator.stop());
+
+  const listIds = async (query: string) => {
+    const response = await t.client.list(query);
+    expect(response.status).toBe(200);
+    return response.json.servers.map((server: { id: string }) => server.id);
+  };
+
+  it("lists each server's tags as key=value strings, and the admin view shows them", async () => {
+    const response = await t.client.show(id(1));
+    expect(response.json.server.tags).toEqual(["env=dev", "team=web"]);
+    expect((await t.admin.listServers()).find((s) => s.id === id(4))?.tags).toEqual({});
+  });
+
+  it("tags=key%3Dvalue keeps the servers carrying that tag; not-tags leaves them out", async () => {
+    expect(await listIds("tags=env%3Ddev&limit=1000")).toEqual([id(1), id(2)]);
+    expect(await listIds("not-tags=env%3Ddev&limit=1000")).toEqual([id(3), id(4)]);
+    expect(await listIds("tags=env%3Ddev&not-tags=team%3Dweb&limit=1000")).toEqual([id(2)]);
+  });
+
+  it("name matches as a pattern", async () => {
+    expect(await listIds("name=web&limit=1000")).toEqual([id(1), id(2)]);
+    expect(await listIds("name=%5Edb-2%24&limit=1000")).toEqual([id(4)]);
+  });
+
+  it("marker pages after the server it names; count is every match", async () => {
+    const first = await t.client.list("limit=2");
+    expect(first.json.servers.map((s: { id: string }) => s.id)).toEqual([id(1), id(2)]);
+    const second = await t.client.list(`limit=2&marker=${id(2)}`);
+    expect(second.json).toMatchObject({ count: 4 });
+    expect(second.json.servers.map((s: { id: string }) => s.id)).toEqual([id(3), id(4)]);
+    expect((await t.client.list(`limit=2&marker=${id(4)}`)).json.servers).toEqual([]);
+  });
+
+  it("an unknown marker, a bad name pattern or a limit over 1000 is Ecs.0005", async () => {
+    for (const query of ["marker=nope", "name=%28", "limit=1001"]) {
+      const response = await t.client.list(query);
+      expect(response.status).toBe(400);
+      expect(response.json.error.code).toBe("Ecs.0005");
+    }
+  });
+
+  it("setting tags out of band replaces them; tags beyond ECS's limits are refused by the admin API", async () => {
+    await t.admin.setServer(id(4), { tags: { env: "dev" } });
+    expect(await listIds("tags=env%3Ddev&limit=1000")).toEqual([id(1), id(2), id(4)]);
+    await t.admin.setServer(id(4), { tags: {} });
+    expect(await listIds("tags=env%3Ddev&limit=1000")).toEqual([id(1), id(2)]);
+    await expect(t.admin.setServer(id(4), { tags: { "a=b": "x" } })).rejects.toThrow(/tag key without "="/);
+    const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"]));
+    await expect(t.admin.setServer(id(4), { tags: eleven })).rejects.toThrow(/at most 10 tags/);
+  });
+});
