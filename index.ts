@@ -4,17 +4,19 @@
  *
  *   pulumi config set ecs-power:serverIds '["616fb98f-46ca-475e-917e-2563e5a8cd19", "..."]'
  *   pulumi config set ecs-power:state stopped        # or running
+ *   pulumi config set --path 'ecs-power:selector.tags.env' dev   # or select by tag (with or without serverIds)
  *   pulumi up
  *
  * Credentials and region come from huaweicloud:* config or the environment (see README).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServerPowerState, type DesiredState, type OnDelete, type StopType } from "./provider";
+import { ServerPowerState, type DesiredState, type OnDelete, type SelectorArgs, type StopType } from "./provider";
 
 const config = new pulumi.Config();
 
 const fleet = new ServerPowerState("fleet", {
-  serverIds: config.requireObject<string[]>("serverIds"),
+  serverIds: config.getObject<string[]>("serverIds"),
+  selector: config.getObject<SelectorArgs>("selector"),
   state: config.get<DesiredState>("state"),
   stopType: config.get<StopType>("stopType"),
   hardStopAfterSeconds: config.getNumber("hardStopAfterSeconds"),
@@ -27,3 +29,4 @@ export const servers = fleet.servers;
 export const jobs = fleet.jobs;
 export const initialStates = fleet.initialStates;
 export const convergedAt = fleet.convergedAt;
+export const members = fleet.members;

@@ -1,6 +1,6 @@
 /** pulumi-huaweicloud-ecs-power: declare the power state of Huawei Cloud ECS fleets with Pulumi. */
 export { ServerPowerState } from "./resource";
-export type { ServerPowerStateArgs } from "./resource";
+export type { SelectorArgs, ServerPowerStateArgs } from "./resource";
 export type { PowerStateOutputs } from "./recorded";
 export type { JobRecord, ServerRecord, ServerError } from "./converge";
 export type { DesiredState, StopType, OnDelete } from "./inputs";

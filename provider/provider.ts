@@ -4,9 +4,10 @@
  * - configure: none; keeps the huaweicloud:* stack config (secrets arrive decrypted, stay in memory).
  * - check:     none; validates and normalises the inputs and the settings.
  * - diff:      none; compares inputs and the recorded server statuses (drift found by refresh).
- * - create / update: GET cloudservers/detail, POST cloudservers/action (os-stop / os-start),
+ * - create / update: with a selector, GET cloudservers/detail?tags=…&marker=… (every page: the members);
+ *              GET cloudservers/detail, POST cloudservers/action (os-stop / os-start),
  *              GET jobs/{job_id} until the jobs end, GET cloudservers/detail to confirm.
- * - read:      GET cloudservers/detail (ceil(n/100) calls).
+ * - read:      with a selector, the members' listings as above; GET cloudservers/detail (ceil(n/100) calls).
  * - delete:    none with onDelete "leave"; with "restore", as create/update towards the initial states.
  *
  * This object is serialized into the stack state by value: everything a method needs is built inside
@@ -19,6 +20,7 @@ import { describeDiff, diffRecord, diffResult } from "./diff";
 import { EcsClient } from "./ecsClient";
 import { validateEndpoint } from "./endpoint";
 import { formatServerList } from "./errors";
+import { lastTargets, membershipOutputs, membershipView, withSelectorChange } from "./membership";
 import { findProjectId } from "./findProjectId";
 import { checkInputs, hasUnknowns, UNKNOWN_VALUE, type PowerStateInputs } from "./inputs";
 import {
@@ -41,6 +43,8 @@ import {
   type ResolvedSettings,
   type TargetArgs,
 } from "./settings";
+import { resolveMembers, resolveTargets } from "./resolveMembers";
+import { describeSelector } from "./selector";
 import type { AuthGate } from "./transport";
 
 /** The error shape the engine records as a partial failure: the resource is kept with `properties`. */
@@ -96,7 +100,12 @@ export const serverPowerStateProvider = {
     if (failures.length > 0) return { inputs: outcome.inputs, failures };
     if (hasUnknowns(outcome.inputs)) return outcome;
     const inputs = checkedInputs(outcome.inputs);
-    if (olds.serverIds === undefined) {
+    if (olds.serverIds === undefined && inputs.selector !== undefined) {
+      console.log(
+        `ServerPowerState: selector ${describeSelector(inputs.selector)}: membership is resolved at up (no API call at preview)`,
+      );
+    }
+    if (olds.serverIds === undefined && (inputs.serverIds.length > 0 || inputs.selector === undefined)) {
       // A create: no diff follows, so say here what it will act on (the servers' live status is not read at preview).
       console.log(
         inputs.serverIds.length === 0
@@ -109,10 +118,11 @@ export const serverPowerStateProvider = {
   },
 
   async diff(this: ProviderState, id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
-    const diff = diffRecord(olds, news, { config: this.config, env: process.env });
-    const result = diffResult(diff);
+    const view = membershipView(olds, news);
+    const diff = diffRecord(view.olds, view.news, { config: this.config, env: process.env });
+    const result = withSelectorChange(diffResult(diff), view);
     // The engine shows no detail for dynamic resources: say which servers the update will touch.
-    const plan = result.changes ? describeDiff(diff) : undefined;
+    const plan = result.changes ? [view.note, describeDiff(diff)].filter(Boolean).join("; ") : undefined;
     if (plan) console.log(`ServerPowerState ${id}: ${plan}`);
     return result;
   },
@@ -125,7 +135,8 @@ export const serverPowerStateProvider = {
 
   async update(this: ProviderState, id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
     // Only the provider's code changed: record the new inputs, touch nothing in the cloud.
-    if (diffRecord(olds, news, { config: this.config, env: process.env }).codeOnly) {
+    const view = membershipView(olds, news);
+    if (!view.selectorChanged && diffRecord(view.olds, view.news, { config: this.config, env: process.env }).codeOnly) {
       return { outs: { ...olds, ...pickInputs(news) } };
     }
     return { outs: await operate(id, news, readRecord(olds), this) };
@@ -136,8 +147,11 @@ export const serverPowerStateProvider = {
     const settings = await settingsFor(olds, this.config, this.authGate, olds);
     const client = newClient(settings, this);
     try {
-      const observations = await client.listServers(olds.serverIds ?? []);
-      return { id, props: { ...props, servers: recordsRead(olds, observations) }, inputs: pickInputs(props) };
+      const members = olds.selector ? (await resolveMembers(client, olds.selector)).ids : undefined;
+      const observations = await client.listServers(lastTargets(olds));
+      const servers = recordsRead(olds, observations);
+      const membership = membershipOutputs(members, new Date().toISOString());
+      return { id, props: { ...props, servers, ...membership }, inputs: pickInputs(props) };
     } finally {
       await client.close();
     }
@@ -170,10 +184,12 @@ export const serverPowerStateProvider = {
 
 /** Create and update: converge the declared servers (and, with onDelete "restore", those dropped from the list). */
 async function operate(id: string, news: Props, olds: Recorded | undefined, state: ProviderState): Promise<Props> {
-  const inputs = checkedInputs(news);
-  const settings = await settingsFor(inputs, state.config, state.authGate, undefined, olds);
+  const declared = checkedInputs(news);
+  const settings = await settingsFor(declared, state.config, state.authGate, undefined, olds);
   const client = newClient(settings, state);
   try {
+    // With a selector: the declared ids joined by the members resolved now.
+    const { inputs, members } = await resolveTargets(client, declared, `ServerPowerState ${id}`, (l) => console.log(l));
     const goals = goalsFor(inputs, olds);
     const result = await converge({
       api: client,
@@ -185,7 +201,7 @@ async function operate(id: string, news: Props, olds: Recorded | undefined, stat
       label: `ServerPowerState ${id}`,
     });
     const { outputs, failures } = outputsFor(inputs, olds, result, settings, new Date().toISOString());
-    const outs: Props = { ...pickInputs(news), ...outputs };
+    const outs: Props = { ...pickInputs(news), ...outputs, ...membershipOutputs(members, new Date().toISOString()) };
     if (failures.length === 0) return outs;
     const reasons = failureLines(failures);
     const message = partialFailureMessage(id, inputs, Object.keys(goals).length, reasons, failures.length);

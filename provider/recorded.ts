@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import type { JobRecord, ServerRecord } from "./converge";
+import { selectorSchema } from "./selector";
 import { DESIRED_STATES, ON_DELETE_MODES, STOP_TYPES, UNKNOWN_VALUE, inputKeys, type PowerStateInputs } from "./inputs";
 
 /** Untyped properties, as the engine passes them. */
@@ -44,6 +45,9 @@ export function recordSchema() {
     region: optional(z.string()),
     projectId: optional(z.string()),
     endpoint: optional(z.string()),
+    selector: optional(selectorSchema()),
+    members: optional(z.array(z.string())),
+    membersResolvedAt: optional(z.string()),
     servers: optional(z.record(z.string(), z.custom<ServerRecord>(isObject))),
     jobs: optional(z.array(z.custom<JobRecord>(isObject))),
     initialStates: optional(z.record(z.string(), z.string())),

@@ -14,6 +14,8 @@
  * API (Huawei matches it fuzzily, as a regular expression); it is not re-checked here.
  */
 import { EcsError } from "./errors";
+import type { PowerStateInputs } from "./inputs";
+import { describeResolution, memberBoundProblem, withMembers } from "./membership";
 import type { Selector } from "./selector";
 import { MAX_PAGE_LIMIT, type ListedServer, type ServerPageQuery } from "./serverPage";
 import { parseServerTags } from "./tagRules";
@@ -88,4 +90,29 @@ function pagingStuck(query: ServerPageQuery): EcsError {
     route: "GET /v1/{project_id}/cloudservers/detail",
     reason: `the page after marker ${query.marker} ended with the same server again: paging does not advance; try again, and report it if it persists`,
   });
+}
+
+/** The servers an operation acts on, and the members it resolved (undefined without a selector). */
+export interface Targets {
+  readonly inputs: PowerStateInputs;
+  readonly members: string[] | undefined;
+}
+
+/**
+ * Create and update: resolve the selector (if any) and join its members to the declared ids.
+ * Refuses (before any action) more servers than one resource may hold. Logs what matched.
+ */
+export async function resolveTargets(
+  api: PageLister,
+  inputs: PowerStateInputs,
+  label: string,
+  log: (line: string) => void,
+): Promise<Targets> {
+  if (inputs.selector === undefined) return { inputs, members: undefined };
+  const { ids } = await resolveMembers(api, inputs.selector);
+  const targets = withMembers(inputs, ids);
+  const problem = memberBoundProblem(inputs.selector, ids.length, targets.serverIds.length);
+  if (problem !== undefined) throw new Error(`${label}: ${problem}`);
+  log(`${label}: ${describeResolution(inputs.selector, ids)}`);
+  return { inputs: targets, members: ids };
 }

@@ -11,8 +11,14 @@ import type { DesiredState, OnDelete, StopType } from "./inputs";
 import { serverPowerStateProvider } from "./provider";
 
 export interface ServerPowerStateArgs {
-  /** ECS server ids (UUIDs). Order and case do not matter; duplicates are removed; at most 10000 distinct ids (batched); may be empty. */
-  readonly serverIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** ECS server ids (UUIDs). Order and case do not matter; duplicates are removed; at most 10000 distinct ids (batched); may be empty. Optional when `selector` is given (then both together: their union). */
+  readonly serverIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The servers named by their tags and name, resolved at every `up` and `refresh` (a server tagged
+   * later joins at the next refresh + up). `tags`: key → value or list of values (keys AND'd, values
+   * OR'd); `notTags`: pairs that exclude a server; `name`: the server list's fuzzy name match.
+   */
+  readonly selector?: pulumi.Input<SelectorArgs>;
   /** `"stopped"` (SHUTOFF, via os-stop; the default) or `"running"` (ACTIVE, via os-start). */
   readonly state?: pulumi.Input<DesiredState>;
   /** The os-stop type: `"SOFT"` (default, ACPI shutdown) or `"HARD"` (forced). */
@@ -29,6 +35,12 @@ export interface ServerPowerStateArgs {
   readonly projectId?: pulumi.Input<string>;
   /** Overrides `huaweicloud:ecsEndpoint` (default `https://ecs.{region}.myhuaweicloud.com`). */
   readonly endpoint?: pulumi.Input<string>;
+}
+
+export interface SelectorArgs {
+  readonly tags?: Record<string, string | string[]>;
+  readonly notTags?: Record<string, string | string[]>;
+  readonly name?: string;
 }
 
 export class ServerPowerState extends pulumi.dynamic.Resource {
@@ -49,6 +61,10 @@ export class ServerPowerState extends pulumi.dynamic.Resource {
   declare readonly initialStates: pulumi.Output<Record<string, string>>;
   /** ISO time of the last operation that left every server in the declared state. */
   declare readonly convergedAt: pulumi.Output<string | null>;
+  /** With a selector: the ids it matched at the last up or refresh, sorted. */
+  declare readonly members: pulumi.Output<string[] | undefined>;
+  /** With a selector: when `members` was resolved (ISO time). */
+  declare readonly membersResolvedAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ServerPowerStateArgs, opts?: pulumi.CustomResourceOptions) {
     // A fresh object: the SDK adds __provider to it. The outputs are seeded so that they are exposed.
@@ -66,6 +82,8 @@ export class ServerPowerState extends pulumi.dynamic.Resource {
       jobs: undefined,
       initialStates: undefined,
       convergedAt: undefined,
+      members: undefined,
+      membersResolvedAt: undefined,
     };
     super(serverPowerStateProvider, name, props, opts, "huaweicloud", "ServerPowerState");
   }
