@@ -38,7 +38,7 @@ export const serverPatchSchema = z
   .refine((patch) => Object.keys(patch).length > 0, { message: "give at least one of status, locked, name, tags" });
 export type ServerPatch = z.infer<typeof serverPatchSchema>;
 
-export const API_ROUTES = ["action", "job", "list", "show", "projects"] as const;
+export const API_ROUTES = ["action", "job", "list", "show", "projects", "tags"] as const;
 export type ApiRoute = (typeof API_ROUTES)[number];
 
 export const TRANSPORT_FAULT_KINDS = [

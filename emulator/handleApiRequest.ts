@@ -10,6 +10,7 @@ import type { EmulatorState } from "./EmulatorState";
 import { type ApiAnswer, ecsError, gatewayError, throttled } from "./errorBodies";
 import { handleAction } from "./handleAction";
 import { handleJob, handleList, handleProjects, handleShow } from "./handleQuery";
+import { handleTagQuery } from "./handleTagQuery";
 import { matchApiRoute, type RouteMatch } from "./matchApiRoute";
 import { verifySignature } from "./verifySignature";
 import { AUTH_FAILURES_BEFORE_LOCK } from "./AuthLock";
@@ -219,5 +220,7 @@ function route(state: EmulatorState, match: RouteMatch, request: ApiRequest, url
       return handleList(state, url.searchParams);
     case "projects":
       return handleProjects(state, url.searchParams, request.baseUrl);
+    case "tags":
+      return handleTagQuery(state, request.body);
   }
 }

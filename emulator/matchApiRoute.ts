@@ -15,6 +15,7 @@ export function matchApiRoute(method: string, pathname: string): RouteMatch | un
   if (!match) return undefined;
   const [, projectId, rest] = match;
   if (method === "POST" && rest === "cloudservers/action") return { route: "action", projectId };
+  if (method === "POST" && rest === "cloudservers/resource_instances/action") return { route: "tags", projectId };
   if (method !== "GET") return undefined;
   if (rest === "cloudservers/detail") return { route: "list", projectId };
   const job = /^jobs\/([^/]+)$/.exec(rest);

@@ -12,8 +12,12 @@ import {
   BatchStopServersRequest,
   BatchStopServersRequestBody,
   EcsClient,
+  ListServersByTagRequest,
+  ListServersByTagRequestBody,
   ListServersDetailsRequest,
   ServerId,
+  ServerTagMatch,
+  ServerTags,
   ShowJobRequest,
 } from "@huaweicloud/huaweicloud-sdk-ecs";
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, type RunningEmulator, startEmulator } from "../../emulator";
@@ -101,6 +105,84 @@ describe("the official Huawei Cloud Node SDK against the emulator", () => {
     expect(byId[B].status).toBe("ACTIVE");
     expect(byId[MISSING].status).toBeNull();
     expect(byId[MISSING].fault).toMatchObject({ code: 404 });
+  });
+
+  describe("selecting by tag", () => {
+    const T1 = "936fb98f-46ca-475e-917e-2563e5a8cd22";
+    const T2 = "a46fb98f-46ca-475e-917e-2563e5a8cd23";
+    const T3 = "b56fb98f-46ca-475e-917e-2563e5a8cd24";
+    beforeAll(async () => {
+      await new EmulatorAdmin(emulator.url).putServers([
+        { id: T1, status: "ACTIVE", name: "web-1", tags: { env: "dev", team: "web" } },
+        { id: T2, status: "ACTIVE", name: "web-2", tags: { env: "dev" } },
+        { id: T3, status: "SHUTOFF", name: "db-1", tags: { env: "prod" } },
+      ]);
+    });
+    const idsOf = (response: { servers?: { id?: string }[] }) => (response.servers ?? []).map((s) => s.id);
+
+    it("ListServersDetails with tags, not-tags and name (the '=' signed in the query)", async () => {
+      expect(
+        idsOf(await client.listServersDetails(new ListServersDetailsRequest().withTags("env=dev").withLimit(1000))),
+      ).toEqual([T1, T2]);
+      expect(
+        idsOf(
+          await client.listServersDetails(
+            new ListServersDetailsRequest().withTags("env=dev").withNotTags("team=web").withLimit(1000),
+          ),
+        ),
+      ).toEqual([T2]);
+      expect(
+        idsOf(await client.listServersDetails(new ListServersDetailsRequest().withName("^db-").withLimit(1000))),
+      ).toEqual([T3]);
+      const tagged = await client.listServersDetails(
+        new ListServersDetailsRequest().withTags("env=dev").withLimit(1000),
+      );
+      expect(wire(tagged).servers[0].tags).toEqual(["env=dev", "team=web"]);
+    });
+
+    it("ListServersDetails pages by limit and marker", async () => {
+      const first = await client.listServersDetails(new ListServersDetailsRequest().withTags("env=dev").withLimit(1));
+      expect(idsOf(first)).toEqual([T1]);
+      const next = await client.listServersDetails(
+        new ListServersDetailsRequest().withTags("env=dev").withLimit(1).withMarker(T1),
+      );
+      expect(idsOf(next)).toEqual([T2]);
+    });
+
+    it("ListServersByTag: filter (keys AND'd, values OR'd, empty values any) and count", async () => {
+      const filter = new ListServersByTagRequestBody("filter")
+        .withLimit("100")
+        .withOffset("0")
+        .withTags([new ServerTags("env", ["dev", "prod"]), new ServerTags("team", [])]);
+      const filtered = wire(await client.listServersByTag(new ListServersByTagRequest().withBody(filter)));
+      expect(filtered.total_count).toBe(1);
+      expect(filtered.resources).toEqual([
+        {
+          resource_id: T1,
+          resource_name: "web-1",
+          resource_detail: null,
+          tags: [
+            { key: "env", value: "dev" },
+            { key: "team", value: "web" },
+          ],
+        },
+      ]);
+      const count = new ListServersByTagRequestBody("count")
+        .withTags([new ServerTags("env", ["dev"])])
+        .withMatches([new ServerTagMatch("resource_name", "web")]);
+      expect(wire(await client.listServersByTag(new ListServersByTagRequest().withBody(count))).total_count).toBe(2);
+    });
+
+    it("ListServersByTag: a repeated key is refused with Ecs.0005", async () => {
+      const body = new ListServersByTagRequestBody("filter").withTags([
+        new ServerTags("env", ["dev"]),
+        new ServerTags("env", []),
+      ]);
+      await expect(client.listServersByTag(new ListServersByTagRequest().withBody(body))).rejects.toMatchObject({
+        httpStatusCode: 400,
+        errorCode: "Ecs.0005",
+      });
+    });
   });
 
   it("parses the emulator's ECS error shape: Common.0011 for an unknown job", async () => {

@@ -65,4 +65,48 @@ describe("tags on servers and the list's tag, name and marker parameters", () =>
     const eleven = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"]));
     await expect(t.admin.setServer(id(4), { tags: eleven })).rejects.toThrow(/at most 10 tags/);
   });
+
+  describe("the tag query (POST cloudservers/resource_instances/action)", () => {
+    const query = (body: unknown) =>
+      t.client.call("POST", `/v1/${t.client.projectId}/cloudservers/resource_instances/action`, {
+        body: JSON.stringify(body),
+      });
+    const resourceIds = async (body: unknown) =>
+      (await query(body)).json.resources.map((r: { resource_id: string }) => r.resource_id);
+
+    it("not_tags leaves out servers matching every entry; matches filters names by substring", async () => {
+      expect(
+        await resourceIds({
+          action: "filter",
+          tags: [{ key: "env", values: [] }],
+          not_tags: [{ key: "team", values: ["web"] }],
+        }),
+      ).toEqual([id(2), id(3)]);
+      expect(await resourceIds({ action: "filter", matches: [{ key: "resource_name", value: "db" }] })).toEqual([
+        id(3),
+        id(4),
+      ]);
+    });
+
+    it("pages by offset and limit (strings); count answers total_count alone", async () => {
+      expect(
+        await resourceIds({ action: "filter", limit: "1", offset: "1", tags: [{ key: "env", values: ["dev"] }] }),
+      ).toEqual([id(2)]);
+      expect((await query({ action: "count", tags: [{ key: "env", values: ["dev", "prod"] }] })).json).toEqual({
+        total_count: 3,
+      });
+    });
+
+    it("refuses an unknown action, a limit over 1000 and an empty key with Ecs.0005", async () => {
+      for (const body of [
+        { action: "list" },
+        { action: "filter", limit: "1001" },
+        { action: "filter", tags: [{ key: "", values: [] }] },
+      ]) {
+        const response = await query(body);
+        expect(response.status).toBe(400);
+        expect(response.json.error.code).toBe("Ecs.0005");
+      }
+    });
+  });
 });
