@@ -31,6 +31,8 @@ const fleetRecordSchema = z.object({
       }),
     ),
     initialStates: z.record(z.string(), z.string()),
+    /** With a selector: the servers it matched at the last up or refresh. */
+    members: z.array(z.string()).optional(),
   }),
 });
 

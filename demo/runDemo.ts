@@ -1,6 +1,7 @@
 /**
  * The demo's story: the root Pulumi program (Pulumi.yaml + index.ts) against a local ECS emulator,
- * step by step as in a terminal: preview, up, a server started by hand, refresh, preview, up, destroy.
+ * step by step as in a terminal: preview, up, a server started by hand, refresh, preview, up, destroy;
+ * then (demo/tagStory.ts) a fleet selected by its tag gaining a member between two ups.
  *
  * There is no Pulumi CLI here: the test harness (tests/harness) runs the program under mocks and
  * drives Pulumi's own dynamic-provider host over gRPC, as the engine does. Lines prefixed `│` are
@@ -17,6 +18,7 @@ import { createPalette, type Palette } from "./createPalette";
 import { DemoCheckError } from "./DemoCheckError";
 import { formatTable } from "./formatTable";
 import { readFleetRecord, type FleetJob, type FleetRecord } from "./readFleetRecord";
+import { tellTagStory } from "./tagStory";
 
 /** Long enough to watch, short enough for the whole demo to stay well under 30 s. */
 export const DEMO_TRANSITION_SECONDS = 1.5;
@@ -87,12 +89,14 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       accessKey,
       secretKey,
       stateFile: join(stateDir, "demo.state.json"),
+      tagStateFile: join(stateDir, "demo-tags.state.json"),
     });
     say();
     say(palette.bold("Summary"));
     say("  up stopped the running servers and left the stopped ones alone: yes");
     say("  refresh found the server started by hand, and the next up stopped that one alone: yes");
     say(palette.green("  every server back to its initial status: yes"));
+    say("  a tag-selected fleet gained a member between two ups, and only it was stopped: yes");
     say(palette.dim(`  ${seconds(Date.now() - startedAt)} in all`));
   } finally {
     await emulator?.stop();
@@ -108,6 +112,7 @@ interface Story {
   readonly accessKey: string;
   readonly secretKey: string;
   readonly stateFile: string;
+  readonly tagStateFile: string;
 }
 
 async function tellStory({
@@ -118,6 +123,7 @@ async function tellStory({
   accessKey,
   secretKey,
   stateFile,
+  tagStateFile,
 }: Story): Promise<void> {
   const admin = new EmulatorAdmin(emulatorUrl);
   const initial = await emulatorStatuses(admin);
@@ -264,4 +270,6 @@ async function tellStory({
       `after destroy, not back to the initial status: ${mismatched.map((id) => `${id} is ${final[id]}, was ${initial[id]}`).join(", ")}`,
     );
   }
+
+  await tellTagStory({ say, palette, emulatorUrl, projectId, accessKey, secretKey, stateFile: tagStateFile, step });
 }

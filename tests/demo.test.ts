@@ -69,6 +69,10 @@ describe("npm run demo", () => {
       "$ pulumi preview",
       "$ pulumi up",
       "$ pulumi destroy",
+      "$ pulumi up",
+      "$ pulumi refresh",
+      "$ pulumi up",
+      "$ pulumi destroy",
     ]);
     expect(run.stdout).not.toContain("\u001b[");
   });
@@ -114,7 +118,7 @@ describe("npm run demo", () => {
 
   it("the next preview and up plan and act on that server alone", () => {
     const plan = new RegExp(
-      `^ {2}│ ServerPowerState sps-[0-9a-f-]+: stop or wait for 1 server\\(s\\) not SHUTOFF in the record: ${DRIFTED} \\(ACTIVE\\)$`,
+      `^ {2}│ ServerPowerState sps-[0-9a-f-]+: stop or wait for 1 server not SHUTOFF in the record: ${DRIFTED} \\(ACTIVE\\)$`,
     );
     const previewAt = headingAt(4);
     const upAt = headingAt(5);
@@ -131,6 +135,20 @@ describe("npm run demo", () => {
     expect(rows.map((row) => row.trim().split(/\s{2,}/))).toEqual(
       ids.map((id, i) => (i % 2 === 0 ? [id, "ACTIVE", "ACTIVE"] : [id, "SHUTOFF", "SHUTOFF"])),
     );
+  });
+
+  it("part 2: a fleet selected by tag gains a member between two ups, and the second up stops only it", () => {
+    const late = seededServerId(4);
+    const part2 = lines.slice(headingAt(7));
+    expect(part2).toContain(`  members: ${[0, 1, 2].map((i) => seededServerId(i)).join(", ")}`);
+    expect(part2).toContain(`  joined: ${late}`);
+    expect(part2.filter((line) => line.startsWith("  job "))).toEqual([
+      expect.stringMatching(new RegExp(`^ {2}job [0-9a-f]{8} os-stop on ${late}: SUCCESS$`)),
+    ]);
+    expect(part2).toContainEqual(
+      expect.stringMatching(/│ ServerPowerState sps-[0-9a-f-]+: selector env=dev matched 4 servers/),
+    );
+    expect(lines).toContain("  a tag-selected fleet gained a member between two ups, and only it was stopped: yes");
   });
 });
 
