@@ -236,9 +236,18 @@ function findUnknowns(inputs: Record<string, unknown>): string[] {
   const paths: string[] = [];
   for (const [key, value] of Object.entries(inputs)) {
     if (value === UNKNOWN_VALUE) paths.push(key);
+    // A selector with any part unknown is unknown as a whole: it is checked on the real run.
+    else if (key === "selector" && containsUnknown(value)) paths.push(key);
     else if (Array.isArray(value)) value.forEach((v, i) => v === UNKNOWN_VALUE && paths.push(`${key}[${i}]`));
   }
   return paths;
+}
+
+function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN_VALUE) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(containsUnknown);
+  return false;
 }
 
 const PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000";
@@ -247,7 +256,7 @@ const PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000";
 function replaceUnknowns(inputs: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(inputs)) {
-    if (value === UNKNOWN_VALUE) continue;
+    if (value === UNKNOWN_VALUE || (key === "selector" && containsUnknown(value))) continue;
     // Keep positions, so that paths in messages are the user's own indexes.
     out[key] = Array.isArray(value) ? value.map((v) => (v === UNKNOWN_VALUE ? PLACEHOLDER_ID : v)) : value;
   }

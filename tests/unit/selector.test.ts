@@ -1,4 +1,4 @@
-import { checkInputs } from "../../provider/inputs";
+import { checkInputs, hasUnknowns, UNKNOWN_VALUE } from "../../provider/inputs";
 import { describeSelector, selectorKey } from "../../provider/selector";
 import { parseServerTags } from "../../provider/tagRules";
 
@@ -120,6 +120,23 @@ describe("selector: refused at preview, naming property, value and rule", () => 
       property: "serverIds",
       reason: "serverIds is required: expected a list of ECS server ids, or a selector (tags and/or name), or both",
     });
+  });
+});
+
+describe("selector: unknown at preview", () => {
+  it.each([
+    ["the whole selector", UNKNOWN_VALUE],
+    ["one tag value", { tags: { env: UNKNOWN_VALUE } }],
+    ["one value in a list", { tags: { env: ["dev", UNKNOWN_VALUE] } }],
+  ])("%s unknown: no failure, the selector is computed as a whole", (_, selector) => {
+    const outcome = check(selector);
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.inputs.selector).toBe(UNKNOWN_VALUE);
+    expect(hasUnknowns(outcome.inputs)).toBe(true);
+  });
+
+  it("a known part that breaks a rule beside an unknown one is checked on the real run", () => {
+    expect(check({ tags: { env: UNKNOWN_VALUE, "a=b": "x" } }).failures).toEqual([]);
   });
 });
 
