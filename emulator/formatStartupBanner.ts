@@ -28,7 +28,9 @@ export function formatStartupBanner(emulator: Pick<RunningEmulator, "url" | "opt
   ];
   if (o.seed > 0) {
     const last = seededServerId(o.seed - 1);
-    lines.push(`  seeded servers    ${o.seed}: ${seededServerId(0)} .. ${last} (even ACTIVE, odd SHUTOFF)`);
+    lines.push(
+      `  seeded servers    ${o.seed}: ${seededServerId(0)} .. ${last} (even ACTIVE and tagged parity=even, odd SHUTOFF and parity=odd)`,
+    );
   }
   return lines;
 }

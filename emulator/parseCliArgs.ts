@@ -43,7 +43,7 @@ A local Huawei Cloud ECS (and IAM projects) emulator on loopback, for developmen
   --batch-per-minute <n>       servers accepted per rolling minute, 0 = unlimited (default ${DEFAULT_SERVERS_PER_MINUTE})
   --batch-window-seconds <s>   length of that "minute", to compress time in benchmarks (default ${DEFAULT_BATCH_WINDOW_SECONDS})
   --rate-limit <n>             API requests per second, 0 = unlimited (default 0)
-  --seed <n>                   add n servers with deterministic ids, even ones ACTIVE, odd ones SHUTOFF (default 0)
+  --seed <n>                   add n servers with deterministic ids, even ones ACTIVE, odd ones SHUTOFF, tagged parity=even / odd (default 0)
   --help                       show this help
 
 The first line printed is "ECS emulator listening on http://127.0.0.1:<port>". Admin API: <url>/_emulator/.

@@ -79,7 +79,7 @@ describe("startEmulator options", () => {
     }
   });
 
-  it("seeds deterministic servers, even ones ACTIVE and odd ones SHUTOFF, before `servers`", async () => {
+  it("seeds deterministic servers, even ones ACTIVE and odd ones SHUTOFF, tagged by parity, before `servers`", async () => {
     const emulator = await startEmulator({ seed: 3, servers: [{ id: "extra-1", status: "SHUTOFF" }] });
     try {
       const servers = await new EmulatorAdmin(emulator.url).listServers();
@@ -88,6 +88,12 @@ describe("startEmulator options", () => {
         ["00000000-0000-4000-8000-000000000001", "SHUTOFF"],
         ["00000000-0000-4000-8000-000000000002", "ACTIVE"],
         ["extra-1", "SHUTOFF"],
+      ]);
+      expect(servers.map((server) => server.tags)).toEqual([
+        { parity: "even" },
+        { parity: "odd" },
+        { parity: "even" },
+        {},
       ]);
       expect(seededServerId(255)).toBe("00000000-0000-4000-8000-0000000000ff");
     } finally {
