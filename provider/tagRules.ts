@@ -1,9 +1,9 @@
 /**
  * The documented limits of ECS server tags, which a selector's keys and values must respect (a
- * selector that breaks them could never match). Sources: Huawei ECS "Tag Management" / "Adding
- * Tags" (at most 10 tags per server; key 1–36 characters, value 0–43; neither may contain
- * `=`, `*`, `<`, `>`, `\`, `,`, `|` or `/`), the same limits the Terraform provider's
- * `huaweicloud_compute_instance.tags` validates. Plain data: the provider is serialized.
+ * selector that breaks them could never match). Source: Huawei's ECS.ServerTags data type
+ * (https://support.huaweicloud.com/intl/en-us/tr-aos/datatypes-ecs-servertags.html): "One ECS supports
+ * up to 10 tags"; a key of at most 36 Unicode characters, not blank; a value of at most 43, may be
+ * blank; neither containing ASCII 0–31 nor `=*<>\,|/`. Plain data: the provider is serialized.
  */
 
 export const MAX_TAGS_PER_SERVER = 10;
@@ -17,26 +17,28 @@ export const MAX_VALUES_PER_KEY = 20;
 /** The first rule `key` breaks, or undefined. */
 export function tagKeyProblem(key: string): string | undefined {
   if (key.length === 0) return "expected a non-empty tag key";
-  if (key.trim() !== key) return "expected a tag key with no leading or trailing whitespace";
-  if (key.length > MAX_TAG_KEY_LENGTH) return `expected a tag key of at most ${MAX_TAG_KEY_LENGTH} characters`;
+  if ([...key].length > MAX_TAG_KEY_LENGTH) return `expected a tag key of at most ${MAX_TAG_KEY_LENGTH} characters`;
   const bad = forbiddenIn(key);
   return bad === undefined ? undefined : `expected a tag key without ${JSON.stringify(bad)} (${forbiddenText()})`;
 }
 
 /** The first rule `value` breaks, or undefined. */
 export function tagValueProblem(value: string): string | undefined {
-  if (value.trim() !== value) return "expected a tag value with no leading or trailing whitespace";
-  if (value.length > MAX_TAG_VALUE_LENGTH) return `expected a tag value of at most ${MAX_TAG_VALUE_LENGTH} characters`;
+  if ([...value].length > MAX_TAG_VALUE_LENGTH)
+    return `expected a tag value of at most ${MAX_TAG_VALUE_LENGTH} characters`;
   const bad = forbiddenIn(value);
   return bad === undefined ? undefined : `expected a tag value without ${JSON.stringify(bad)} (${forbiddenText()})`;
 }
 
 function forbiddenIn(text: string): string | undefined {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f]/.exec(text);
+  if (control) return control[0];
   return FORBIDDEN_TAG_CHARACTERS.find((c) => text.includes(c));
 }
 
 function forbiddenText(): string {
-  return `ECS tags may not contain ${FORBIDDEN_TAG_CHARACTERS.join(" ")}`;
+  return `ECS tags may not contain ${FORBIDDEN_TAG_CHARACTERS.join(" ")} or control characters`;
 }
 
 /**

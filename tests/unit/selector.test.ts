@@ -29,6 +29,13 @@ describe("selector: accepted and normalised", () => {
     );
   });
 
+  it("an empty value, spaces, and 36-character keys / 43-character values in any script are accepted", () => {
+    const outcome = check({
+      tags: { ["ключ".repeat(9)]: "значение".repeat(5) + "abc", env: "", "my team": "web ops" },
+    });
+    expect(outcome.failures).toEqual([]);
+  });
+
   it("a name alone is a selector; serverIds and a selector together are accepted", () => {
     expect(check({ name: "web" }).failures).toEqual([]);
     const both = check({ tags: { env: "dev" } }, { serverIds: ["616fb98f-46ca-475e-917e-2563e5a8cd19"] });
@@ -86,6 +93,11 @@ describe("selector: refused at preview, naming property, value and rule", () => 
       "a notTags value with a comma",
       { tags: { env: "dev" }, notTags: { keep: "a,b" } },
       { property: "selector.notTags.keep", reason: expect.stringContaining('without ","') },
+    ],
+    [
+      "a control character in a value",
+      { tags: { env: "dev\tx" } },
+      { property: "selector.tags.env", reason: expect.stringContaining('expected a tag value without "\\t"') },
     ],
     [
       "an empty list of values",
