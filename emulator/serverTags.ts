@@ -1,7 +1,8 @@
 /**
  * The tags an emulated server carries, as the admin API sets them: key → value, within ECS's
- * documented limits (at most 10 tags a server; key 1–36 characters, value 0–43, none of
- * `=*<>\,|/`: Huawei ECS "Tag Management"; the rules live in provider/tagRules.ts, one copy).
+ * documented limits (at most 10 tags a server; key 1–36 characters, value 0–43, no control
+ * characters nor `=*<>\,|/`: Huawei's ECS.ServerTags data type; the rules and the link live in
+ * provider/tagRules.ts, one copy).
  */
 import { z } from "zod";
 import { MAX_TAGS_PER_SERVER, tagKeyProblem, tagValueProblem } from "../provider/tagRules";
