@@ -60,9 +60,13 @@ export type VariantsInput = z.input<typeof variantsSchema>;
 export type VariantName = keyof Variants;
 export const VARIANT_NAMES = Object.keys(variantsShape) as VariantName[];
 
-/** `PATCH /_emulator/variants`: any subset of the switches, at least one. */
-export const variantsPatchSchema = variantsSchema
-  .partial()
+/** `PATCH /_emulator/variants`: any subset of the switches, at least one; absent ones keep their value (no defaults here). */
+export const variantsPatchSchema = z
+  .object(
+    Object.fromEntries(Object.entries(variantsShape).map(([name, schema]) => [name, schema.unwrap().optional()])) as {
+      [K in keyof typeof variantsShape]: z.ZodOptional<ReturnType<(typeof variantsShape)[K]["unwrap"]>>;
+    },
+  )
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, { message: `give at least one of ${VARIANT_NAMES.join(", ")}` });
 export type VariantsPatch = z.input<typeof variantsPatchSchema>;
