@@ -81,7 +81,7 @@ async function readJobs(run: Run): Promise<void> {
   );
   for (const { jobId, job, error, at } of reads) {
     if (job) {
-      run.state = jobRead(run.state, jobId, job);
+      run.state = jobRead(run.state, jobId, job, at);
       continue;
     }
     const info = describeError(error);
@@ -132,6 +132,7 @@ async function submit(run: Run, batch: Batch): Promise<void> {
       failedCall: serverIdsOf(failure.error),
       info: describeError(failure.error),
       deadlineReached: run.deadline.aborted,
+      hardStop: action === "os-stop" && type === "HARD",
     },
     run.now(),
   );
@@ -174,7 +175,7 @@ async function refreshJobRecords(run: Run): Promise<void> {
       ),
     ),
   );
-  for (const { jobId, job } of reads) if (job) run.state = jobRead(run.state, jobId, job);
+  for (const { jobId, job } of reads) if (job) run.state = jobRead(run.state, jobId, job, run.now());
 }
 
 function list(run: Run, ids: readonly string[], signal: AbortSignal = run.operationSignal) {
