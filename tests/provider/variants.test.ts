@@ -246,16 +246,3 @@ describe("hardStopAfterSeconds against a guest that ignores the SOFT stop (S1)",
     await expectRecordIsTheCloud(create.outs);
   });
 });
-
-describe("throttling within the client's budget", () => {
-  afterEach(() => emulator?.stop());
-
-  it("rateLimit 3 per second without Retry-After: converged, none sent twice", async () => {
-    await startWith({ rateLimit: 3, throttleRetryAfter: false });
-    await setUp({});
-    const { create, restore } = await lifecycle();
-    expect(create.outcome).toEqual({ [S1]: "ok", [S2]: "ok", [S3]: "ok" });
-    expect(create.submissions).toEqual(ONCE);
-    expect(restore.submissions).toEqual(ONCE);
-  });
-});
