@@ -3,7 +3,9 @@
  * switched by option, CLI flag or `PATCH /_emulator/variants`, with the defaults unchanged.
  */
 import { DEFAULT_VARIANTS } from "../../emulator";
+import { formatStartupBanner } from "../../emulator/formatStartupBanner";
 import { parseCliArgs } from "../../emulator/parseCliArgs";
+import { resolveEmulatorOptions } from "../../emulator/resolveEmulatorOptions";
 import { startTestEmulator, type TestEmulator } from "./emulatorTestClient";
 
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -60,6 +62,15 @@ describe("the variants' switches", () => {
       await t.admin.reset();
       expect(await t.admin.variants()).toEqual(DEFAULT_VARIANTS);
     });
+  });
+
+  it("the startup banner names the switches set away from their defaults, and only those", () => {
+    const banner = (options: Parameters<typeof resolveEmulatorOptions>[0]) =>
+      formatStartupBanner({ url: "http://127.0.0.1:1", options: resolveEmulatorOptions(options) });
+    expect(banner({ listLagSeconds: 2, subJobs: "none" })).toContain(
+      "  variants          listLagSeconds=2, subJobs=none",
+    );
+    expect(banner({}).some((line) => line.startsWith("  variants"))).toBe(false);
   });
 
   it("are CLI flags, each read with its rule", () => {
