@@ -111,9 +111,45 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
   }
   const hard = "type" in parsed.data && parsed.data.type === "HARD";
 
-  const { fleet, options, variants, nowMs } = context;
+  const { fleet, nowMs } = context;
   applyPreActionFaults(context, ids);
   const servers = ids.map((id) => ({ id, server: fleet.get(id, nowMs) }));
+  const refused = refusedBeforeAcceptance(context, action, hard, servers);
+  if (refused) return refused;
+
+  const jobFault = context.faults.takeJob();
+  const subJobs: SubJobRecord[] = servers.map(({ id, server }) => ({
+    jobId: newJobId(),
+    serverId: id,
+    // A job that fails as a whole moves no server: each sub-job ends with the job's failure.
+    outcome: jobFault
+      ? { kind: "immediate", failure: { errorCode: jobFault.errorCode, reason: jobFault.reason } }
+      : subJobOutcome(context, action, hard, id, server),
+  }));
+  const jobId = newJobId();
+  context.jobs.add({
+    jobId,
+    action,
+    beginMs: nowMs,
+    runningFromMs: nowMs + context.options.jobInitMs,
+    subJobs,
+  });
+  context.stats.countSubmitted(action, ids);
+  return { status: 200, body: { job_id: jobId } };
+}
+
+/**
+ * The synchronous refusals, in the order the call meets them: unknown ids, locked servers, servers
+ * already in the target state, a HARD stop during a SOFT one (each as its variant says), then the
+ * servers-per-minute window. Undefined when the call is accepted.
+ */
+function refusedBeforeAcceptance(
+  context: ActionContext,
+  action: PowerAction,
+  hard: boolean,
+  servers: readonly { id: string; server: ServerRecord | undefined }[],
+): ApiAnswer | undefined {
+  const { fleet, options, variants, nowMs } = context;
   const unknown = servers.filter((entry) => !entry.server).map((entry) => entry.id);
   if (unknown.length > 0 && variants.unknownServer === "reject") {
     return ecsError(
@@ -152,10 +188,10 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
     .filter((server): server is ServerRecord => !!server?.transition && fleet.isForceableBy(server, action, hard));
   const refusal = hardDuringSoftRefusal(variants.hardDuringSoft, action, softStopping);
   if (refusal) return refusal;
-  const verdict = context.batchWindow.tryConsume(nowMs, ids.length);
+  const verdict = context.batchWindow.tryConsume(nowMs, servers.length);
   if (!verdict.allowed) {
     if (variants.batchLimitAnswer === "ecs-0118") {
-      return batchLimitEcs0118(context.batchWindow.configuredLimit, options.batchWindowSeconds, ids.length);
+      return batchLimitEcs0118(context.batchWindow.configuredLimit, options.batchWindowSeconds, servers.length);
     }
     return throttled(
       context.requestId,
@@ -164,26 +200,7 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
       retryAfterFor(variants, verdict.retryAfterSeconds),
     );
   }
-
-  const jobFault = context.faults.takeJob();
-  const subJobs: SubJobRecord[] = servers.map(({ id, server }) => ({
-    jobId: newJobId(),
-    serverId: id,
-    // A job that fails as a whole moves no server: each sub-job ends with the job's failure.
-    outcome: jobFault
-      ? { kind: "immediate", failure: { errorCode: jobFault.errorCode, reason: jobFault.reason } }
-      : subJobOutcome(context, action, hard, id, server),
-  }));
-  const jobId = newJobId();
-  context.jobs.add({
-    jobId,
-    action,
-    beginMs: nowMs,
-    runningFromMs: nowMs + options.jobInitMs,
-    subJobs,
-  });
-  context.stats.countSubmitted(action, ids);
-  return { status: 200, body: { job_id: jobId } };
+  return undefined;
 }
 
 /**
