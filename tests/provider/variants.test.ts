@@ -171,6 +171,26 @@ describe("variants a plain fleet meets, through create, a drift-fixing update an
   );
 });
 
+describe("a server deleted between the list and the call (unknownServer)", () => {
+  beforeAll(() => startWith());
+  afterAll(() => emulator?.stop());
+
+  it.each<[string, VariantsPatch, Record<string, number>]>([
+    ["reject (404 Ecs.0114, the call refused whole): re-planned without it", { unknownServer: "reject" }, { [S2]: 1 }],
+    ["fail-subjob (its sub-job FAILs Ecs.0114)", { unknownServer: "fail-subjob" }, ONCE],
+    ["fail-subjob, subJobs none (only the job's FAIL)", { unknownServer: "fail-subjob", subJobs: "none" }, ONCE],
+  ])("%s: S1 reported Ecs.0114, the others converge, none sent twice", async (_row, variants, submissions) => {
+    await setUp(variants, [{ serverId: S1, kind: "vanish" }]);
+    const create = await step(
+      async () => provider.create(await checked({ serverIds: [S1, S2, S3], timeoutSeconds: 20 })),
+      [S1, S2, S3],
+    );
+    expect(create.outcome).toEqual({ [S1]: "Ecs.0114", [S2]: "ok", [S3]: "ok" });
+    expect(create.submissions).toEqual(submissions);
+    expect(await cloud()).toEqual({ [S2]: "SHUTOFF", [S3]: "SHUTOFF" });
+  });
+});
+
 describe("hardStopAfterSeconds against a guest that ignores the SOFT stop (S1)", () => {
   beforeAll(() => startWith());
   afterAll(() => emulator?.stop());
