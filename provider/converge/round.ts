@@ -101,6 +101,14 @@ function isHardStopDue(server: ServerTrack, now: number, afterSeconds: number): 
   return now - server.stop!.softSentAt >= afterSeconds * 1000 || (idleRunning && server.subJobError !== null);
 }
 
+/** Why a server's HARD stop is due: its SOFT stop outlasted hardStopAfterSeconds, FAILed, or a HARD stop was refused while it ran. */
+export type HardStopReason = "timed" | "soft-failed" | "refused";
+
+export function hardStopReason(server: ServerTrack, now: number, afterSeconds: number): HardStopReason {
+  if (server.stop!.hard === "refused") return "refused";
+  return now - server.stop!.softSentAt >= afterSeconds * 1000 ? "timed" : "soft-failed";
+}
+
 /** Last seen ACTIVE with no task running. */
 function isIdleRunning(server: ServerTrack): boolean {
   return isStillRunning(server) && !server.last!.taskState;

@@ -5,7 +5,7 @@
  * still ACTIVE; a SOFT stop whose sub-job FAILed is escalated at once.
  */
 import type { ServerTrack, StopTrack } from "../../../provider/converge/model";
-import { awaitingHardStop, dueForHardStop, planRound } from "../../../provider/converge/round";
+import { awaitingHardStop, dueForHardStop, hardStopReason, planRound } from "../../../provider/converge/round";
 import {
   hardStopsSent,
   jobRead,
@@ -138,6 +138,14 @@ describe("dueForHardStop and hardStopsSent", () => {
     ["SOFT stop young and running: not yet", { stop: stop("not-sent", NOW - 1_000) }, false],
   ])("%s", (_row, fields, due) => {
     expect(dueForHardStop(armed([busy(fields)]), NOW)).toEqual(due ? ["a"] : []);
+  });
+
+  it.each<[string, StopTrack, "timed" | "soft-failed" | "refused"]>([
+    ["outlasted hardStopAfterSeconds", stop("not-sent", NOW - 10_000), "timed"],
+    ["due before it: the SOFT stop failed", stop("not-sent", NOW - 9_999), "soft-failed"],
+    ["a HARD stop refused while the SOFT stop ran", stop("refused", NOW - 60_000), "refused"],
+  ])("the reason said in the progress line: %s", (_row, track, reason) => {
+    expect(hardStopReason(busy({ stop: track }), NOW, 10)).toBe(reason);
   });
 
   it("a refused HARD stop is sent once more, and then counts as the last", () => {
