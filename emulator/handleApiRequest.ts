@@ -175,8 +175,8 @@ function decide(state: EmulatorState, request: ApiRequest, url: URL, match: Rout
 
 /**
  * A 5xx from somewhere on the path: ECS's own exception (500); the gateway's flat body when the
- * backend is unavailable (502 APIGW.0202) or times out (504 APIGW.0203), as APIG's error table
- * (support.huaweicloud.com usermanual-apig apig_03_0048; ROMA's copy, roma_03_2128) lists them;
+ * backend is unavailable (502 APIGW.0202) or times out (504 APIGW.0203), as the gateway engine's
+ * error table lists them (support.huaweicloud.com usermanual-roma roma_03_2128; reference §8);
  * or an HTML page from a proxy in front of the gateway (503).
  */
 function serverError(status: 500 | 502 | 503 | 504, requestId: string): ApiAnswer {

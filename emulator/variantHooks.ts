@@ -78,7 +78,7 @@ export function literalCommasRefused(): ApiAnswer {
   );
 }
 
-/** APIG's answer for a request URI over its limit (ROMA/APIG error tables: 414 APIGW.0201, "Request URI too large"). */
+/** The gateway's answer for a request URI over its limit (usermanual-roma roma_03_2128: 414 `.0201` "Request URI too large", < 32 KB). */
 export function uriTooLong(rawUrl: string, maxUriBytes: number, requestId: string): ApiAnswer | undefined {
   return Buffer.byteLength(rawUrl) > maxUriBytes
     ? gatewayError(414, "APIGW.0201", "Request URI too large.", requestId)

@@ -18,7 +18,7 @@ export const UNKNOWN_SERVER = ["reject", "fail-subjob"] as const;
 
 /** How long a SOFT stop the guest ignores runs before `fail` / `force` ends it: Nova's `shutdown_timeout` default. */
 export const DEFAULT_IGNORED_SOFT_STOP_SECONDS = 60;
-/** APIG refuses a request URI over 32 KB with 414 APIGW.0201 (ROMA/APIG error code tables). */
+/** The gateway refuses a request URI over 32 KB with 414 APIGW.0201 (usermanual-roma roma_03_2128, the same gateway engine). */
 export const DEFAULT_MAX_URI_BYTES = 32 * 1024;
 
 /** The shape of each switch, declared once: the options, the CLI and the admin API derive from it. */
