@@ -19,7 +19,7 @@ import {
   type RunningEmulator,
   type VariantsPatch,
 } from "../../emulator";
-import type { PowerStateOutputs } from "../../provider/provider";
+import type { PowerStateOutputs } from "../../provider";
 import { serverPowerStateProvider as provider, type PartialFailureError } from "../../provider/provider";
 import { configureProvider } from "./configureProvider";
 
