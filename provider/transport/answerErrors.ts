@@ -41,15 +41,18 @@ export function outcomeOf(answer: RawAnswer, call: SignedCall): AttemptOutcome {
   };
 }
 
-/** `error.code ?? error_code` and `error.message ?? error_msg`, as the official SDK reads them. */
+/**
+ * `error.code ?? error_code ?? code` and `error.message ?? error_msg ?? message`: the nested shape and
+ * the flat one as the official Node SDK reads them, and the top-level one as the Go SDK's does.
+ */
 export function huaweiErrorOf(body: unknown): { code?: string; message?: string; requestId?: string } {
   if (!isRecord(body)) return {};
   const parsed = errorBodySchema().safeParse(body);
   if (!parsed.success) return {};
-  const { error, error_code, error_msg, request_id } = parsed.data;
+  const { error, error_code, error_msg, request_id, code, message } = parsed.data;
   return {
-    code: error?.code ?? error_code ?? undefined,
-    message: error?.message ?? error_msg ?? undefined,
+    code: error?.code ?? error_code ?? code ?? undefined,
+    message: error?.message ?? error_msg ?? message ?? undefined,
     requestId: request_id ?? undefined,
   };
 }
@@ -106,6 +109,7 @@ export function responseError(
       iamAction: call.iamAction,
       endpoint: target.origin,
       clockSkewMinutes: code === "ECS_AUTH_FAILED" ? clockSkewMinutes(answer, settings) : undefined,
+      huaweiCode: fields.huaweiCode,
     }),
   });
 }

@@ -88,12 +88,13 @@ export async function sendSigned(
 }
 
 /**
- * Query pairs encoded as the signer canonicalises them, except that commas stay literal in values
- * as the official SDK sends them (`server_id=a,b`); both decode to the same value.
+ * Query pairs encoded as the signer canonicalises them (RFC 3986: commas as `%2C`), which is also what
+ * the official SDKs put on the wire: the Node SDK's `querystring.stringify` and the Go SDK's
+ * `url.Values.Encode` both send `server_id=a%2Cb`.
  */
 export function buildUrl(origin: string, path: string, query?: readonly (readonly [string, string])[]): string {
   if (!query || query.length === 0) return `${origin}${path}`;
-  const pairs = query.map(([key, value]) => `${percentEncode(key)}=${percentEncode(value).replace(/%2C/g, ",")}`);
+  const pairs = query.map(([key, value]) => `${percentEncode(key)}=${percentEncode(value)}`);
   return `${origin}${path}?${pairs.join("&")}`;
 }
 
