@@ -159,15 +159,31 @@ export function networkError(
   });
 }
 
-export function abortedError(call: SignedCall, attempt: number, cause: unknown): EcsError {
+/** A call cut off while throttled: the gateway's last refusal, and how long the throttling had lasted. */
+export interface ThrottledCutOff {
+  readonly huaweiCode?: string;
+  readonly huaweiMessage?: string;
+  readonly throttledForMs: number;
+}
+
+/**
+ * The call's signal ended it (the operation's deadline, or a cancellation). Cut off while throttled,
+ * the error keeps the gateway's code and message, so the servers' record says why nothing was done.
+ */
+export function abortedError(call: SignedCall, attempt: number, cause: unknown, throttled?: ThrottledCutOff): EcsError {
+  const throttledFor = throttled ? `${Math.round(throttled.throttledForMs / 1000)} s` : "";
   return new EcsError({
     code: "ECS_ABORTED",
     operation: call.operation,
-    reason: "cancelled",
+    reason: throttled ? `cut off after the API gateway had throttled this call for ${throttledFor}` : "cancelled",
+    ...(throttled?.huaweiCode ? { huaweiCode: throttled.huaweiCode } : {}),
+    ...(throttled?.huaweiMessage
+      ? { huaweiMessage: `${throttled.huaweiMessage} (throttled for ${throttledFor})` }
+      : {}),
     route: call.route,
     serverIds: call.serverIds,
     attempts: attempt,
-    hint: hintFor("ECS_ABORTED"),
+    hint: hintFor(throttled ? "ECS_THROTTLED" : "ECS_ABORTED"),
     cause,
   });
 }
