@@ -1,6 +1,7 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  // Console output is shown only for failing tests (QUIET_TESTS=0 shows all): tests/quietEnvironment.js.
+  testEnvironment: "<rootDir>/tests/quietEnvironment.js",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   // tests/consumer installs from the npm registry: \`npm run test:consumer\` (and .ci/run) runs it.

@@ -82,8 +82,8 @@ function main(distDir: string): void {
     for (const file of reachableDeclarations(join(distDir, entry)).keys()) keep.add(file);
   const removed = declarationFiles(distDir).filter((file) => !keep.has(file));
   for (const file of removed) rmSync(file);
-  console.log(
-    `declarations: kept ${keep.size}, removed ${removed.length} internal ones; the root entry names no zod or undici type`,
+  process.stderr.write(
+    `declarations: kept ${keep.size}, removed ${removed.length} internal ones; the root entry names no zod or undici type\n`,
   );
 }
 

@@ -39,6 +39,15 @@ const TEMPLATE_TSCONFIG = {
   files: ["index.ts"],
 };
 
+/**
+ * The template's `moduleResolution: "node"` (node10) is deprecated by TypeScript 6 and removed in 7, so the
+ * newest TypeScript checks the same program with Node's own resolution (which also reads `exports`).
+ */
+const NEWEST_TSCONFIG = {
+  extends: "./tsconfig.json",
+  compilerOptions: { module: "nodenext", moduleResolution: "nodenext" },
+};
+
 /** The README's example, plus the rest of the public API a program may name. */
 const PROGRAM = `import * as pulumi from "@pulumi/pulumi";
 import { EcsClient, EcsError, ServerPowerState, type EcsErrorCode, type ServerRecord } from "pulumi-huaweicloud-ecs-power";
@@ -59,8 +68,14 @@ export function describe(error: unknown): EcsErrorCode | undefined {
 export type Client = InstanceType<typeof EcsClient>;
 `;
 
+/** The command's stdout; when it fails, an error with its output (tsc prints its errors on stdout). */
 function run(command: string, args: string[], cwd: string): string {
-  return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(" ")} failed in ${cwd}:\n${stdout ?? ""}${stderr ?? ""}`);
+  }
 }
 
 function packTarball(into: string): string {
@@ -86,6 +101,7 @@ function makeProgram(parent: string, pulumiVersion: string, tarball: string): st
       2,
     ),
     "tsconfig.json": JSON.stringify(TEMPLATE_TSCONFIG, null, 4),
+    "tsconfig.newest.json": JSON.stringify(NEWEST_TSCONFIG, null, 4),
     "index.ts": PROGRAM,
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
@@ -155,7 +171,7 @@ describe("the packed tarball in a program made from Pulumi's template", () => {
       const version = run("npm", ["view", "typescript", "version"], programDir).trim();
       const out = run(
         "npm",
-        ["exec", "--yes", `--package=typescript@${version}`, "--", "tsc", "--noEmit", "-p", "."],
+        ["exec", "--yes", `--package=typescript@${version}`, "--", "tsc", "--noEmit", "-p", "tsconfig.newest.json"],
         programDir,
       );
       expect(out).toBe("");
