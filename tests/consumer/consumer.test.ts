@@ -6,7 +6,9 @@
  * against the emulator.
  *
  * It installs from the npm registry, so it is not part of `npm test`: `.ci/run` runs it with
- * `npm run test:consumer`. CONSUMER_PULUMI_VERSIONS (space-separated) overrides the versions.
+ * `npm run test:consumer`. CONSUMER_PULUMI_VERSIONS (space-separated) overrides the versions; to probe
+ * a version outside the peer range (finding the lower bound), CONSUMER_IGNORE_PEER_RANGE=1 installs with
+ * `--legacy-peer-deps`.
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -105,7 +107,8 @@ function makeProgram(parent: string, pulumiVersion: string, tarball: string): st
     "index.ts": PROGRAM,
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], dir);
+  const ignorePeerRange = process.env["CONSUMER_IGNORE_PEER_RANGE"] === "1" ? ["--legacy-peer-deps"] : [];
+  run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...ignorePeerRange], dir);
   return dir;
 }
 
@@ -177,7 +180,7 @@ describe("the packed tarball in a program made from Pulumi's template", () => {
       expect(out).toBe("");
     }, 180_000);
 
-    it("runs through Pulumi's host: create stops the fleet, destroy restores it", async () => {
+    it("runs through Pulumi's host: create stops the fleet, refresh sees drift, destroy restores it", async () => {
       const servers = seedServers(4);
       const emulator: RunningEmulator = await startEmulator({ servers, stopSeconds: 0.2, startSeconds: 0.2 });
       const stateDir = mkdtempSync(join(tmpdir(), "consumer-state-"));
@@ -202,6 +205,15 @@ describe("the packed tarball in a program made from Pulumi's template", () => {
 
         const up = await session.up();
         expect(up.operations.map((o) => o.op)).toEqual(["create"]);
+        expect(await statuses()).toEqual(["SHUTOFF", "SHUTOFF", "SHUTOFF", "SHUTOFF"]);
+
+        // refresh reads each server back (the dynamic provider's read, with its inputs): a server started by
+        // hand shows as drift.
+        await admin.setServer(servers[0]!.id, { status: "ACTIVE" });
+        const refresh = await session.refresh();
+        expect(refresh.operations.map((o) => o.op)).toEqual(["update"]);
+        const up2 = await session.up();
+        expect(up2.operations.map((o) => o.op)).toEqual(["update"]);
         expect(await statuses()).toEqual(["SHUTOFF", "SHUTOFF", "SHUTOFF", "SHUTOFF"]);
 
         const destroy = await session.destroy();
