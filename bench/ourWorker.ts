@@ -8,7 +8,7 @@
 import { statsSince, type EmulatorStatsSnapshot } from "../emulator/EmulatorStats";
 import { seededServerId } from "../emulator/seedServers";
 import { serverPowerStateProvider as provider } from "../provider/provider";
-import type { PowerStateOutputs } from "../provider/provider";
+import type { PowerStateOutputs } from "../provider/recorded";
 import { WORKER_RESULT_PREFIX, WORKER_SPEC_ENV, type WorkerResult, type WorkerSpec } from "./workerProtocol";
 
 /** The calls of one phase: requests by route and their total. */

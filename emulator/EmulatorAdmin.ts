@@ -2,6 +2,7 @@
 import type { AdminServerInput, FaultInput, JobFault, ServerPatch, ServerFault, TransportFault } from "./adminSchemas";
 import type { EmulatorStatsSnapshot } from "./EmulatorStats";
 import type { AdminServerView } from "./handleAdminRequest";
+import type { Variants, VariantsPatch } from "./variants";
 
 export class EmulatorAdminError extends Error {
   readonly code = "EMULATOR_ADMIN_ERROR";
@@ -65,6 +66,18 @@ export class EmulatorAdmin {
 
   async stats(): Promise<EmulatorStatsSnapshot> {
     return this.call<EmulatorStatsSnapshot>("GET", "/_emulator/stats");
+  }
+
+  /** The answers no source settles, as they stand now. */
+  async variants(): Promise<Variants> {
+    const body = await this.call<{ variants: Variants }>("GET", "/_emulator/variants");
+    return body.variants;
+  }
+
+  /** Changes some of those answers on the running emulator; returns them all. */
+  async setVariants(patch: VariantsPatch): Promise<Variants> {
+    const body = await this.call<{ variants: Variants }>("PATCH", "/_emulator/variants", patch);
+    return body.variants;
   }
 
   /** Clears faults, stats, jobs and limit windows; servers stay, their transitions end now. */

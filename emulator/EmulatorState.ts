@@ -7,6 +7,7 @@ import { JobStore } from "./JobStore";
 import type { ResolvedEmulatorOptions } from "./resolveEmulatorOptions";
 import { seedServers } from "./seedServers";
 import { SlidingWindow } from "./SlidingWindow";
+import { pickVariants, type Variants } from "./variants";
 
 export interface EmulatorState {
   readonly options: ResolvedEmulatorOptions;
@@ -17,8 +18,10 @@ export interface EmulatorState {
   readonly stats: EmulatorStats;
   /** Servers accepted per rolling window (`batchPerMinute` per `batchWindowSeconds`). */
   readonly batchWindow: SlidingWindow;
-  /** API requests per rolling second (`rateLimit`). */
-  readonly rateWindow: SlidingWindow;
+  /** API requests per rolling window (`rateLimit` per `rateLimitWindowSeconds`); rebuilt when that window changes. */
+  rateWindow: SlidingWindow;
+  /** The answers no source settles, as started or as last patched (`PATCH /_emulator/variants`). */
+  variants: Variants;
   /** Failed authentications in a row, and the access key's lock. */
   readonly authLock: AuthLock;
   /** Pending `delay` fault answers, cleared by stop(). */
@@ -37,14 +40,20 @@ export function createEmulatorState(options: ResolvedEmulatorOptions): EmulatorS
     faults: new FaultBook(),
     stats: new EmulatorStats(),
     batchWindow: new SlidingWindow(options.batchPerMinute, options.batchWindowSeconds * 1000),
-    rateWindow: new SlidingWindow(options.rateLimit, 1_000),
+    rateWindow: new SlidingWindow(options.rateLimit, options.rateLimitWindowSeconds * 1000),
+    variants: pickVariants(options),
     authLock: new AuthLock(options.authLockSeconds * 1000),
     timers: new Set(),
   };
 }
 
-/** `POST /_emulator/reset`: faults, stats, jobs, limit windows and the key lock go; servers stay, transitions end now. */
+/**
+ * `POST /_emulator/reset`: faults, stats, jobs, limit windows and the key lock go, the variants
+ * return to those the emulator started with; servers stay, transitions end now.
+ */
 export function resetEmulatorState(state: EmulatorState): void {
+  state.variants = pickVariants(state.options);
+  state.rateWindow = new SlidingWindow(state.options.rateLimit, state.options.rateLimitWindowSeconds * 1000);
   state.fleet.finishAll(state.nowMs());
   state.jobs.clear();
   state.faults.clear();

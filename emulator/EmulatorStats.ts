@@ -19,6 +19,11 @@ export interface EmulatorStatsSnapshot {
   readonly submissionsPerServer: Record<string, number>;
   /** How many times each job was read (`GET /jobs/{job_id}` that reached the job route): polls per job. */
   readonly readsPerJob: Record<string, number>;
+  /**
+   * How the commas of `server_id` arrived in server lists: `literal` (`a,b`) or `encoded` (`a%2Cb`,
+   * as the official Node and Go SDKs send them). Lists of one id count in neither.
+   */
+  readonly listServerIdCommas: Record<string, number>;
 }
 
 /** What happened between two snapshots: every count as a difference, counts that did not grow left out. Pure. */
@@ -36,6 +41,7 @@ export function statsSince(before: EmulatorStatsSnapshot, after: EmulatorStatsSn
     serversSubmitted: minus(after.serversSubmitted, before.serversSubmitted),
     submissionsPerServer: minus(after.submissionsPerServer, before.submissionsPerServer),
     readsPerJob: minus(after.readsPerJob, before.readsPerJob),
+    listServerIdCommas: minus(after.listServerIdCommas, before.listServerIdCommas),
   };
 }
 
@@ -46,6 +52,7 @@ export class EmulatorStats {
   private serversSubmitted: Record<string, number> = {};
   private perServer = new Map<string, number>();
   private perJob = new Map<string, number>();
+  private listCommas: Record<string, number> = {};
 
   countRequest(method: string, route: string): void {
     const key = `${method} ${route}`;
@@ -62,6 +69,10 @@ export class EmulatorStats {
     this.perJob.set(jobId, (this.perJob.get(jobId) ?? 0) + 1);
   }
 
+  countListCommas(kind: "literal" | "encoded"): void {
+    this.listCommas[kind] = (this.listCommas[kind] ?? 0) + 1;
+  }
+
   countSubmitted(action: PowerAction, serverIds: readonly string[]): void {
     this.serversSubmitted[action] = (this.serversSubmitted[action] ?? 0) + serverIds.length;
     for (const id of serverIds) this.perServer.set(id, (this.perServer.get(id) ?? 0) + 1);
@@ -75,6 +86,7 @@ export class EmulatorStats {
       serversSubmitted: { ...this.serversSubmitted },
       submissionsPerServer: Object.fromEntries(this.perServer),
       readsPerJob: Object.fromEntries(this.perJob),
+      listServerIdCommas: { ...this.listCommas },
     };
   }
 
@@ -85,5 +97,6 @@ export class EmulatorStats {
     this.serversSubmitted = {};
     this.perServer = new Map();
     this.perJob = new Map();
+    this.listCommas = {};
   }
 }

@@ -39,6 +39,8 @@ export interface ServerRecord {
   /** The settled power state; during a transition, the state it started from. */
   status: PowerStatus;
   transition?: Transition;
+  /** The last transition that changed its status, and when it ended (for the `listLagSeconds` variant). */
+  lastChange?: { readonly from: PowerStatus; readonly atMs: number };
 }
 
 export class Fleet {
@@ -82,6 +84,7 @@ export class Fleet {
     if (patch.status !== undefined) {
       if (server.transition) this.interrupt(server, nowMs, patch.status);
       server.status = patch.status;
+      server.lastChange = undefined;
     }
     if (patch.locked !== undefined) server.locked = patch.locked;
     if (patch.name !== undefined) server.name = patch.name;
@@ -156,6 +159,7 @@ export class Fleet {
     const transition = server.transition;
     if (!transition || transition.endMs > nowMs) return;
     server.status = transition.failure ? transition.from : transition.to;
+    if (server.status !== transition.from) server.lastChange = { from: transition.from, atMs: transition.endMs };
     server.updatedMs = transition.endMs;
     server.transition = undefined;
   }

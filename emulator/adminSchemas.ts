@@ -61,8 +61,11 @@ export const transportFaultSchema = z
     delayMs: z.number().int().min(0).max(600_000).optional(),
     /** Only for `throttle`: the Retry-After value; 0 is allowed (retry at once); null sends no Retry-After header. */
     retryAfterSeconds: z.number().int().min(0).max(3600).nullable().default(1),
-    /** Only for `server-error`: 500 (ECS `Common.0001`), 502 (an HTML page from a proxy) or 503 (the gateway's flat body). */
-    status: z.union([z.literal(500), z.literal(502), z.literal(503)]).default(500),
+    /**
+     * Only for `server-error`: 500 (ECS `Common.0001`), 502 (the gateway's `APIGW.0202` backend
+     * unavailable), 503 (an HTML page from a proxy) or 504 (the gateway's `APIGW.0203` backend timeout).
+     */
+    status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(500),
     /** Only for `reset`: drop the connection after the request was processed (an action is then accepted). */
     afterProcessing: z.boolean().default(false),
     /** Only for `forbidden`: `Ecs.0003` (no permission) or `Pdp.0001` (an IAM policy denies). */

@@ -6,6 +6,7 @@ import { DEFAULT_EMULATOR_CREDENTIALS } from "./defaults";
 import { countOf } from "../provider/plural";
 import { seededServerId } from "./seedServers";
 import type { RunningEmulator } from "./startEmulator";
+import { DEFAULT_VARIANTS, pickVariants, VARIANT_NAMES } from "./variants";
 
 export function maskSecret(secretKey: string): string {
   if (secretKey === DEFAULT_EMULATOR_CREDENTIALS.secretKey) return `${secretKey} (built-in test key)`;
@@ -24,9 +25,15 @@ export function formatStartupBanner(emulator: Pick<RunningEmulator, "url" | "opt
     `  already in state  ${o.alreadyInState}`,
     `  unknown server    ${o.unknownServer}`,
     `  batch limit       ${o.batchPerMinute > 0 ? `${countOf(o.batchPerMinute, "server")} per ${o.batchWindowSeconds === 60 ? "minute" : `${o.batchWindowSeconds} s window (shortened minute)`}` : "unlimited"}`,
-    `  rate limit        ${o.rateLimit > 0 ? `${o.rateLimit} requests per second` : "unlimited"}`,
-    `  admin API         ${emulator.url}/_emulator/ (servers, faults, stats, reset)`,
+    `  rate limit        ${o.rateLimit > 0 ? `${o.rateLimit} requests per ${o.rateLimitWindowSeconds === 1 ? "second" : `${o.rateLimitWindowSeconds} s`}` : "unlimited"}`,
+    `  admin API         ${emulator.url}/_emulator/ (servers, faults, stats, variants, reset)`,
   ];
+  const variants = pickVariants(o);
+  const changed = VARIANT_NAMES.filter(
+    (name) => !["alreadyInState", "unknownServer"].includes(name) && variants[name] !== DEFAULT_VARIANTS[name],
+  );
+  if (changed.length > 0)
+    lines.push(`  variants          ${changed.map((name) => `${name}=${variants[name]}`).join(", ")}`);
   if (o.seed > 0) {
     const last = seededServerId(o.seed - 1);
     lines.push(`  seeded servers    ${o.seed}: ${seededServerId(0)} .. ${last} (even ACTIVE, odd SHUTOFF)`);

@@ -13,9 +13,19 @@ import type { Failure, Fleet, PowerAction, ServerRecord } from "./Fleet";
 import { type JobStore, newJobId, type SubJobRecord } from "./JobStore";
 import type { ResolvedEmulatorOptions } from "./resolveEmulatorOptions";
 import type { SlidingWindow } from "./SlidingWindow";
+import type { Variants } from "./variants";
+import {
+  batchLimitEcs0118,
+  describeWindow,
+  hardDuringSoftRefusal,
+  ignoredSoftStop,
+  retryAfterFor,
+} from "./variantHooks";
 
 export interface ActionContext {
   readonly options: ResolvedEmulatorOptions;
+  /** The answers no source settles, as they stand now. */
+  readonly variants: Variants;
   readonly fleet: Fleet;
   readonly jobs: JobStore;
   readonly faults: FaultBook;
@@ -53,7 +63,7 @@ function busy(action: PowerAction, server: ServerRecord): Failure {
 
 /** How the gateway names the window in its message: "1 minute" (Huawei's), or the shortened one in seconds. */
 export function describeBatchWindow(windowSeconds: number): string {
-  return windowSeconds === 60 ? "1 minute" : `${windowSeconds} second`;
+  return describeWindow(windowSeconds);
 }
 
 function durationMs(options: ResolvedEmulatorOptions, action: PowerAction): number {
@@ -101,11 +111,47 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
   }
   const hard = "type" in parsed.data && parsed.data.type === "HARD";
 
-  const { fleet, options, nowMs } = context;
+  const { fleet, nowMs } = context;
   applyPreActionFaults(context, ids);
   const servers = ids.map((id) => ({ id, server: fleet.get(id, nowMs) }));
+  const refused = refusedBeforeAcceptance(context, action, hard, servers);
+  if (refused) return refused;
+
+  const jobFault = context.faults.takeJob();
+  const subJobs: SubJobRecord[] = servers.map(({ id, server }) => ({
+    jobId: newJobId(),
+    serverId: id,
+    // A job that fails as a whole moves no server: each sub-job ends with the job's failure.
+    outcome: jobFault
+      ? { kind: "immediate", failure: { errorCode: jobFault.errorCode, reason: jobFault.reason } }
+      : subJobOutcome(context, action, hard, id, server),
+  }));
+  const jobId = newJobId();
+  context.jobs.add({
+    jobId,
+    action,
+    beginMs: nowMs,
+    runningFromMs: nowMs + context.options.jobInitMs,
+    subJobs,
+  });
+  context.stats.countSubmitted(action, ids);
+  return { status: 200, body: { job_id: jobId } };
+}
+
+/**
+ * The synchronous refusals, in the order the call meets them: unknown ids, locked servers, servers
+ * already in the target state, a HARD stop during a SOFT one (each as its variant says), then the
+ * servers-per-minute window. Undefined when the call is accepted.
+ */
+function refusedBeforeAcceptance(
+  context: ActionContext,
+  action: PowerAction,
+  hard: boolean,
+  servers: readonly { id: string; server: ServerRecord | undefined }[],
+): ApiAnswer | undefined {
+  const { fleet, options, variants, nowMs } = context;
   const unknown = servers.filter((entry) => !entry.server).map((entry) => entry.id);
-  if (unknown.length > 0 && options.unknownServer === "reject") {
+  if (unknown.length > 0 && variants.unknownServer === "reject") {
     return ecsError(
       404,
       "Ecs.0114",
@@ -122,7 +168,7 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
       locked.map((id) => ({ code: "Ecs.0605", message: `Instance[${id}] is locked.` })),
     );
   }
-  if (options.alreadyInState === "reject") {
+  if (variants.alreadyInState === "reject") {
     const wrong = servers
       .map((entry) => entry.server)
       .filter(
@@ -137,35 +183,24 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
       );
     }
   }
-  const verdict = context.batchWindow.tryConsume(nowMs, ids.length);
+  const softStopping = servers
+    .map((entry) => entry.server)
+    .filter((server): server is ServerRecord => !!server?.transition && fleet.isForceableBy(server, action, hard));
+  const refusal = hardDuringSoftRefusal(variants.hardDuringSoft, action, softStopping);
+  if (refusal) return refusal;
+  const verdict = context.batchWindow.tryConsume(nowMs, servers.length);
   if (!verdict.allowed) {
+    if (variants.batchLimitAnswer === "ecs-0118") {
+      return batchLimitEcs0118(context.batchWindow.configuredLimit, options.batchWindowSeconds, servers.length);
+    }
     return throttled(
       context.requestId,
       context.batchWindow.configuredLimit,
       describeBatchWindow(options.batchWindowSeconds),
-      verdict.retryAfterSeconds,
+      retryAfterFor(variants, verdict.retryAfterSeconds),
     );
   }
-
-  const jobFault = context.faults.takeJob();
-  const subJobs: SubJobRecord[] = servers.map(({ id, server }) => ({
-    jobId: newJobId(),
-    serverId: id,
-    // A job that fails as a whole moves no server: each sub-job ends with the job's failure.
-    outcome: jobFault
-      ? { kind: "immediate", failure: { errorCode: jobFault.errorCode, reason: jobFault.reason } }
-      : subJobOutcome(context, action, hard, id, server),
-  }));
-  const jobId = newJobId();
-  context.jobs.add({
-    jobId,
-    action,
-    beginMs: nowMs,
-    runningFromMs: nowMs + options.jobInitMs,
-    subJobs,
-  });
-  context.stats.countSubmitted(action, ids);
-  return { status: 200, body: { job_id: jobId } };
+  return undefined;
 }
 
 /**
@@ -187,13 +222,14 @@ function subJobOutcome(
   id: string,
   server: ServerRecord | undefined,
 ): SubJobRecord["outcome"] {
-  const { options, faults, fleet, nowMs } = context;
+  const { options, variants, faults, fleet, nowMs } = context;
   if (!server) return { kind: "immediate", failure: notFound(id) };
-  if (server.transition && fleet.isForceableBy(server, action, hard)) fleet.supersede(server, nowMs);
+  const supersedes = variants.hardDuringSoft === "supersede";
+  if (server.transition && supersedes && fleet.isForceableBy(server, action, hard)) fleet.supersede(server, nowMs);
   if (server.transition) return { kind: "immediate", failure: busy(action, server) };
   if (server.status !== requiredStatus(action)) {
     // Only reachable with alreadyInState fail-subjob or noop; a reboot of a stopped server is never a no-op.
-    if (options.alreadyInState === "noop" && action !== "reboot") {
+    if (variants.alreadyInState === "noop" && action !== "reboot") {
       const injected = faults.takeServer(id, ["fail-subjob"]);
       return injected?.kind === "fail-subjob"
         ? { kind: "immediate", failure: { errorCode: injected.errorCode, reason: injected.reason } }
@@ -203,7 +239,15 @@ function subJobOutcome(
   }
   const injected = faults.takeServer(id, ["fail-subjob", "stuck"]);
   if (injected?.kind === "stuck") {
-    return { kind: "transition", transition: fleet.begin(server, action, hard, nowMs, Number.POSITIVE_INFINITY) };
+    // A stuck SOFT stop is a guest ignoring ACPI: how that ends is a variant.
+    const ignored =
+      action === "os-stop" && !hard
+        ? ignoredSoftStop(variants, id)
+        : { durationMs: Number.POSITIVE_INFINITY, failure: undefined };
+    return {
+      kind: "transition",
+      transition: fleet.begin(server, action, hard, nowMs, options.jobInitMs + ignored.durationMs, ignored.failure),
+    };
   }
   const failure =
     injected?.kind === "fail-subjob" ? { errorCode: injected.errorCode, reason: injected.reason } : undefined;

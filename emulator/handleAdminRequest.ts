@@ -13,6 +13,7 @@ import {
 } from "./adminSchemas";
 import { type EmulatorState, resetEmulatorState } from "./EmulatorState";
 import type { ServerRecord } from "./Fleet";
+import { handleVariantsRequest } from "./handleVariantsRequest";
 import { renderServer } from "./renderServer";
 
 export interface AdminAnswer {
@@ -111,6 +112,7 @@ export function handleAdminRequest(
   if (pathname === "/_emulator/faults" && method === "GET") {
     return { status: 200, body: { faults: state.faults.pending() } };
   }
+  if (pathname === "/_emulator/variants") return handleVariantsRequest(state, method, rawBody);
   if (pathname === "/_emulator/stats" && method === "GET") {
     return { status: 200, body: state.stats.snapshot() };
   }

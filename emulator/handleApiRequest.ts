@@ -13,6 +13,14 @@ import { handleJob, handleList, handleProjects, handleShow } from "./handleQuery
 import { matchApiRoute, type RouteMatch } from "./matchApiRoute";
 import { verifySignature } from "./verifySignature";
 import { AUTH_FAILURES_BEFORE_LOCK } from "./AuthLock";
+import {
+  describeWindow,
+  literalCommasRefused,
+  reshapeErrorBody,
+  retryAfterFor,
+  serverIdCommas,
+  uriTooLong,
+} from "./variantHooks";
 
 export interface ApiRequest {
   readonly method: string;
@@ -39,7 +47,11 @@ export function handleApiRequest(state: EmulatorState, request: ApiRequest): Api
   const routeName = match?.route ?? "unknown";
   state.stats.countRequest(request.method, routeName);
   if (match?.route === "job" && match.jobId !== undefined) state.stats.countJobRead(match.jobId);
-  const outcome = decide(state, request, url, match);
+  const decided = decide(state, request, url, match);
+  const outcome =
+    decided.kind === "answer"
+      ? { ...decided, answer: reshapeErrorBody(decided.answer, state.variants.errorBodies, decided.requestId) }
+      : decided;
   state.stats.countAnswer(request.method, routeName, outcome.kind === "reset" ? "reset" : outcome.answer.status);
   return outcome;
 }
@@ -47,6 +59,8 @@ export function handleApiRequest(state: EmulatorState, request: ApiRequest): Api
 function decide(state: EmulatorState, request: ApiRequest, url: URL, match: RouteMatch | undefined): ApiOutcome {
   const requestId = newRequestId();
   const answer = (value: ApiAnswer): ApiOutcome => ({ kind: "answer", requestId, answer: value });
+  const tooLong = uriTooLong(request.rawUrl, state.variants.maxUriBytes, requestId);
+  if (tooLong) return answer(tooLong);
   if (!match) {
     return answer(
       gatewayError(
@@ -86,7 +100,12 @@ function decide(state: EmulatorState, request: ApiRequest, url: URL, match: Rout
   state.authLock.succeeded();
 
   const rate = state.rateWindow.tryConsume(nowMs, 1);
-  if (!rate.allowed) return answer(throttled(requestId, state.options.rateLimit, "1 second", rate.retryAfterSeconds));
+  if (!rate.allowed) {
+    const window = describeWindow(state.variants.rateLimitWindowSeconds);
+    return answer(
+      throttled(requestId, state.options.rateLimit, window, retryAfterFor(state.variants, rate.retryAfterSeconds)),
+    );
+  }
 
   const mismatch = projectMismatch(state, match, request.headers);
   if (mismatch) return answer(mismatch);
@@ -155,21 +174,22 @@ function decide(state: EmulatorState, request: ApiRequest, url: URL, match: Rout
 }
 
 /**
- * A 5xx from somewhere on the path: ECS's own exception, an HTML page from a proxy in front of
- * the gateway, or the gateway's flat body when the backend is unavailable.
+ * A 5xx from somewhere on the path: ECS's own exception (500); the gateway's flat body when the
+ * backend is unavailable (502 APIGW.0202) or times out (504 APIGW.0203), as the gateway engine's
+ * error table lists them (support.huaweicloud.com usermanual-roma roma_03_2128; reference §8);
+ * or an HTML page from a proxy in front of the gateway (503).
  */
-function serverError(status: 500 | 502 | 503, requestId: string): ApiAnswer {
+function serverError(status: 500 | 502 | 503 | 504, requestId: string): ApiAnswer {
   if (status === 500) return ecsError(500, "Common.0001", "System exception.");
-  if (status === 502) {
-    return {
-      status: 502,
-      body: undefined,
-      rawBody:
-        "<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center></body></html>",
-      headers: { "Content-Type": "text/html" },
-    };
-  }
-  return gatewayError(503, "APIGW.0203", "The backend service is unavailable.", requestId);
+  if (status === 502) return gatewayError(502, "APIGW.0202", "Backend unavailable.", requestId);
+  if (status === 504) return gatewayError(504, "APIGW.0203", "Backend timeout.", requestId);
+  return {
+    status: 503,
+    body: undefined,
+    rawBody:
+      "<html><head><title>503 Service Temporarily Unavailable</title></head><body><center><h1>503 Service Temporarily Unavailable</h1></center></body></html>",
+    headers: { "Content-Type": "text/html" },
+  };
 }
 
 /**
@@ -203,6 +223,7 @@ function route(state: EmulatorState, match: RouteMatch, request: ApiRequest, url
     case "action":
       return handleAction(request.body, {
         options: state.options,
+        variants: state.variants,
         fleet: state.fleet,
         jobs: state.jobs,
         faults: state.faults,
@@ -215,8 +236,12 @@ function route(state: EmulatorState, match: RouteMatch, request: ApiRequest, url
       return handleJob(state, match.jobId!);
     case "show":
       return handleShow(state, match.serverId!);
-    case "list":
+    case "list": {
+      const commas = serverIdCommas(request.rawUrl);
+      if (commas) state.stats.countListCommas(commas);
+      if (commas === "literal" && state.variants.requireEncodedCommas) return literalCommasRefused();
       return handleList(state, url.searchParams);
+    }
     case "projects":
       return handleProjects(state, url.searchParams, request.baseUrl);
   }

@@ -1,15 +1,16 @@
 /** The read-only API routes: job status, one server, the server list and IAM's project list. */
 import { createHash } from "node:crypto";
-import { MAX_IDS_PER_LIST } from "../provider/constants";
 import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from "./defaults";
 import type { EmulatorState } from "./EmulatorState";
 import { type ApiAnswer, ecsError } from "./errorBodies";
+import type { ServerRecord } from "./Fleet";
 import { renderMissingServer, renderServer } from "./renderServer";
+import { laggedServer, shapeJob } from "./variantHooks";
 
 export function handleJob(state: EmulatorState, jobId: string): ApiAnswer {
   const job = state.jobs.render(jobId, state.nowMs());
   if (!job) return ecsError(400, "Common.0011", `query job fail. Job[${jobId}] does not exist or has expired.`);
-  return { status: 200, body: job };
+  return { status: 200, body: shapeJob(job, state.variants.subJobs) };
 }
 
 export function handleShow(state: EmulatorState, serverId: string): ApiAnswer {
@@ -18,25 +19,31 @@ export function handleShow(state: EmulatorState, serverId: string): ApiAnswer {
   return { status: 200, body: { server: renderServer(server, state.options) } };
 }
 
-function positiveInt(value: string | null, name: string, fallback: number, max: number): number | string {
+function boundedInt(value: string | null, name: string, fallback: number, min: number, max: number): number | string {
   if (value === null) return fallback;
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > max) {
-    return `Invalid parameter: ${name} [${value}] must be an integer from 1 to ${max}`;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    return `Invalid parameter: ${name} [${value}] must be an integer from ${min} to ${max}`;
   }
   return Number(value);
 }
 
 /**
  * `GET /cloudservers/detail`. With `server_id` every other filter is ignored and unknown ids
- * come back as null entries with a `fault`; paging (`limit`, `offset` = page number from 1)
- * still applies, so a client must send `limit` when it asks for more than 25 ids.
+ * come back as null entries with a `fault`; paging (`limit`, `offset` = page number, 0 and 1 both
+ * the first page) still applies, so a client must send `limit` when it asks for more than 25 ids.
+ * The docs only recommend at most 100 ids (URI length); more are served, and only a URI over the
+ * gateway's limit is refused (414, see `uriTooLong`). Under `listLagSeconds` a server whose
+ * transition just ended still shows its old status.
  */
 export function handleList(state: EmulatorState, query: URLSearchParams): ApiAnswer {
   const nowMs = state.nowMs();
-  const limit = positiveInt(query.get("limit"), "limit", DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT);
+  const limit = boundedInt(query.get("limit"), "limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
   if (typeof limit === "string") return ecsError(400, "Ecs.0005", limit);
-  const page = positiveInt(query.get("offset"), "offset", 1, Number.MAX_SAFE_INTEGER);
-  if (typeof page === "string") return ecsError(400, "Ecs.0005", page);
+  const offset = boundedInt(query.get("offset"), "offset", 1, 0, Number.MAX_SAFE_INTEGER);
+  if (typeof offset === "string") return ecsError(400, "Ecs.0005", offset);
+  const page = Math.max(1, offset);
+  const lag = state.variants.listLagSeconds;
+  const shown = (server: ServerRecord) => renderServer(laggedServer(server, nowMs, lag), state.options);
 
   let entries: Record<string, unknown>[];
   const serverIds = query.get("server_id");
@@ -50,22 +57,15 @@ export function handleList(state: EmulatorState, query: URLSearchParams): ApiAns
       ),
     ];
     if (ids.length === 0) return ecsError(400, "Ecs.0005", "Invalid parameter: server_id is empty");
-    if (ids.length > MAX_IDS_PER_LIST) {
-      return ecsError(
-        400,
-        "Ecs.0005",
-        `Invalid parameter: server_id has ${ids.length} ids, at most ${MAX_IDS_PER_LIST} are allowed`,
-      );
-    }
     entries = ids.map((id) => {
       const server = state.fleet.get(id, nowMs);
-      return server ? renderServer(server, state.options) : renderMissingServer(id, nowMs, state.options);
+      return server ? shown(server) : renderMissingServer(id, nowMs, state.options);
     });
   } else {
     const status = query.get("status");
     entries = state.fleet
       .list(nowMs)
-      .map((server) => renderServer(server, state.options))
+      .map(shown)
       .filter((server) => status === null || server.status === status);
   }
   return { status: 200, body: { count: entries.length, servers: entries.slice((page - 1) * limit, page * limit) } };

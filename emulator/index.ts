@@ -31,3 +31,5 @@ export type {
 export { seedServers, seededServerId } from "./seedServers";
 export type { PowerStatus } from "./seedServers";
 export { JOB_TYPES } from "./JobStore";
+export { DEFAULT_VARIANTS, VARIANT_NAMES, variantsSchema } from "./variants";
+export type { Variants, VariantsInput, VariantsPatch, VariantName } from "./variants";

@@ -11,6 +11,19 @@ import {
   DEFAULT_STOP_SECONDS,
 } from "./defaults";
 import type { EmulatorOptions } from "./resolveEmulatorOptions";
+import {
+  ALREADY_IN_STATE,
+  BATCH_LIMIT_ANSWERS,
+  DEFAULT_IGNORED_SOFT_STOP_SECONDS,
+  DEFAULT_MAX_URI_BYTES,
+  ERROR_BODY_SHAPES,
+  HARD_DURING_SOFT,
+  IGNORED_SOFT_STOP,
+  SUB_JOB_SHAPES,
+  UNKNOWN_SERVER,
+  variantFlag,
+  type VariantName,
+} from "./variants";
 import { DEFAULT_SERVERS_PER_MINUTE } from "../provider/constants";
 
 export class CliUsageError extends Error {
@@ -38,8 +51,23 @@ A local Huawei Cloud ECS (and IAM projects) emulator on loopback, for developmen
   --reboot-seconds <s>         duration of a reboot (default ${DEFAULT_REBOOT_SECONDS})
   --job-init-ms <ms>           how long a new job stays INIT (default ${DEFAULT_JOB_INIT_MS})
   --job-ttl-seconds <s>        finished jobs are deleted this long after they end (default ${DEFAULT_JOB_TTL_SECONDS})
+
+Variants (answers no source settles; docs/variants.md; also GET/PATCH <url>/_emulator/variants):
   --already-in-state <mode>    stop on SHUTOFF / start on ACTIVE: reject | fail-subjob | noop (default reject)
   --unknown-server <mode>      unknown id in an action: reject | fail-subjob (default reject)
+  --throttle-retry-after <b>   throttling answers carry Retry-After: true | false (default true)
+  --rate-limit-window-seconds <s>  the window --rate-limit counts over (default 1)
+  --hard-during-soft <mode>    HARD stop while a SOFT stop runs: supersede | reject-400 | reject-409 | fail-subjob (default supersede)
+  --ignored-soft-stop <mode>   SOFT stop the guest ignores (stuck fault): stay | fail | force (default stay)
+  --ignored-soft-stop-seconds <s>  when fail / force end it (default ${DEFAULT_IGNORED_SOFT_STOP_SECONDS})
+  --list-lag-seconds <s>       the list shows the old status this long after a transition ends (default 0)
+  --sub-jobs <shape>           batch jobs' sub-jobs: per-server | none | no-server-id (default per-server)
+  --error-bodies <shape>       ECS error bodies: nested | flat | top-level (default nested)
+  --batch-limit-answer <kind>  over the servers-per-minute limit: throttle | ecs-0118 (default throttle)
+  --require-encoded-commas <b> refuse lists whose server_id commas are not %2C: true | false (default false)
+  --max-uri-bytes <n>          longer request URIs get 414 APIGW.0201 (default ${DEFAULT_MAX_URI_BYTES})
+
+Other:
   --batch-per-minute <n>       servers accepted per rolling minute, 0 = unlimited (default ${DEFAULT_SERVERS_PER_MINUTE})
   --batch-window-seconds <s>   length of that "minute", to compress time in benchmarks (default ${DEFAULT_BATCH_WINDOW_SECONDS})
   --rate-limit <n>             API requests per second, 0 = unlimited (default 0)
@@ -54,6 +82,43 @@ function number(flag: string, value: string | undefined): number | undefined {
   const parsed = Number(value);
   if (value.trim() === "" || !Number.isFinite(parsed)) throw new CliUsageError(`--${flag} [${value}] must be a number`);
   return parsed;
+}
+
+function bool(flag: string, value: string | undefined): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (value !== "true" && value !== "false") throw new CliUsageError(`--${flag} [${value}] must be true or false`);
+  return value === "true";
+}
+
+/** Each variant's flag and how its value is read. */
+const VARIANT_FLAGS: Readonly<Record<VariantName, "number" | "boolean" | readonly string[]>> = {
+  throttleRetryAfter: "boolean",
+  rateLimitWindowSeconds: "number",
+  hardDuringSoft: HARD_DURING_SOFT,
+  ignoredSoftStop: IGNORED_SOFT_STOP,
+  ignoredSoftStopSeconds: "number",
+  listLagSeconds: "number",
+  subJobs: SUB_JOB_SHAPES,
+  errorBodies: ERROR_BODY_SHAPES,
+  batchLimitAnswer: BATCH_LIMIT_ANSWERS,
+  alreadyInState: ALREADY_IN_STATE,
+  unknownServer: UNKNOWN_SERVER,
+  requireEncodedCommas: "boolean",
+  maxUriBytes: "number",
+};
+
+function variantOptions(text: (flag: string) => string | undefined): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [name, kind] of Object.entries(VARIANT_FLAGS)) {
+    const flag = variantFlag(name as VariantName);
+    options[name] =
+      kind === "number"
+        ? number(flag, text(flag))
+        : kind === "boolean"
+          ? bool(flag, text(flag))
+          : oneOf(flag, text(flag), kind);
+  }
+  return options;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
@@ -83,8 +148,9 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         "reboot-seconds": { type: "string" },
         "job-init-ms": { type: "string" },
         "job-ttl-seconds": { type: "string" },
-        "already-in-state": { type: "string" },
-        "unknown-server": { type: "string" },
+        ...Object.fromEntries(
+          Object.keys(VARIANT_FLAGS).map((name) => [variantFlag(name as VariantName), { type: "string" as const }]),
+        ),
         "batch-per-minute": { type: "string" },
         "batch-window-seconds": { type: "string" },
         "rate-limit": { type: "string" },
@@ -109,8 +175,7 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     rebootSeconds: number("reboot-seconds", text("reboot-seconds")),
     jobInitMs: number("job-init-ms", text("job-init-ms")),
     jobTtlSeconds: number("job-ttl-seconds", text("job-ttl-seconds")),
-    alreadyInState: oneOf("already-in-state", text("already-in-state"), ["reject", "fail-subjob", "noop"] as const),
-    unknownServer: oneOf("unknown-server", text("unknown-server"), ["reject", "fail-subjob"] as const),
+    ...variantOptions(text),
     batchPerMinute: number("batch-per-minute", text("batch-per-minute")),
     batchWindowSeconds: number("batch-window-seconds", text("batch-window-seconds")),
     rateLimit: number("rate-limit", text("rate-limit")),

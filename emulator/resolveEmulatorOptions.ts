@@ -17,6 +17,7 @@ import {
   DEFAULT_START_SECONDS,
   DEFAULT_STOP_SECONDS,
 } from "./defaults";
+import { variantsShape } from "./variants";
 
 /** The emulator has no authentication on its admin API: it must never be reachable from another host. */
 export function isLoopbackHost(host: string): boolean {
@@ -54,10 +55,8 @@ export const emulatorOptionsSchema = z
       .min(0)
       .max(30 * 86_400)
       .default(DEFAULT_JOB_TTL_SECONDS),
-    /** What `os-stop` on a SHUTOFF server (or `os-start` on an ACTIVE one) does: UNCONFIRMED upstream. */
-    alreadyInState: z.enum(["reject", "fail-subjob", "noop"]).default("reject"),
-    /** What an unknown server id in an action body does: UNCONFIRMED upstream. */
-    unknownServer: z.enum(["reject", "fail-subjob"]).default("reject"),
+    /** The answers no source settles (`alreadyInState`, `unknownServer`, `listLagSeconds`, ...): see variants.ts. */
+    ...variantsShape,
     /** Servers accepted per rolling minute across action calls; 0 = unlimited. */
     batchPerMinute: z.number().int().min(0).default(DEFAULT_SERVERS_PER_MINUTE),
     /** The rolling window `batchPerMinute` counts over, in seconds: a minute unless time is compressed. */

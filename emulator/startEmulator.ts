@@ -198,7 +198,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       state.timers.add(timer);
     });
   };
-  const server = createServer((request, response) => {
+  // Node's default 16 KB header limit would answer 431 before the gateway's own URI limit (maxUriBytes) is checked.
+  const server = createServer({ maxHeaderSize: 2 * 1024 * 1024 }, (request, response) => {
     onRequest(state, baseUrl, request, response, outage).catch((error: unknown) => {
       resolved.log?.(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
       const requestId = newRequestId();

@@ -25,3 +25,11 @@ export const MAX_IDS_PER_LIST = 100;
 
 /** Sent (unsigned) on every request; keep the version in step with package.json (a unit test checks). */
 export const CLIENT_USER_AGENT = "pulumi-huaweicloud-ecs-power/0.1.0";
+
+/**
+ * After a server's sub-job (or its job) ended with SUCCESS, a server list still showing the old
+ * status with no task is read again for this long before the server is reported `STILL_<status>`:
+ * no source says how soon the list reflects a finished job (docs/variants.md, `listLagSeconds`).
+ * Never answered with a second action.
+ */
+export const LIST_LAG_GRACE_MS = 30_000;

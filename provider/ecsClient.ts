@@ -13,7 +13,7 @@
 import type { Dispatcher, Pool } from "undici";
 import { DEFAULT_SERVERS_PER_MINUTE, MAX_IDS_PER_LIST, MAX_SERVERS_PER_ACTION } from "./constants";
 import { validateEndpoint } from "./endpoint";
-import { EcsError, hintFor, withSubmitted } from "./errors";
+import { BATCH_ACTIONS, EcsError, hintFor, POWER_ACTION_TYPES, withSubmitted } from "./errors";
 import type { BatchActionName, BatchSubmission, PowerActionType } from "./errors";
 import {
   actionResponseSchema,
@@ -25,6 +25,9 @@ import {
 } from "./schemas";
 import type { Job, ServerObservation } from "./schemas";
 import type { PowerApi } from "./converge";
+import { reserve, settle, PACING_WINDOW_MS, type PacingLedger } from "./pacing";
+import { countOf } from "./plural";
+import { waitOrAbort } from "./sleep";
 import { percentEncode } from "./signer";
 import type { Credentials } from "./signer";
 import { createPool, parseAnswer, positiveNumberSetting, resolveTransportOptions, sendSigned } from "./transport";
@@ -62,27 +65,6 @@ export interface BatchActionOptions {
 export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
-
-/**
- * The servers submitted per rolling minute, shareable between clients: Huawei's limit is per
- * account, so every client of one process (one per resource) should draw on the same ledger.
- */
-export interface PacingLedger {
-  records: SubmitRecord[];
-}
-
-/**
- * One batch of `count` servers the cloud accepted at about `atMs` (epoch ms: when its answer came).
- * `pending` while the call is still in flight: it counts as accepted now, and is never pruned.
- */
-export interface SubmitRecord {
-  readonly atMs: number;
-  readonly count: number;
-  readonly pending?: true;
-}
-
-/** The pacing window of batch actions: Huawei counts servers per minute. */
-export const PACING_WINDOW_MS = 60_000;
 
 const ACTION_ROUTE = "POST /v1/{project_id}/cloudservers/action";
 
@@ -140,7 +122,7 @@ export class EcsClient implements PowerApi {
     options: BatchActionOptions = {},
   ): Promise<BatchSubmission[]> {
     this.assertOpen();
-    if (action !== "os-stop" && action !== "os-start" && action !== "reboot") {
+    if (!(BATCH_ACTIONS as readonly string[]).includes(action)) {
       throw invalidArgument(`batchAction`, `action [${String(action)}] must be one of os-stop, os-start, reboot`);
     }
     const type = actionType(action, options.type);
@@ -149,47 +131,7 @@ export class EcsClient implements PowerApi {
     const submitted: BatchSubmission[] = [];
     try {
       for (let start = 0; start < ids.length; start += chunkSize) {
-        const chunk = ids.slice(start, start + chunkSize);
-        const operation = `${action}${type ? ` (${type})` : ""} of ${chunk.length} server${chunk.length === 1 ? "" : "s"}`;
-        throwIfAborted(options.signal, operation, chunk);
-        for (;;) {
-          const seen = this.pacing.records;
-          const waitMs = nextSubmitDelayMs(
-            seen,
-            chunk.length,
-            this.settings.now().getTime(),
-            this.serversPerMinute,
-            this.pacingWindowMs,
-          );
-          if (waitMs <= 0) break;
-          await abortableSleep(this.settings, waitMs, options.signal, operation, chunk);
-          // Unless another client sharing the ledger took room meanwhile, the wait computed holds.
-          if (this.pacing.records === seen) break;
-        }
-        // Recorded before the call, with no await in between: concurrent callers see it at once. It
-        // stays pending (live, never pruned) however long the call takes with its retries.
-        const nowMs = this.settings.now().getTime();
-        const record: SubmitRecord = { atMs: nowMs, count: chunk.length, pending: true };
-        this.pacing.records = [...pruneHistory(this.pacing.records, nowMs, this.pacingWindowMs), record];
-        let submission: BatchSubmission;
-        try {
-          submission = await this.submitChunk(action, type, chunk, operation, options.signal);
-        } catch (error) {
-          // Maybe accepted after all (no answer): counted from now. Refused: it takes no room.
-          const maybe = (error as { code?: unknown }).code === "ECS_AMBIGUOUS_SUBMIT";
-          this.pacing.records = replaceRecord(
-            this.pacing.records,
-            record,
-            maybe ? { atMs: this.settings.now().getTime(), count: chunk.length } : undefined,
-          );
-          throw error;
-        }
-        // The cloud counted the call when it accepted it, somewhere between our send and its answer:
-        // the window runs from the answer, or the next chunk could arrive a few ms early and be throttled.
-        this.pacing.records = replaceRecord(this.pacing.records, record, {
-          atMs: submission.submittedAt.getTime(),
-          count: chunk.length,
-        });
+        const submission = await this.submitPaced(action, type, ids.slice(start, start + chunkSize), options.signal);
         submitted.push(submission);
         options.onSubmitted?.(submission);
       }
@@ -287,6 +229,35 @@ export class EcsClient implements PowerApi {
     if (this.ownedPool) await this.ownedPool.close();
   }
 
+  /** One chunk: wait for room in the pacing window, reserve it, submit, settle the reservation. */
+  private async submitPaced(
+    action: BatchActionName,
+    type: PowerActionType | undefined,
+    chunk: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<BatchSubmission> {
+    const operation = `${action}${type ? ` (${type})` : ""} of ${countOf(chunk.length, "server")}`;
+    throwIfAborted(signal, operation, chunk);
+    const nowMs = (): number => this.settings.now().getTime();
+    const limits = { limit: this.serversPerMinute, windowMs: this.pacingWindowMs };
+    const record = await reserve(this.pacing, chunk.length, limits, nowMs, (ms) =>
+      pacingPause(this.settings, ms, signal, operation, chunk),
+    );
+    let submission: BatchSubmission;
+    try {
+      submission = await this.submitChunk(action, type, chunk, operation, signal);
+    } catch (error) {
+      // Maybe accepted after all (no answer): counted from now. Refused: it takes no room.
+      const maybe = (error as { code?: unknown }).code === "ECS_AMBIGUOUS_SUBMIT";
+      settle(this.pacing, record, maybe ? { kind: "maybe-accepted", atMs: nowMs() } : { kind: "refused" });
+      throw error;
+    }
+    // The cloud counted the call when it accepted it, somewhere between our send and its answer:
+    // the window runs from the answer, or the next chunk could arrive a few ms early and be throttled.
+    settle(this.pacing, record, { kind: "accepted", atMs: submission.submittedAt.getTime() });
+    return submission;
+  }
+
   private async submitChunk(
     action: BatchActionName,
     type: PowerActionType | undefined,
@@ -328,7 +299,7 @@ export class EcsClient implements PowerApi {
         ["limit", String(ids.length)],
       ],
       route: "GET /v1/{project_id}/cloudservers/detail",
-      operation: `listing ${ids.length} server${ids.length === 1 ? "" : "s"}`,
+      operation: `listing ${countOf(ids.length, "server")}`,
       serverIds: ids,
       iamAction: "ecs:cloudServers:list",
       signal,
@@ -350,56 +321,8 @@ export class EcsClient implements PowerApi {
   }
 }
 
-/**
- * How long to wait before submitting `count` more servers so that at most `limit` are submitted
- * in any window of `windowMs` (the server-side limit is "per minute"). 0 when they fit now.
- * A record at `atMs` stops counting at `atMs + windowMs`. Pure.
- */
-export function nextSubmitDelayMs(
-  history: readonly SubmitRecord[],
-  count: number,
-  nowMs: number,
-  limit: number,
-  windowMs: number = PACING_WINDOW_MS,
-): number {
-  if (count > limit) {
-    throw new EcsError({
-      code: "ECS_INVALID_ARGUMENT",
-      operation: "pacing a batch action",
-      reason: `${count} servers can never fit a limit of ${limit} per window`,
-    });
-  }
-  // A call still in flight may be accepted any moment: it counts as accepted now.
-  const live = history
-    .map((r) => (r.pending ? { ...r, atMs: Math.max(r.atMs, nowMs) } : r))
-    .filter((r) => r.atMs + windowMs > nowMs)
-    .sort((a, b) => a.atMs - b.atMs);
-  let inWindow = live.reduce((sum, r) => sum + r.count, 0);
-  if (inWindow + count <= limit) return 0;
-  for (const record of live) {
-    inWindow -= record.count;
-    if (inWindow + count <= limit) return record.atMs + windowMs - nowMs;
-  }
-  // Unreachable: once every record has expired, inWindow is 0 and count <= limit.
-  return windowMs;
-}
-
-function pruneHistory(history: readonly SubmitRecord[], nowMs: number, windowMs: number): SubmitRecord[] {
-  return history.filter((r) => r.pending || r.atMs + windowMs > nowMs);
-}
-
-/** `history` with `old` replaced by `next` (or removed); `next` is appended if `old` is gone. */
-function replaceRecord(
-  history: readonly SubmitRecord[],
-  old: SubmitRecord,
-  next: SubmitRecord | undefined,
-): SubmitRecord[] {
-  const rest = history.filter((r) => r !== old);
-  return next ? [...rest, next] : rest;
-}
-
 function actionType(action: BatchActionName, type: PowerActionType | undefined): PowerActionType | undefined {
-  if (type !== undefined && type !== "SOFT" && type !== "HARD") {
+  if (type !== undefined && !(POWER_ACTION_TYPES as readonly string[]).includes(type)) {
     throw invalidArgument("batchAction", `type [${String(type)}] must be SOFT or HARD`);
   }
   if (action === "os-start") {
@@ -443,25 +366,28 @@ function throwIfAborted(signal: AbortSignal | undefined, operation: string, serv
   }
 }
 
-async function abortableSleep(
+/** A pacing wait, cut short by `signal` (then ECS_ABORTED, "cancelled while pacing"). */
+async function pacingPause(
   settings: TransportSettings,
   ms: number,
   signal: AbortSignal | undefined,
   operation: string,
   serverIds: readonly string[],
 ): Promise<void> {
-  try {
-    await settings.sleep(ms, signal);
-  } catch (error) {
-    throw new EcsError({
-      code: "ECS_ABORTED",
-      operation,
-      reason: "cancelled while pacing",
-      serverIds,
-      hint: hintFor("ECS_ABORTED"),
-      cause: error,
-    });
-  }
+  await waitOrAbort(
+    settings.sleep,
+    ms,
+    signal,
+    (cause) =>
+      new EcsError({
+        code: "ECS_ABORTED",
+        operation,
+        reason: "cancelled while pacing",
+        serverIds,
+        hint: hintFor("ECS_ABORTED"),
+        cause,
+      }),
+  );
   throwIfAborted(signal, operation, serverIds);
 }
 

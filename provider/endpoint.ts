@@ -84,9 +84,19 @@ export function defaultIamEndpoint(region: string): string {
   return `https://iam.${validateRegion(region)}.myhuaweicloud.com`;
 }
 
-/** A region becomes part of a host name: only `cn-north-4`-like names, so it cannot redirect a request. */
+/**
+ * The one region rule. A region becomes part of a host name: only `cn-north-4`-like names (lower-case
+ * words and digits joined by '-'), so it cannot redirect a request. The inputs, the settings and the
+ * client all check it with this pattern.
+ */
+export const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
+
+/** What a check failure says of a region that breaks REGION_PATTERN. */
+export const REGION_RULE_TEXT = "expected a Huawei Cloud region name such as cn-north-4";
+
+/** `region` when it matches REGION_PATTERN; else throws EcsError `ECS_INVALID_ARGUMENT`. */
 export function validateRegion(region: string): string {
-  if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region)) {
+  if (!REGION_PATTERN.test(region)) {
     throw new EcsError({
       code: "ECS_INVALID_ARGUMENT",
       operation: `checking region [${region}]`,

@@ -65,9 +65,11 @@ export type ServerErrorCode =
   | `STATUS_${string}`;
 
 /** The batch actions of `POST /v1/{project_id}/cloudservers/action`. */
-export type BatchActionName = "os-stop" | "os-start" | "reboot";
+export const BATCH_ACTIONS = ["os-stop", "os-start", "reboot"] as const;
+export type BatchActionName = (typeof BATCH_ACTIONS)[number];
 /** os-stop's and reboot's `type`: SOFT (ACPI, the guest shuts down) or HARD (forced). */
-export type PowerActionType = "SOFT" | "HARD";
+export const POWER_ACTION_TYPES = ["SOFT", "HARD"] as const;
+export type PowerActionType = (typeof POWER_ACTION_TYPES)[number];
 
 /** A batch action call the API accepted (answered 2xx with a job id). */
 export interface BatchSubmission {

@@ -5,8 +5,9 @@
  * Pulumi's closure serializer, which cannot capture a live zod schema.
  */
 import { z } from "zod";
-import { ENDPOINT_HINT, endpointProblem, maskUrlCredentials } from "./endpoint";
-import type { PowerActionType } from "./errors";
+import { ENDPOINT_HINT, endpointProblem, maskUrlCredentials, REGION_PATTERN, REGION_RULE_TEXT } from "./endpoint";
+import { POWER_ACTION_TYPES, type PowerActionType } from "./errors";
+import { describeInputIssue, valueAt } from "./issues";
 
 /** The value Pulumi passes for an input that is not known yet (during preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -15,13 +16,17 @@ export const DEFAULT_TIMEOUT_SECONDS = 900;
 export const MAX_TIMEOUT_SECONDS = 24 * 60 * 60;
 
 const UUID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const REGION_PATTERN = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const PROJECT_ID_PATTERN = /^[0-9a-f]{32}$/;
 
-export type DesiredState = "stopped" | "running";
+/** The values of `state`, `stopType` and `onDelete`: the schema's enums and the recorded state's. */
+export const DESIRED_STATES = ["stopped", "running"] as const;
+export const STOP_TYPES = POWER_ACTION_TYPES;
+export const ON_DELETE_MODES = ["leave", "restore"] as const;
+
+export type DesiredState = (typeof DESIRED_STATES)[number];
 /** The os-stop type the resource sends (the client's one union of action types). */
 export type StopType = PowerActionType;
-export type OnDelete = "leave" | "restore";
+export type OnDelete = (typeof ON_DELETE_MODES)[number];
 
 /**
  * At most this many distinct server ids in one resource. Each server's record travels in the state and,
@@ -47,13 +52,13 @@ export function inputSchema() {
       { error: (issue) => `expected a list of ECS server ids${got(issue.input)}` },
     ),
     state: z
-      .enum(["stopped", "running"], {
-        error: (issue) => `expected "stopped" or "running"${didYouMean(issue.input, ["stopped", "running"])}`,
+      .enum(DESIRED_STATES, {
+        error: (issue) => `expected "stopped" or "running"${didYouMean(issue.input, DESIRED_STATES)}`,
       })
       .default("stopped"),
     stopType: z
-      .enum(["SOFT", "HARD"], {
-        error: (issue) => `expected "SOFT" or "HARD"${didYouMean(issue.input, ["SOFT", "HARD"])}`,
+      .enum(STOP_TYPES, {
+        error: (issue) => `expected "SOFT" or "HARD"${didYouMean(issue.input, STOP_TYPES)}`,
       })
       .default("SOFT"),
     hardStopAfterSeconds: z
@@ -68,14 +73,11 @@ export function inputSchema() {
       .max(MAX_TIMEOUT_SECONDS, { error: `expected at most ${MAX_TIMEOUT_SECONDS} seconds (one day)` })
       .default(DEFAULT_TIMEOUT_SECONDS),
     onDelete: z
-      .enum(["leave", "restore"], {
-        error: (issue) => `expected "leave" or "restore"${didYouMean(issue.input, ["leave", "restore"])}`,
+      .enum(ON_DELETE_MODES, {
+        error: (issue) => `expected "leave" or "restore"${didYouMean(issue.input, ON_DELETE_MODES)}`,
       })
       .default("leave"),
-    region: z
-      .string()
-      .regex(REGION_PATTERN, { error: "expected a Huawei Cloud region name such as cn-north-4" })
-      .optional(),
+    region: z.string().regex(REGION_PATTERN, { error: REGION_RULE_TEXT }).optional(),
     projectId: z
       .string()
       .regex(PROJECT_ID_PATTERN, { error: "expected a project id: 32 lower-case hex characters" })
@@ -243,23 +245,7 @@ function describeUnrecognizedKey(key: string): string {
 }
 
 function describeIssue(path: string, issue: z.core.$ZodIssue, inputs: Record<string, unknown>): string {
-  const label = path || "inputs";
   const value = valueAt(inputs, issue.path);
-  if (value === undefined && issue.code === "invalid_type") return `${label} is required: ${issue.message}`;
   const shown = path === "endpoint" && typeof value === "string" ? maskUrlCredentials(value) : value;
-  return `${label} ${renderValue(shown)} is invalid: ${issue.message}`;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = root;
-  for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-function renderValue(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return describeInputIssue(path, issue, shown);
 }

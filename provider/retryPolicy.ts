@@ -33,6 +33,9 @@ export interface RetryPolicy {
   readonly unsentNetworkErrors: readonly string[];
 }
 
+/** undici's code for a body shorter than its Content-Length: what a garbled 2xx read is treated as. */
+const TRUNCATED_BODY = "UND_ERR_RES_CONTENT_LENGTH_MISMATCH";
+
 /** A fresh default policy (a function, not a module-level object: the provider is serialized). */
 export function defaultRetryPolicy(): RetryPolicy {
   return {
@@ -109,10 +112,14 @@ export type AttemptOutcome =
       readonly kind: "network";
       /** `ECONNRESET`, `UND_ERR_HEADERS_TIMEOUT`, ... */
       readonly errorCode: string;
+    }
+  | {
+      /** A 2xx whose body does not parse as JSON. */
+      readonly kind: "garbled";
     };
 
 export type AttemptReason =
-  "success" | "throttled" | "busy" | "server-error" | "network" | "not-sent" | "ambiguous" | "rejected";
+  "success" | "throttled" | "busy" | "server-error" | "network" | "garbled" | "not-sent" | "ambiguous" | "rejected";
 
 export interface AttemptVerdict {
   readonly retry: boolean;
@@ -146,6 +153,12 @@ export function classifyAttempt(method: string, outcome: AttemptOutcome, context
     if (policy.unsentNetworkErrors.includes(outcome.errorCode)) return verdict("not-sent", true);
     if (isPost) return verdict("ambiguous", false);
     return verdict("network", policy.retryableNetworkErrors.includes(outcome.errorCode));
+  }
+  if (outcome.kind === "garbled") {
+    // Most likely cut short on the way: a read is retried as after a truncated transfer. An action
+    // POST's garbled answer may hide an accepted job: ambiguous, never re-sent.
+    if (isPost) return verdict("ambiguous", false);
+    return verdict("garbled", policy.retryableNetworkErrors.includes(TRUNCATED_BODY));
   }
 
   const { statusCode, huaweiCode } = outcome;

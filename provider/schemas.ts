@@ -7,6 +7,7 @@
  * "not set" depending on the state of a job, and all three mean the same here.
  */
 import { z } from "zod";
+import { describeBodyIssues } from "./issues";
 
 /** A string field where `""`, `null` and missing all mean "not set" (→ undefined). */
 export function optionalTextSchema() {
@@ -179,31 +180,5 @@ export type ValidationResult<T> =
 export function validateBody<S extends z.ZodType>(schema: S, body: unknown): ValidationResult<z.output<S>> {
   const result = schema.safeParse(body, { reportInput: true });
   if (result.success) return { success: true, data: result.data };
-  const issues = result.error.issues;
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? "s" : ""})` : "";
-  return { success: false, problem: `${describeIssue(issues[0])}${more}` };
-}
-
-/** One zod issue as `path: what is wrong`, without dumping the body. */
-export function describeIssue(issue: z.core.$ZodIssue): string {
-  const path = issue.path.length === 0 ? "the body" : z.core.toDotPath(issue.path);
-  const input = (issue as { input?: unknown }).input;
-  if (issue.code === "invalid_type") {
-    if (input === undefined) return `${path}: missing (expected ${issue.expected})`;
-    return `${path}: expected ${issue.expected}, received ${describeValue(input)}`;
-  }
-  const message = issue.message.replace(/^Invalid input: /, "");
-  return input === undefined ? `${path}: ${message}` : `${path}: ${message}, received ${describeValue(input)}`;
-}
-
-/** `number (5)`, `string ("x")`, `null`, `array (3 items)`, `object`: enough to see the mistake. */
-export function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return `array (${value.length} item${value.length === 1 ? "" : "s"})`;
-  if (typeof value === "object") return "object";
-  if (typeof value === "string") {
-    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
-    return `string (${JSON.stringify(shown)})`;
-  }
-  return `${typeof value} (${String(value)})`;
+  return { success: false, problem: describeBodyIssues(result.error.issues) };
 }

@@ -3,7 +3,15 @@
  * then the environment (read when a method runs, never at module load, so nothing is captured
  * into the serialized provider). Pure functions of their arguments.
  */
-import { defaultEcsEndpoint, ENDPOINT_HINT, endpointProblem, isLoopbackEndpoint, maskUrlCredentials } from "./endpoint";
+import {
+  defaultEcsEndpoint,
+  ENDPOINT_HINT,
+  endpointProblem,
+  isLoopbackEndpoint,
+  maskUrlCredentials,
+  REGION_PATTERN,
+  REGION_RULE_TEXT,
+} from "./endpoint";
 import type { Credentials } from "./signer";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
@@ -107,7 +115,6 @@ function sourced(
   return env ? sourcedFromEnv(env.vars, env.names) : undefined;
 }
 
-const REGION_RULE = /^[a-z]{2,}(-[a-z0-9]+)+$/;
 const PROJECT_ID_RULE = /^[0-9a-f]{32}$/;
 
 /** One thing wrong with the settings: the stack config key (or resource input, or variable) at fault, and the full message. */
@@ -130,30 +137,51 @@ const invalid = (setting: Sourced, rule: string): SettingsProblem => ({
 });
 
 const NO_REGION = `${CONFIG_KEYS.region} is not set (nor the resource's region, nor ${ENV_KEYS.region.join(", nor ")}): expected a region such as cn-north-4, which gives the ECS endpoint and the project; pulumi config set ${CONFIG_KEYS.region} cn-north-4, or set ${CONFIG_KEYS.ecsEndpoint} and ${CONFIG_KEYS.projectId}`;
-const REGION_RULE_TEXT = "expected a Huawei Cloud region name such as cn-north-4";
 
 /**
  * Everything wrong with the settings a resource would be acted on with, without any I/O: each problem
  * names the key, its value (never a credential's) and the rule. `check` shows them at preview.
  */
 export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: Environment): SettingsProblem[] {
-  const problems: SettingsProblem[] = [];
-  const region = sourced(
-    { name: "region", value: args.region },
-    { key: CONFIG_KEYS.region, value: config.region },
-    { vars: env, names: ENV_KEYS.region },
-  );
-  const projectId = sourced(
-    { name: "projectId", value: args.projectId },
-    { key: CONFIG_KEYS.projectId, value: config.projectId },
-    { vars: env, names: ENV_KEYS.projectId },
-  );
-  const endpoint = sourced(
-    { name: "endpoint", value: args.endpoint },
-    { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint },
-  );
+  const sources = targetSources(args, config, env);
+  return [
+    ...locationProblems(sources),
+    ...credentialProblems(config, env),
+    ...projectProblems(sources, config),
+    ...tuningProblems(sources, config),
+  ];
+}
 
-  const regionValid = region !== undefined && REGION_RULE.test(region.value);
+interface TargetSources {
+  readonly region?: Sourced;
+  readonly projectId?: Sourced;
+  readonly endpoint?: Sourced;
+}
+
+/** Where the region, the project id and the endpoint come from: resource input, stack config, or variable. */
+function targetSources(args: TargetArgs, config: ProviderConfig, env: Environment): TargetSources {
+  return {
+    region: sourced(
+      { name: "region", value: args.region },
+      { key: CONFIG_KEYS.region, value: config.region },
+      { vars: env, names: ENV_KEYS.region },
+    ),
+    projectId: sourced(
+      { name: "projectId", value: args.projectId },
+      { key: CONFIG_KEYS.projectId, value: config.projectId },
+      { vars: env, names: ENV_KEYS.projectId },
+    ),
+    endpoint: sourced(
+      { name: "endpoint", value: args.endpoint },
+      { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint },
+    ),
+  };
+}
+
+/** The region and the ECS endpoint. */
+function locationProblems({ region, endpoint }: TargetSources): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const regionValid = region !== undefined && REGION_PATTERN.test(region.value);
   if (region !== undefined && !regionValid) problems.push(invalid(region, REGION_RULE_TEXT));
   if (endpoint === undefined && region === undefined) problems.push({ key: "", reason: NO_REGION });
   if (endpoint !== undefined) {
@@ -161,19 +189,13 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
     if (rule !== undefined) problems.push(invalid(endpoint, `${rule}; ${ENDPOINT_HINT}`));
   }
 
-  if (config.accessKey === undefined && fromEnv(env, ENV_KEYS.accessKey) === undefined) {
-    problems.push({
-      key: "",
-      reason: `${CONFIG_KEYS.accessKey} is not set (nor ${ENV_KEYS.accessKey.join(", nor ")}): expected the access key (AK) that signs the ECS calls; pulumi config set ${CONFIG_KEYS.accessKey} <AK>`,
-    });
-  }
-  if (config.secretKey === undefined && fromEnv(env, ENV_KEYS.secretKey) === undefined) {
-    problems.push({
-      key: "",
-      reason: `${CONFIG_KEYS.secretKey} is not set (nor ${ENV_KEYS.secretKey.join(", nor ")}): expected the secret key (SK) that signs the ECS calls; pulumi config set --secret ${CONFIG_KEYS.secretKey} <SK> (--secret keeps it encrypted in the stack config)`,
-    });
-  }
+  return problems;
+}
 
+/** The project id, or the region and IAM endpoint it will be looked up through. */
+function projectProblems({ region, projectId, endpoint }: TargetSources, config: ProviderConfig): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  const regionValid = region !== undefined && REGION_PATTERN.test(region.value);
   if (projectId !== undefined && !PROJECT_ID_RULE.test(projectId.value)) {
     problems.push(invalid(projectId, "expected a project id: 32 lower-case hex characters"));
   }
@@ -195,6 +217,31 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
       );
     }
   }
+  return problems;
+}
+
+/** The access key and the secret key: set in stack config or the environment (never their values in a message). */
+function credentialProblems(config: ProviderConfig, env: Environment): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
+  if (config.accessKey === undefined && fromEnv(env, ENV_KEYS.accessKey) === undefined) {
+    problems.push({
+      key: "",
+      reason: `${CONFIG_KEYS.accessKey} is not set (nor ${ENV_KEYS.accessKey.join(", nor ")}): expected the access key (AK) that signs the ECS calls; pulumi config set ${CONFIG_KEYS.accessKey} <AK>`,
+    });
+  }
+  if (config.secretKey === undefined && fromEnv(env, ENV_KEYS.secretKey) === undefined) {
+    problems.push({
+      key: "",
+      reason: `${CONFIG_KEYS.secretKey} is not set (nor ${ENV_KEYS.secretKey.join(", nor ")}): expected the secret key (SK) that signs the ECS calls; pulumi config set --secret ${CONFIG_KEYS.secretKey} <SK> (--secret keeps it encrypted in the stack config)`,
+    });
+  }
+
+  return problems;
+}
+
+/** The pacing and timeout keys. */
+function tuningProblems({ endpoint }: TargetSources, config: ProviderConfig): SettingsProblem[] {
+  const problems: SettingsProblem[] = [];
   if (config.serversPerMinute !== undefined) {
     const serversPerMinute = Number(config.serversPerMinute);
     if (!Number.isInteger(serversPerMinute) || serversPerMinute < 1) {
@@ -249,7 +296,7 @@ export function resolveTarget(args: TargetArgs, config: ProviderConfig, env: Env
   const projectId = args.projectId ?? config.projectId ?? fromEnv(env, ENV_KEYS.projectId);
   const explicitEndpoint = args.endpoint ?? config.ecsEndpoint;
   if (explicitEndpoint === undefined && region === undefined) throw settingsError(NO_REGION);
-  if (explicitEndpoint === undefined && !REGION_RULE.test(region!.value))
+  if (explicitEndpoint === undefined && !REGION_PATTERN.test(region!.value))
     throw settingsError(invalid(region!, REGION_RULE_TEXT).reason);
   const endpoint = (explicitEndpoint ?? defaultEcsEndpoint(region!.value)).replace(/\/+$/, "");
   return { endpoint, region: region?.value, projectId };

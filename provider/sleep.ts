@@ -21,3 +21,20 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }
+
+/**
+ * The one abort-aware wait of the client: `ms` with `sleepFn` (injected for tests); when `signal`
+ * cuts it short, throws `aborted(cause)` (an EcsError naming the operation) instead of the bare reason.
+ */
+export async function waitOrAbort(
+  sleepFn: (ms: number, signal?: AbortSignal) => Promise<void>,
+  ms: number,
+  signal: AbortSignal | undefined,
+  aborted: (cause: unknown) => Error,
+): Promise<void> {
+  try {
+    await sleepFn(ms, signal);
+  } catch (error) {
+    throw aborted(error);
+  }
+}

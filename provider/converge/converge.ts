@@ -14,10 +14,11 @@
 import { describeError, isAborted, isTransientRead, serverIdsOf } from "../classify";
 import { runWaiter, type PollResult } from "../waiter";
 import type { ConvergeOptions, ConvergeResult } from "./model";
-import { firstRoundLine, hardStopLine, jobReadFailureLine, listFailureLine, progressLine } from "./progress";
+import { firstRoundLine, hardStopLines, jobReadFailureLine, listFailureLine, progressLine } from "./progress";
 import {
   batchesToSend,
   dueForHardStop,
+  hardStopReason,
   isSettled,
   jobsToRead,
   openJobs,
@@ -81,7 +82,7 @@ async function readJobs(run: Run): Promise<void> {
   );
   for (const { jobId, job, error, at } of reads) {
     if (job) {
-      run.state = jobRead(run.state, jobId, job);
+      run.state = jobRead(run.state, jobId, job, at);
       continue;
     }
     const info = describeError(error);
@@ -132,6 +133,7 @@ async function submit(run: Run, batch: Batch): Promise<void> {
       failedCall: serverIdsOf(failure.error),
       info: describeError(failure.error),
       deadlineReached: run.deadline.aborted,
+      hardStop: action === "os-stop" && type === "HARD",
     },
     run.now(),
   );
@@ -139,8 +141,10 @@ async function submit(run: Run, batch: Batch): Promise<void> {
 
 /** SOFT stops that outlasted hardStopAfterSeconds: look first (a HARD stop for a server already SHUTOFF could get the whole batch rejected), then stop HARD those still running. */
 async function escalateHardStops(run: Run): Promise<void> {
+  const after = run.state.config.hardStopAfterSeconds!;
   const due = dueForHardStop(run.state, run.now());
   if (due.length === 0) return;
+  const reasons = new Map(due.map((id) => [id, hardStopReason(run.state.servers[id], run.now(), after)]));
   try {
     run.state = observationsRecorded(run.state, await list(run, due));
   } catch (error) {
@@ -150,7 +154,13 @@ async function escalateHardStops(run: Run): Promise<void> {
   run.state = hardStopsSent(run.state, due);
   const running = stillRunning(run.state, due);
   if (running.length === 0) return;
-  run.log(hardStopLine(run.label, running, run.state.config.hardStopAfterSeconds!));
+  for (const line of hardStopLines(
+    run.label,
+    running.map((id) => ({ id, reason: reasons.get(id)! })),
+    after,
+  )) {
+    run.log(line);
+  }
   await submit(run, { action: "os-stop", serverIds: running, type: "HARD" });
 }
 
@@ -174,7 +184,7 @@ async function refreshJobRecords(run: Run): Promise<void> {
       ),
     ),
   );
-  for (const { jobId, job } of reads) if (job) run.state = jobRead(run.state, jobId, job);
+  for (const { jobId, job } of reads) if (job) run.state = jobRead(run.state, jobId, job, run.now());
 }
 
 function list(run: Run, ids: readonly string[], signal: AbortSignal = run.operationSignal) {

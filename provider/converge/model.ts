@@ -80,6 +80,8 @@ export interface ConvergeOptions {
   readonly waiter?: Partial<Pick<WaiterOptions, "minDelayMs" | "maxDelayMs" | "maxDelayFraction" | "lastPollLeadMs">>;
   /** After an ambiguous submit (sent, no answer), how long to watch for the servers to move before failing them. */
   readonly ambiguousGraceMs?: number;
+  /** After a server's job reported SUCCESS, how long a list still showing the old status is read again (LIST_LAG_GRACE_MS). */
+  readonly listLagGraceMs?: number;
   readonly progressIntervalMs?: number;
   readonly signal?: AbortSignal;
   readonly now?: () => number;
@@ -112,10 +114,15 @@ export interface Watch {
   readonly reason: "unanswered" | "job-unreadable";
 }
 
-/** A SOFT stop this operation had accepted, and whether the HARD stop it may lead to was sent. */
+/**
+ * A SOFT stop this operation had accepted, and where the HARD stop it may lead to stands:
+ * `not-sent`; `sent`; `refused` (refused because a task was running, synchronously or as its
+ * sub-job's `Ecs.0100`: sent again once that task has ended, if the server is still ACTIVE);
+ * `resent` (that second HARD stop, the last).
+ */
 export interface StopTrack {
   readonly softSentAt: number;
-  readonly hard: "not-sent" | "sent";
+  readonly hard: "not-sent" | "sent" | "refused" | "resent";
 }
 
 export interface ServerTrack {
@@ -133,6 +140,11 @@ export interface ServerTrack {
   readonly last: ObservationView | null;
   /** Its sub-job's (or job's) failure: what it fails with if it stays where it was. */
   readonly subJobError: ServerError | null;
+  /**
+   * When its sub-job (or, without one naming it, its job) was first read as SUCCESS: from then a
+   * list still showing the old status lags the job, and is read again for `listLagGraceMs`.
+   */
+  readonly succeededAt: number | null;
   readonly error: ServerError | null;
 }
 
@@ -152,6 +164,7 @@ export interface RunConfig {
   readonly hardStopAfterSeconds?: number;
   readonly timeoutSeconds: number;
   readonly ambiguousGraceMs: number;
+  readonly listLagGraceMs: number;
 }
 
 export interface RunState {
@@ -194,6 +207,7 @@ export function initialRunState(goals: Readonly<Record<string, DesiredState>>, c
       watch: null,
       last: null,
       subJobError: null,
+      succeededAt: null,
       error: null,
     };
   }

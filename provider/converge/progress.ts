@@ -4,6 +4,7 @@ import { formatServerList } from "../errors";
 import { countOf } from "../plural";
 import { actionFor, type ConvergencePlan } from "../plan";
 import type { JobTrack, RunState } from "./model";
+import type { HardStopReason } from "./round";
 
 /** After the first plan: how many servers are already in state, how many are stopped and started, the rest. */
 export function firstRoundLine(label: string, state: RunState, plan: ConvergencePlan): string {
@@ -35,6 +36,31 @@ export function progressLine(label: string, state: RunState): string {
 
 export function hardStopLine(label: string, running: readonly string[], afterSeconds: number): string {
   return `${label}: ${countOf(running.length, "server")} still running ${afterSeconds}s after a SOFT stop; sending a HARD stop: ${formatServerList(running)}`;
+}
+
+/** One line per reason the HARD stops about to be sent have (the servers in the order given). */
+export function hardStopLines(
+  label: string,
+  running: readonly { readonly id: string; readonly reason: HardStopReason }[],
+  afterSeconds: number,
+): string[] {
+  const ids = (reason: HardStopReason) => running.filter((r) => r.reason === reason).map((r) => r.id);
+  const lines: string[] = [];
+  const timed = ids("timed");
+  if (timed.length) lines.push(hardStopLine(label, timed, afterSeconds));
+  const failed = ids("soft-failed");
+  if (failed.length) {
+    lines.push(
+      `${label}: ${countOf(failed.length, "server")} still running after its SOFT stop failed; sending a HARD stop: ${formatServerList(failed)}`,
+    );
+  }
+  const refused = ids("refused");
+  if (refused.length) {
+    lines.push(
+      `${label}: ${countOf(refused.length, "server")} still running now that the SOFT stop has ended (the HARD stop was refused while it ran); sending the HARD stop again: ${formatServerList(refused)}`,
+    );
+  }
+  return lines;
 }
 
 /** A server list failed and will be tried again. */

@@ -64,25 +64,62 @@ export function batchesToSend(state: RunState, plan: ConvergencePlan): Batch[] {
   return batches;
 }
 
-/** A SOFT stop was accepted and its HARD stop (hardStopAfterSeconds) is not sent yet. */
+/**
+ * A SOFT stop was accepted and the HARD stop it may lead to (hardStopAfterSeconds) is still to be
+ * sent: not sent yet, or refused while a task ran. Never once the SOFT stop's job reported SUCCESS:
+ * a list still showing ACTIVE then lags the job, and is read again rather than answered.
+ */
 export function awaitingHardStop(server: ServerTrack, config: RunConfig): boolean {
   return (
     config.hardStopAfterSeconds !== undefined &&
     config.stopType === "SOFT" &&
     server.goal === "stopped" &&
     server.stop !== null &&
-    server.stop.hard === "not-sent"
+    (server.stop.hard === "not-sent" || server.stop.hard === "refused") &&
+    server.succeededAt === null
   );
 }
 
-/** The servers whose SOFT stop has outlasted hardStopAfterSeconds: to look at, then stop HARD if still running. */
+/**
+ * The servers whose HARD stop is due: to look at, then stop HARD if still running. Due when the
+ * SOFT stop has outlasted hardStopAfterSeconds, or ended without stopping the server (its sub-job
+ * FAILed: nothing left to wait for); a HARD stop refused while a task ran is due again as soon as
+ * that task has ended with the server still ACTIVE.
+ */
 export function dueForHardStop(state: RunState, now: number): string[] {
   const after = state.config.hardStopAfterSeconds;
   if (after === undefined) return [];
   return serversWhere(
     state,
-    (s) => isUnfinished(s) && awaitingHardStop(s, state.config) && now - s.stop!.softSentAt >= after * 1000,
+    (s) => isUnfinished(s) && awaitingHardStop(s, state.config) && isHardStopDue(s, now, after),
   ).map((s) => s.id);
+}
+
+function isHardStopDue(server: ServerTrack, now: number, afterSeconds: number): boolean {
+  const idleRunning = server.phase === "observe" && isIdleRunning(server);
+  if (server.stop!.hard === "refused") return idleRunning;
+  return now - server.stop!.softSentAt >= afterSeconds * 1000 || (idleRunning && server.subJobError !== null);
+}
+
+/** Why a server's HARD stop is due: its SOFT stop outlasted hardStopAfterSeconds, FAILed, or a HARD stop was refused while it ran. */
+export type HardStopReason = "timed" | "soft-failed" | "refused";
+
+export function hardStopReason(server: ServerTrack, now: number, afterSeconds: number): HardStopReason {
+  if (server.stop!.hard === "refused") return "refused";
+  return now - server.stop!.softSentAt >= afterSeconds * 1000 ? "timed" : "soft-failed";
+}
+
+/** Last seen ACTIVE with no task running. */
+function isIdleRunning(server: ServerTrack): boolean {
+  return isStillRunning(server) && !server.last!.taskState;
+}
+
+/**
+ * Its sub-job (or job) reported SUCCESS less than listLagGraceMs ago: a list still showing the old
+ * status lags the job. Look again; never answer it with a second action.
+ */
+export function inListLagGrace(server: ServerTrack, config: RunConfig, now: number): boolean {
+  return server.succeededAt !== null && now - server.succeededAt < config.listLagGraceMs;
 }
 
 /** Last seen running, with no task: a HARD stop is what it needs. */

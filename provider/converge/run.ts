@@ -3,6 +3,7 @@
  * transitions compute (the one mutable binding, reassigned by the driver after each event).
  */
 import type { ReadContext } from "../classify";
+import { LIST_LAG_GRACE_MS } from "../constants";
 import { DEFAULT_WAITER_OPTIONS, type WaiterOptions } from "../waiter";
 import { initialRunState, type ConvergeOptions, type PowerApi, type RunState } from "./model";
 import { youngestJobAcceptedAt } from "./round";
@@ -45,6 +46,7 @@ export function startRun(options: ConvergeOptions): Run {
     hardStopAfterSeconds: options.hardStopAfterSeconds,
     timeoutSeconds: options.timeoutSeconds,
     ambiguousGraceMs: options.ambiguousGraceMs ?? 30_000,
+    listLagGraceMs: options.listLagGraceMs ?? LIST_LAG_GRACE_MS,
   };
   return {
     api: options.api,

@@ -39,7 +39,7 @@ import {
   type SubJobView,
   type SubmissionView,
 } from "./model";
-import { awaitingHardStop, isStillRunning } from "./round";
+import { awaitingHardStop, inListLagGrace, isStillRunning } from "./round";
 
 /** A job read failing this many rounds in a row (transiently) is given up: its servers are followed through the list. */
 export const MAX_JOB_READ_FAILURES = 3;
@@ -64,9 +64,10 @@ export function listFailed(state: RunState, info: ErrorInfo): RunState {
 }
 
 /**
- * The plan's verdicts: done; failed (or, still in the other status, waiting for a HARD stop due
- * later or for an unanswered call's grace, or failed with its job's own error); waiting (back to
- * following its job while that job runs and can be read). Servers to act on are left as they are.
+ * The plan's verdicts: done; failed (or, still in the other status, looked at again while the list
+ * may lag a job that reported SUCCESS, waiting for a HARD stop due later or for an unanswered
+ * call's grace, or failed with its job's own error); waiting (back to following its job while that
+ * job runs and can be read). Servers to act on are left as they are.
  */
 export function verdictsApplied(state: RunState, plan: ConvergencePlan, now: number): RunState {
   const updates: Record<string, ServerTrack> = {};
@@ -75,6 +76,8 @@ export function verdictsApplied(state: RunState, plan: ConvergencePlan, now: num
     const server = state.servers[failure.id];
     if (failure.still === undefined) {
       updates[server.id] = failed(server, { code: failure.code, message: failure.message });
+    } else if (inListLagGrace(server, state.config, now)) {
+      continue; // its job said SUCCESS: the list lags; read it again, never send a second action
     } else if (awaitingHardStop(server, state.config)) {
       continue; // the HARD stop is due later
     } else if (server.watch !== null) {
@@ -82,7 +85,11 @@ export function verdictsApplied(state: RunState, plan: ConvergencePlan, now: num
       if (now - server.watch.since >= state.config.ambiguousGraceMs)
         updates[server.id] = failed(server, watchError(server));
     } else {
-      updates[server.id] = failed(server, server.subJobError ?? { code: failure.code, message: failure.message });
+      const error =
+        server.succeededAt !== null
+          ? listLagError(failure.code, failure.still, state.config)
+          : (server.subJobError ?? { code: failure.code, message: failure.message });
+      updates[server.id] = failed(server, error);
     }
   }
   for (const id of plan.wait) {
@@ -140,6 +147,8 @@ export interface Refused {
   readonly failedCall: readonly string[];
   readonly info: ErrorInfo;
   readonly deadlineReached: boolean;
+  /** The call was a HARD os-stop (an escalation's, for servers with a SOFT stop under way). */
+  readonly hardStop?: boolean;
 }
 
 /** A batch call was refused or went unanswered: each server of it not accepted is re-planned, watched or failed. */
@@ -151,9 +160,25 @@ export function submissionFailed(state: RunState, event: Refused, now: number): 
   for (const id of event.serverIds) {
     if (accepted.has(id)) continue;
     const neverSent = failedCall.size > 0 && !failedCall.has(id);
-    updates[id] = afterRefusal(state.servers[id], kind, event.info, neverSent, now, state.config);
+    const server = state.servers[id];
+    updates[id] = hardStopRefusedWhileBusy(server, kind, neverSent, event.hardStop === true)
+      ? { ...server, phase: "observe", stop: { ...server.stop!, hard: "refused" } }
+      : afterRefusal(server, kind, event.info, neverSent, now, state.config);
   }
   return withServers(state, updates);
+}
+
+/**
+ * A HARD stop escalated from a SOFT one, refused for the server's state while the server was
+ * last seen with a task (the SOFT stop still powering-off): sent again once that task has ended.
+ */
+function hardStopRefusedWhileBusy(
+  server: ServerTrack,
+  kind: SubmissionFailureKind,
+  neverSent: boolean,
+  hardStop: boolean,
+): boolean {
+  return hardStop && kind === "server-state" && !neverSent && server.stop?.hard === "sent" && !!server.last?.taskState;
 }
 
 function afterRefusal(
@@ -184,8 +209,14 @@ function afterRefusal(
   }
 }
 
-/** A job was read: its record says how it stands; a server whose sub-job (or the whole job) ended is listed again. */
-export function jobRead(state: RunState, jobId: string, job: JobView): RunState {
+/**
+ * A job was read: its record says how it stands; a server whose sub-job (or the whole job) ended
+ * is listed again. A sub-job naming no server, or no sub-jobs at all: the job's own status tells
+ * when to look, and the list judges each server. A SUCCESS is remembered (`succeededAt`): a list
+ * still showing the old status then lags. A HARD stop whose sub-job (or job) FAILed `Ecs.0100`
+ * while a SOFT stop ran is sent again once that has ended.
+ */
+export function jobRead(state: RunState, jobId: string, job: JobView, now: number): RunState {
   const track = state.jobs[jobId];
   const record: JobRecord = {
     ...track.record,
@@ -200,20 +231,42 @@ export function jobRead(state: RunState, jobId: string, job: JobView): RunState 
   };
   for (const sub of job.subJobs) {
     const server = following(sub.serverId);
-    if (!server) continue;
-    const subJobError = sub.status === "FAIL" ? subJobFailure(jobId, sub) : server.subJobError;
-    updates[server.id] = { ...server, subJobError, phase: isTerminalStatus(sub.status) ? "observe" : server.phase };
+    if (server) updates[server.id] = subJobRead(server, track.record, jobId, sub, now);
   }
   if (isTerminalStatus(job.status)) {
     for (const id of track.record.serverIds) {
       const server = following(id);
-      if (!server) continue;
-      const subJobError = job.status === "FAIL" ? (server.subJobError ?? jobFailure(jobId, job)) : server.subJobError;
-      updates[id] = { ...server, subJobError, phase: "observe" };
+      if (server) updates[id] = jobEndRead(server, track.record, jobId, job, now);
     }
   }
   const jobs = { ...state.jobs, [jobId]: { ...track, record, readFailures: 0 } };
   return { ...withServers(state, updates), jobs };
+}
+
+function subJobRead(server: ServerTrack, record: JobRecord, jobId: string, sub: SubJobView, now: number): ServerTrack {
+  const phase = isTerminalStatus(sub.status) ? "observe" : server.phase;
+  if (sub.status === "SUCCESS") return { ...server, phase, succeededAt: server.succeededAt ?? now };
+  if (sub.status !== "FAIL") return { ...server, phase };
+  return {
+    ...server,
+    phase,
+    subJobError: subJobFailure(jobId, sub),
+    stop: afterHardStopFailed(server, record, sub.errorCode),
+  };
+}
+
+/** The job ended; this server's sub-job was not read (none, or none naming it): the job's status stands for it. */
+function jobEndRead(server: ServerTrack, record: JobRecord, jobId: string, job: JobView, now: number): ServerTrack {
+  if (job.status === "SUCCESS") return { ...server, phase: "observe", succeededAt: server.succeededAt ?? now };
+  const subJobError = server.subJobError ?? jobFailure(jobId, job);
+  return { ...server, phase: "observe", subJobError, stop: afterHardStopFailed(server, record, job.errorCode) };
+}
+
+/** An escalated HARD stop that FAILed `Ecs.0100` (the server was busy with its SOFT stop): to be sent again. */
+function afterHardStopFailed(server: ServerTrack, record: JobRecord, errorCode: string | null | undefined) {
+  const busy =
+    record.action === "os-stop" && record.type === "HARD" && server.stop?.hard === "sent" && errorCode === "Ecs.0100";
+  return busy ? { ...server.stop!, hard: "refused" as const } : server.stop;
 }
 
 /**
@@ -250,7 +303,7 @@ export function hardStopsSent(state: RunState, due: readonly string[]): RunState
     if (!server.stop) continue;
     updates[id] = {
       ...server,
-      stop: { ...server.stop, hard: "sent" },
+      stop: { ...server.stop, hard: server.stop.hard === "refused" ? "resent" : "sent" },
       phase: isStillRunning(server) ? server.phase : "observe",
     };
   }
@@ -306,6 +359,14 @@ function failed(server: ServerTrack, error: ServerError): ServerTrack {
 
 function withServers(state: RunState, updates: Record<string, ServerTrack>): RunState {
   return Object.keys(updates).length === 0 ? state : { ...state, servers: { ...state.servers, ...updates } };
+}
+
+/** Its job reported SUCCESS, yet the list still showed the old status once the grace had passed. */
+function listLagError(code: ServerErrorCode, still: string | undefined, config: RunConfig): ServerError {
+  return {
+    code,
+    message: `still ${still} ${config.listLagGraceMs / 1000}s after its job reported SUCCESS (the server list kept showing the old status); it was not sent the action again: run pulumi up again to look again`,
+  };
 }
 
 /** A watched server that never moved: its call got no answer, or its job could not be read. */

@@ -3,7 +3,7 @@
  * emulator enforcing the same limit on a clock shared with the client (so a wait too short
  * would show up as a 429 in the emulator's stats).
  */
-import { nextSubmitDelayMs, PACING_WINDOW_MS, type PacingLedger } from "../../provider/ecsClient";
+import { nextSubmitDelayMs, PACING_WINDOW_MS, type PacingLedger } from "../../provider/pacing";
 import { ids, newClient, startTestEmulator } from "./clientTestKit";
 import type { EmulatorHandle } from "./clientTestKit";
 

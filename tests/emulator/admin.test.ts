@@ -169,6 +169,7 @@ describe("stats and reset", () => {
         serversSubmitted: { "os-stop": 1, "os-start": 1 },
         submissionsPerServer: { [seededServerId(0)]: 1, [seededServerId(1)]: 1 },
         readsPerJob: { ff80808288d41e1b018990260955686a: 1 },
+        listServerIdCommas: {},
       });
     } finally {
       await t.emulator.stop();
@@ -188,6 +189,7 @@ describe("stats and reset", () => {
         serversSubmitted: {},
         submissionsPerServer: {},
         readsPerJob: {},
+        listServerIdCommas: {},
       });
       expect((await t.client.show(seededServerId(0))).status).toBe(200);
       expect((await t.client.job(jobId)).json.error.code).toBe("Common.0011");

@@ -228,19 +228,28 @@ describe("faults added for the reliability matrix", () => {
     await expectNoJobCreated(t);
   });
 
-  it("server-error 502 is an HTML page from a proxy; 503 the gateway's flat body; neither creates a job", async () => {
+  // APIG's error table: 502 APIGW.0202 backend unavailable, 504 APIGW.0203 backend timeout.
+  it("server-error 502/504 are the gateway's flat APIGW.0202/0203; 503 an HTML page from a proxy; none creates a job", async () => {
     await t.admin.injectFault({ route: "action", kind: "server-error", status: 502 });
     await t.admin.injectFault({ route: "action", kind: "server-error", status: 503 });
-    const bad = await t.client.stop([A]);
-    expect(bad.status).toBe(502);
-    expect(bad.headers.get("content-type")).toBe("text/html");
-    expect(bad.text).toContain("502 Bad Gateway");
+    await t.admin.injectFault({ route: "action", kind: "server-error", status: 504 });
     const unavailable = await t.client.stop([A]);
-    expect(unavailable.status).toBe(503);
+    expect(unavailable.status).toBe(502);
     expect(unavailable.json).toEqual({
-      error_code: "APIGW.0203",
-      error_msg: expect.any(String),
+      error_code: "APIGW.0202",
+      error_msg: "Backend unavailable.",
       request_id: unavailable.headers.get("x-request-id"),
+    });
+    const proxy = await t.client.stop([A]);
+    expect(proxy.status).toBe(503);
+    expect(proxy.headers.get("content-type")).toBe("text/html");
+    expect(proxy.text).toContain("503 Service Temporarily Unavailable");
+    const timeout = await t.client.stop([A]);
+    expect(timeout.status).toBe(504);
+    expect(timeout.json).toEqual({
+      error_code: "APIGW.0203",
+      error_msg: "Backend timeout.",
+      request_id: timeout.headers.get("x-request-id"),
     });
     await expectNoJobCreated(t);
   });

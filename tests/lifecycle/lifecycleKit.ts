@@ -6,6 +6,7 @@ import { execFileSync } from "node:child_process";
 import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_EMULATOR_CREDENTIALS } from "../../emulator";
+import type { PowerStateOutputs } from "../../provider/recorded";
 import { PulumiSession, type StateResource } from "../harness";
 
 export const ROOT = resolve(__dirname, "../..");
@@ -19,26 +20,9 @@ export const PACKAGED_URN = urnOf(PACKAGED_PROJECT);
 /** A server id the emulator accepts and the provider's check takes for a UUID. */
 export const serverId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
-export interface ServerRecord {
-  status: string | null;
-  taskState: string | null;
-  lastJobId: string | null;
-  error: { code: string; message: string } | null;
-}
-export interface JobRecord {
-  jobId: string;
-  action: string;
-  type: string | null;
-  status: string;
-  serverIds: string[];
-}
+/** A ServerPowerState as the state file holds it, its outputs typed as the provider records them. */
 export type FleetResource = StateResource & {
-  outputs: {
-    servers: Record<string, ServerRecord>;
-    jobs: JobRecord[];
-    initialStates: Record<string, string>;
-    convergedAt: string | null;
-  };
+  outputs: Pick<PowerStateOutputs, "servers" | "jobs" | "initialStates" | "convergedAt">;
 };
 
 /**

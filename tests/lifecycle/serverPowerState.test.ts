@@ -94,7 +94,7 @@ describe("a session at the terminal: preview, up, up, drift, refresh, up, add an
     expect((await admin.stats()).total).toBe(0);
     expect(s().readState().resources).toEqual({});
     expect(preview.hostOutput.join("\n")).toContain(
-      `4 server(s) declared stopped: ${id(1)}, ${id(2)}, ${id(3)}, ${id(4)}`,
+      `4 servers declared stopped: ${id(1)}, ${id(2)}, ${id(3)}, ${id(4)}`,
     );
   });
 
@@ -133,7 +133,7 @@ describe("a session at the terminal: preview, up, up, drift, refresh, up, add an
     const preview = await s().preview();
     expect(preview.operations.map((o) => o.op)).toEqual(["update"]);
     expect(preview.hostOutput.join("\n")).toContain(
-      `stop or wait for 1 server(s) not SHUTOFF in the record: ${id(3)} (ACTIVE)`,
+      `stop or wait for 1 server not SHUTOFF in the record: ${id(3)} (ACTIVE)`,
     );
     expect((await admin.stats()).total).toBe(0);
 

@@ -8,7 +8,9 @@
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
 import type { JobRecord, ServerRecord } from "../../provider/converge";
 import { MAX_SERVER_IDS, UNKNOWN_VALUE } from "../../provider/inputs";
-import { failureLines, serverPowerStateProvider as provider, type PowerStateOutputs } from "../../provider/provider";
+import { failureLines } from "../../provider/operation";
+import { serverPowerStateProvider as provider } from "../../provider/provider";
+import type { PowerStateOutputs } from "../../provider/recorded";
 import { PulumiSession, StepFailedError } from "../harness";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

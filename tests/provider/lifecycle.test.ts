@@ -4,7 +4,7 @@
  */
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
 import { EcsClient } from "../../provider/ecsClient";
-import type { PowerStateOutputs } from "../../provider/provider";
+import type { PowerStateOutputs } from "../../provider/recorded";
 import { serverPowerStateProvider as provider, type PartialFailureError } from "../../provider/provider";
 import { configureProvider } from "./configureProvider";
 
@@ -256,7 +256,7 @@ describe("failures", () => {
     const failure = error as PartialFailureError;
     expect(failure.id).toMatch(/^sps-/);
     expect(failure.reasons).toEqual([`server ${id(2)}: Ecs.1000: hypervisor said no`]);
-    expect(failure.message).toContain("1 of 3 server(s) did not reach");
+    expect(failure.message).toContain("1 of 3 servers did not reach");
     const props = failure.properties as unknown as PowerStateOutputs & { __provider: string };
     expect(props.__provider).toBe("test");
     expect(props.servers[id(1)]).toMatchObject({ status: "SHUTOFF", error: null });

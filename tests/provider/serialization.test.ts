@@ -166,7 +166,7 @@ describe("serialized provider", () => {
         isError: true,
         name: "PartialFailureError",
         code: "PARTIAL_FAILURE",
-        message: expect.stringContaining("1 of 1 server(s) did not reach"),
+        message: expect.stringContaining("1 of 1 server did not reach"),
         id: expect.stringMatching(/^sps-/),
         reasons: [expect.stringMatching(/^server 00000000-0000-4000-8000-000000000099: Ecs.0114: /)],
         hasProperties: true,

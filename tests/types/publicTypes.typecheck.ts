@@ -17,7 +17,7 @@ import type {
 import type { FindProjectIdOptions } from "../../provider/findProjectId";
 import type { DesiredState, OnDelete, PowerStateInputs, StopType } from "../../provider/inputs";
 import type { PowerAction, StableStatus } from "../../provider/plan";
-import type { PowerStateOutputs } from "../../provider/provider";
+import type { PowerStateOutputs } from "../../provider/recorded";
 import type { RetryPolicy } from "../../provider/retryPolicy";
 import type { Job, ServerObservation, SubJob } from "../../provider/schemas";
 import type { Credentials } from "../../provider/signer";

@@ -1,8 +1,10 @@
-import { describePlannedChange, diffPowerState, failureLines } from "../../provider/provider";
+import { describeDiff, diffPowerState, diffRecord } from "../../provider/diff";
+import { failureLines } from "../../provider/operation";
+import type { ProviderConfig } from "../../provider/settings";
 
 const A = "616fb98f-46ca-475e-917e-2563e5a8cd19";
 const B = "726fb98f-46ca-475e-917e-2563e5a8cd20";
-const config = {
+const config: ProviderConfig = {
   ecsEndpoint: "https://ecs.cn-north-4.myhuaweicloud.com",
   projectId: "0a1b2c3d4e5f60718293a4b5c6d7e8f9",
 };
@@ -93,6 +95,27 @@ describe("diffPowerState", () => {
   });
 });
 
+describe("diffRecord", () => {
+  it("says when only the provider's code changed (the update then makes no API call)", () => {
+    const diff = (news: Record<string, unknown>) => diffRecord(olds, news, { config, env: {} });
+    expect(diff({ ...inputs, __provider: "new code" })).toMatchObject({ changed: ["__provider"], codeOnly: true });
+    expect(diff({ ...inputs, __provider: "new code", timeoutSeconds: 60 })).toMatchObject({
+      changed: ["timeoutSeconds", "__provider"],
+      codeOnly: false,
+    });
+    expect(diff(inputs)).toMatchObject({ changed: [], codeOnly: false });
+  });
+
+  it("lists the servers an update acts on: not settled in the record, added, removed", () => {
+    const C = "826fb98f-46ca-475e-917e-2563e5a8cd21";
+    const drifted = { ...olds, servers: { [A]: { ...settled, status: "ACTIVE" }, [B]: settled } };
+    expect(diffRecord(drifted, { ...inputs, serverIds: [A, C] }, { config, env: {} })).toMatchObject({
+      changed: ["serverIds", "servers"],
+      servers: { unsettled: [{ id: A }], added: [C], removed: [B] },
+    });
+  });
+});
+
 describe("failureLines", () => {
   it("gives one line per failed server, then sums up the rest by cause", () => {
     const failures = Array.from({ length: 7 }, (_, i) => ({
@@ -104,23 +127,26 @@ describe("failureLines", () => {
       "server s0: Ecs.1000: backend",
       "server s1: Ecs.1000: backend",
       "server s2: Ecs.1000: backend",
-      "2 more server(s) (s3, s4): Ecs.1000: backend",
-      "2 more server(s) (s5, s6): TIMEOUT: slow",
+      "2 more servers (s3, s4): Ecs.1000: backend",
+      "2 more servers (s5, s6): TIMEOUT: slow",
     ]);
   });
 });
 
-describe("describePlannedChange", () => {
+describe("describeDiff", () => {
+  const describePlannedChange = (o: Record<string, unknown>, n: Record<string, unknown>) =>
+    describeDiff(diffRecord(o, n, { config, env: {} }));
+
   it("names drifted, added and removed servers from the record alone", () => {
     const C = "826fb98f-46ca-475e-917e-2563e5a8cd21";
     const drifted = { ...olds, servers: { [A]: { ...settled, status: "ACTIVE" }, [B]: settled } };
     expect(describePlannedChange(drifted, { ...inputs, serverIds: [A, C] })).toBe(
-      `stop or wait for 1 server(s) not SHUTOFF in the record: ${A} (ACTIVE); ` +
-        `stop 1 added server(s) unless already SHUTOFF: ${C}; ` +
-        `1 server(s) removed, left as they are: ${B}`,
+      `stop or wait for 1 server not SHUTOFF in the record: ${A} (ACTIVE); ` +
+        `stop 1 added server unless already SHUTOFF: ${C}; ` +
+        `1 server removed, left as they are: ${B}`,
     );
     expect(describePlannedChange(olds, { ...inputs, state: "running", onDelete: "restore", serverIds: [A] })).toBe(
-      `start or wait for 1 server(s) not ACTIVE in the record: ${A} (SHUTOFF); 1 server(s) removed, to be restored to their initial status: ${B}`,
+      `start or wait for 1 server not ACTIVE in the record: ${A} (SHUTOFF); 1 server removed, to be restored to their initial status: ${B}`,
     );
     expect(describePlannedChange(olds, { ...inputs, timeoutSeconds: 5 })).toBeUndefined();
   });

@@ -65,6 +65,23 @@ describe("classifyAttempt: GET", () => {
   });
 });
 
+describe("classifyAttempt: a garbled 2xx", () => {
+  const garbled: AttemptOutcome = { kind: "garbled" };
+
+  it("is retried on a GET with the same jittered backoff as a truncated transfer", () => {
+    expect(classifyAttempt("GET", garbled, ctx(1, 0.5))).toEqual({ retry: true, reason: "garbled", delayMs: 100 });
+    expect(classifyAttempt("GET", garbled, ctx(1, 0.5)).delayMs).toBe(
+      classifyAttempt("GET", network("UND_ERR_RES_CONTENT_LENGTH_MISMATCH"), ctx(1, 0.5)).delayMs,
+    );
+  });
+
+  it("stops at maxAttempts, and is not retried when the policy does not retry truncated transfers", () => {
+    expect(classifyAttempt("GET", garbled, ctx(3))).toEqual({ retry: false, reason: "garbled", exhausted: true });
+    const strict = { ...policy, retryableNetworkErrors: ["ECONNRESET"] };
+    expect(classifyAttempt("GET", garbled, { ...ctx(0), policy: strict })).toEqual({ retry: false, reason: "garbled" });
+  });
+});
+
 describe("classifyAttempt: the action POST", () => {
   it("succeeds only with a 2xx and a job id", () => {
     expect(classifyAttempt("POST", response(200, { hasJobId: true }), ctx(0))).toEqual({
@@ -114,6 +131,7 @@ describe("classifyAttempt: the action POST", () => {
     ["a 500", response(500, { huaweiCode: "Common.0001" })],
     ["a 503 without code", response(503)],
     ["a 2xx without job id", response(200)],
+    ["a garbled 2xx", { kind: "garbled" } as AttemptOutcome],
   ])("never retries after an ambiguous failure: %s", (_label, outcome) => {
     expect(classifyAttempt("POST", outcome, ctx(0))).toEqual({ retry: false, reason: "ambiguous" });
   });

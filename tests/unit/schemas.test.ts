@@ -1,6 +1,5 @@
 import {
   actionResponseSchema,
-  describeValue,
   errorBodySchema,
   jobResponseSchema,
   missingServerObservation,
@@ -9,6 +8,7 @@ import {
   serverShowResponseSchema,
   validateBody,
 } from "../../provider/schemas";
+import { describeValue } from "../../provider/issues";
 
 /** The reference's job example, verbatim. */
 const finishedJob = {

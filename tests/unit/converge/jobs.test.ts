@@ -16,6 +16,7 @@ describe("jobRead", () => {
       start,
       "j1",
       running([{ status: "RUNNING", serverId: "a" }], { beginTime: "2026-12-01T08:00:00Z", endTime: "" }),
+      NOW,
     );
     expect(next.jobs.j1).toEqual({
       ...start.jobs.j1,
@@ -27,9 +28,9 @@ describe("jobRead", () => {
 
   it.each<[string, JobView["subJobs"][number], object]>([
     [
-      "a sub-job that succeeded: listed again",
+      "a sub-job that succeeded: listed again, its SUCCESS remembered (a list still showing ACTIVE lags)",
       { status: "SUCCESS", serverId: "a" },
-      { phase: "observe", subJobError: null },
+      { phase: "observe", subJobError: null, succeededAt: NOW },
     ],
     [
       "a failed sub-job with errorcode_message: Huawei's code and that message",
@@ -48,7 +49,7 @@ describe("jobRead", () => {
     ],
   ])("%s", (_row, sub, expected) => {
     const start = state([following("a", "j1")], [job("j1", ["a"])]);
-    expect(jobRead(start, "j1", running([sub])).servers.a).toEqual({ ...start.servers.a, ...expected });
+    expect(jobRead(start, "j1", running([sub]), NOW).servers.a).toEqual({ ...start.servers.a, ...expected });
   });
 
   it("a job that ended: every server still on it is listed again; a FAILed job gives its error to those without one", () => {
@@ -56,24 +57,29 @@ describe("jobRead", () => {
       [following("a", "j1"), following("b", "j1"), following("c", "j1")],
       [job("j1", ["a", "b", "c"])],
     );
-    const failed = jobRead(start, "j1", {
-      status: "FAIL",
-      errorCode: "Ecs.0611",
-      failReason: "Batch operation failed.",
-      subJobs: [{ status: "FAIL", serverId: "a", errorCode: "Ecs.1000", errorcodeMessage: "own" }],
-    });
+    const failed = jobRead(
+      start,
+      "j1",
+      {
+        status: "FAIL",
+        errorCode: "Ecs.0611",
+        failReason: "Batch operation failed.",
+        subJobs: [{ status: "FAIL", serverId: "a", errorCode: "Ecs.1000", errorcodeMessage: "own" }],
+      },
+      NOW,
+    );
     expect([failed.servers.a, failed.servers.b, failed.servers.c].map((s) => [s.phase, s.subJobError])).toEqual([
       ["observe", { code: "Ecs.1000", message: "own" }],
       ["observe", { code: "Ecs.0611", message: "Batch operation failed." }],
       ["observe", { code: "Ecs.0611", message: "Batch operation failed." }],
     ]);
-    const bare = jobRead(start, "j1", { status: "FAIL", subJobs: [] });
+    const bare = jobRead(start, "j1", { status: "FAIL", subJobs: [] }, NOW);
     expect(bare.servers.b.subJobError).toEqual({ code: "JOB_FAILED", message: "job j1 failed" });
-    const success = jobRead(start, "j1", { status: "SUCCESS", subJobs: [] });
-    expect(Object.values(success.servers).map((s) => [s.phase, s.subJobError])).toEqual([
-      ["observe", null],
-      ["observe", null],
-      ["observe", null],
+    const success = jobRead(start, "j1", { status: "SUCCESS", subJobs: [] }, NOW);
+    expect(Object.values(success.servers).map((s) => [s.phase, s.subJobError, s.succeededAt])).toEqual([
+      ["observe", null, NOW],
+      ["observe", null, NOW],
+      ["observe", null, NOW],
     ]);
   });
 
@@ -82,14 +88,19 @@ describe("jobRead", () => {
       [following("a", "j2"), following("b", "j1", { phase: "observe" }), server("x")],
       [job("j1", ["a", "b"]), job("j2", ["a"])],
     );
-    const next = jobRead(start, "j1", {
-      status: "FAIL",
-      subJobs: [
-        { status: "FAIL", serverId: "a", errorCode: "Ecs.1000" },
-        { status: "FAIL", serverId: "x", errorCode: "Ecs.1000" },
-        { status: "FAIL" },
-      ],
-    });
+    const next = jobRead(
+      start,
+      "j1",
+      {
+        status: "FAIL",
+        subJobs: [
+          { status: "FAIL", serverId: "a", errorCode: "Ecs.1000" },
+          { status: "FAIL", serverId: "x", errorCode: "Ecs.1000" },
+          { status: "FAIL" },
+        ],
+      },
+      NOW,
+    );
     expect(next.servers).toEqual(start.servers);
     expect(next.jobs.j1.record.status).toBe("FAIL");
   });

@@ -11,7 +11,12 @@ import {
 
 export const NOW = 1_000_000;
 
-export const CONFIG: RunConfig = { stopType: "SOFT", timeoutSeconds: 60, ambiguousGraceMs: 30_000 };
+export const CONFIG: RunConfig = {
+  stopType: "SOFT",
+  timeoutSeconds: 60,
+  ambiguousGraceMs: 30_000,
+  listLagGraceMs: 30_000,
+};
 
 export function seen(id: string, status: string | null, taskState: string | null = null): ObservationView {
   return { id, found: status !== null, status, taskState, locked: false };

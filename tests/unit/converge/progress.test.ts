@@ -2,6 +2,7 @@
 import {
   firstRoundLine,
   hardStopLine,
+  hardStopLines,
   jobReadFailureLine,
   listFailureLine,
   progressLine,
@@ -19,6 +20,25 @@ describe("progress lines", () => {
       "L: 1 server still running 30s after a SOFT stop; sending a HARD stop: a",
     );
     expect(hardStopLine("L", ["a", "b"], 30)).toMatch(/^L: 2 servers still running/);
+  });
+
+  it("HARD stops, one line per reason: timed out, SOFT stop failed, sent again after a refusal", () => {
+    expect(
+      hardStopLines(
+        "L",
+        [
+          { id: "a", reason: "timed" },
+          { id: "b", reason: "refused" },
+          { id: "c", reason: "soft-failed" },
+        ],
+        30,
+      ),
+    ).toEqual([
+      "L: 1 server still running 30s after a SOFT stop; sending a HARD stop: a",
+      "L: 1 server still running after its SOFT stop failed; sending a HARD stop: c",
+      "L: 1 server still running now that the SOFT stop has ended (the HARD stop was refused while it ran); sending the HARD stop again: b",
+    ]);
+    expect(hardStopLines("L", [], 30)).toEqual([]);
   });
 
   it("the first round: already in state, stopping, starting, the rest", () => {

@@ -1,0 +1,85 @@
+/**
+ * Variants: every behaviour of Huawei Cloud that no source settles, as one typed switch each.
+ * Defaults are the emulator's historical answers; docs/variants.md says, for each switch, which
+ * sources were consulted and why they leave it open (reference §8). The switches are top-level
+ * emulator options (`startEmulator({ listLagSeconds: 2 })`), CLI flags (`--list-lag-seconds 2`)
+ * and the admin API (`GET` / `PATCH /_emulator/variants`), which changes them on a running
+ * emulator.
+ */
+import { z } from "zod";
+
+export const HARD_DURING_SOFT = ["supersede", "reject-400", "reject-409", "fail-subjob"] as const;
+export const IGNORED_SOFT_STOP = ["stay", "fail", "force"] as const;
+export const SUB_JOB_SHAPES = ["per-server", "none", "no-server-id"] as const;
+export const ERROR_BODY_SHAPES = ["nested", "flat", "top-level"] as const;
+export const BATCH_LIMIT_ANSWERS = ["throttle", "ecs-0118"] as const;
+export const ALREADY_IN_STATE = ["reject", "fail-subjob", "noop"] as const;
+export const UNKNOWN_SERVER = ["reject", "fail-subjob"] as const;
+
+/** How long a SOFT stop the guest ignores runs before `fail` / `force` ends it: Nova's `shutdown_timeout` default. */
+export const DEFAULT_IGNORED_SOFT_STOP_SECONDS = 60;
+/** The gateway refuses a request URI over 32 KB with 414 APIGW.0201 (usermanual-roma roma_03_2128, the same gateway engine). */
+export const DEFAULT_MAX_URI_BYTES = 32 * 1024;
+
+/** The shape of each switch, declared once: the options, the CLI and the admin API derive from it. */
+export const variantsShape = {
+  /** Throttling answers (the request-rate and servers-per-minute windows) carry `Retry-After`. No source shows one. */
+  throttleRetryAfter: z.boolean().default(true),
+  /** The window `rateLimit` counts requests over, in seconds (real APIG policies: e.g. 200 per 5 minutes). */
+  rateLimitWindowSeconds: z.number().finite().positive().max(3_600).default(1),
+  /** A HARD `os-stop` on a server a SOFT stop is still `powering-off`. */
+  hardDuringSoft: z.enum(HARD_DURING_SOFT).default("supersede"),
+  /** A SOFT stop the guest ignores (the `stuck` fault on a SOFT `os-stop`): stays, FAILs, or is forced off. */
+  ignoredSoftStop: z.enum(IGNORED_SOFT_STOP).default("stay"),
+  /** After how long `ignoredSoftStop` `fail` / `force` ends it. */
+  ignoredSoftStopSeconds: z.number().finite().min(0).max(86_400).default(DEFAULT_IGNORED_SOFT_STOP_SECONDS),
+  /** After a transition ends, the server list keeps showing the old status (no task) this long. */
+  listLagSeconds: z.number().finite().min(0).max(3_600).default(0),
+  /** Batch jobs: one sub-job per server with `server_id`, no `sub_jobs` at all, or sub-jobs without `server_id`. */
+  subJobs: z.enum(SUB_JOB_SHAPES).default("per-server"),
+  /** ECS's own error bodies: nested `{"error": {code, message}}`, flat `{error_code, error_msg}`, or top-level `{code, message}`. */
+  errorBodies: z.enum(ERROR_BODY_SHAPES).default("nested"),
+  /** More servers than the per-minute limit: `429 APIGW.0308` or `400 Ecs.0118`. */
+  batchLimitAnswer: z.enum(BATCH_LIMIT_ANSWERS).default("throttle"),
+  /** `os-stop` on a SHUTOFF server (or `os-start` on an ACTIVE one): 400 Ecs.0100, a FAIL sub-job, or a no-op SUCCESS. */
+  alreadyInState: z.enum(ALREADY_IN_STATE).default("reject"),
+  /** An unknown server id in an action body: 404 Ecs.0114, or a FAIL sub-job. */
+  unknownServer: z.enum(UNKNOWN_SERVER).default("reject"),
+  /**
+   * Refuse (400 Ecs.0005) a server list whose `server_id` commas arrive literal rather than `%2C`,
+   * as the official Node and Go SDKs send them. Counted in stats (`listServerIdCommas`) either way.
+   */
+  requireEncodedCommas: z.boolean().default(false),
+  /** The gateway refuses a request URI (path and query) longer than this with 414 APIGW.0201. */
+  maxUriBytes: z.number().int().min(256).max(1_048_576).default(DEFAULT_MAX_URI_BYTES),
+} as const;
+
+export const variantsSchema = z.object(variantsShape).strict();
+export type Variants = z.output<typeof variantsSchema>;
+export type VariantsInput = z.input<typeof variantsSchema>;
+export type VariantName = keyof Variants;
+export const VARIANT_NAMES = Object.keys(variantsShape) as VariantName[];
+
+/** `PATCH /_emulator/variants`: any subset of the switches, at least one; absent ones keep their value (no defaults here). */
+export const variantsPatchSchema = z
+  .object(
+    Object.fromEntries(Object.entries(variantsShape).map(([name, schema]) => [name, schema.unwrap().optional()])) as {
+      [K in keyof typeof variantsShape]: z.ZodOptional<ReturnType<(typeof variantsShape)[K]["unwrap"]>>;
+    },
+  )
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, { message: `give at least one of ${VARIANT_NAMES.join(", ")}` });
+export type VariantsPatch = z.input<typeof variantsPatchSchema>;
+
+/** Today's answers: every switch at its default. */
+export const DEFAULT_VARIANTS: Variants = Object.freeze(variantsSchema.parse({}));
+
+/** The switches out of a larger (resolved) options object. */
+export function pickVariants(options: Readonly<Record<string, unknown>>): Variants {
+  return variantsSchema.parse(Object.fromEntries(VARIANT_NAMES.map((name) => [name, options[name]])));
+}
+
+/** `--list-lag-seconds` for `listLagSeconds`. */
+export function variantFlag(name: VariantName): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}

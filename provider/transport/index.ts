@@ -1,0 +1,6 @@
+/** The transport: what the ECS client and the project-id lookup import. */
+export { createPool, positiveNumberSetting, resolveTransportOptions } from "./options";
+export type { AuthGate, TransportOptions, TransportSettings } from "./options";
+export { sendSigned } from "./send";
+export type { SignedCall, TransportTarget } from "./send";
+export { parseAnswer } from "./answerErrors";

@@ -1,0 +1,217 @@
+/**
+ * One signed request with retries: sign (fresh X-Sdk-Date per attempt), send over undici, read
+ * the whole body, classify the outcome with the retry policy, wait, repeat; or raise one EcsError
+ * carrying Huawei's code, message and request id.
+ */
+import { request } from "undici";
+import type { Dispatcher } from "undici";
+import { HEADER_AUTHORIZATION, HEADER_CONTENT_TYPE } from "../constants";
+import { redactSecrets } from "../errors";
+import { classifyAttempt } from "../retryPolicy";
+import { percentEncode, signRequest } from "../signer";
+import type { Credentials } from "../signer";
+import { waitOrAbort } from "../sleep";
+import {
+  abortedError,
+  networkError,
+  networkErrorCode,
+  notJsonError,
+  optionalRedacted,
+  outcomeOf,
+  refusedEarlier,
+  requestIdOf,
+  responseError,
+} from "./answerErrors";
+import type { RawAnswer, Secrets } from "./answerErrors";
+import type { TransportSettings } from "./options";
+
+export interface TransportTarget {
+  readonly origin: string;
+  readonly dispatcher: Dispatcher;
+  readonly credentials: Credentials;
+  /** Sent (and signed) as X-Project-Id; absent on account-level calls such as IAM projects. */
+  readonly projectId?: string;
+}
+
+export interface SignedCall {
+  readonly method: "GET" | "POST";
+  /** The path as sent, each segment already percent-encoded. */
+  readonly path: string;
+  readonly query?: readonly (readonly [string, string])[];
+  /** JSON text; POST only. */
+  readonly body?: string;
+  /** The route template for errors, e.g. `GET /v1/{project_id}/jobs/{job_id}`. */
+  readonly route: string;
+  /** What is being done, for error messages, e.g. `reading job ff80…`. */
+  readonly operation: string;
+  readonly serverIds?: readonly string[];
+  /** Named in the hint of a 403. */
+  readonly iamAction?: string;
+  /** The call is a batch action: accepted only when the answer has a string job_id. */
+  readonly expectJobId?: boolean;
+  /**
+   * Cancels the waits between attempts, and the request itself for GETs. An action POST in flight
+   * is never cut off: its answer may hold a job id, which must not be lost.
+   */
+  readonly signal?: AbortSignal;
+}
+
+export interface SignedResponse {
+  readonly statusCode: number;
+  /** The body parsed as JSON; undefined when empty. */
+  readonly body: unknown;
+  readonly requestId?: string;
+  readonly attempts: number;
+  /** Scrubs the credentials and the signature out of text quoted from this answer. */
+  readonly redact: (text: string) => string;
+}
+
+/** What one attempt led to: an answer to return, or a wait before the next attempt. */
+type Step =
+  { readonly done: true; readonly response: SignedResponse } | { readonly done: false; readonly delayMs: number };
+
+/** Sends `call` with retries as the policy says; resolves with a successful answer or throws EcsError. */
+export async function sendSigned(
+  target: TransportTarget,
+  settings: TransportSettings,
+  call: SignedCall,
+): Promise<SignedResponse> {
+  const url = buildUrl(target.origin, call.path, call.query);
+  const refusal = settings.authGate?.refused.find((r) => r.accessKey === target.credentials.accessKey);
+  if (refusal) throw refusedEarlier(call, refusal.error);
+  for (let attempt = 0; ; attempt++) {
+    if (call.signal?.aborted) throw abortedError(call, attempt, call.signal.reason);
+    const step = await attemptOnce(target, settings, call, url, attempt);
+    if (step.done) return step.response;
+    await waitOrAbort(settings.sleep, step.delayMs, call.signal, (cause) => abortedError(call, attempt + 1, cause));
+  }
+}
+
+/**
+ * Query pairs encoded as the signer canonicalises them, except that commas stay literal in values
+ * as the official SDK sends them (`server_id=a,b`); both decode to the same value.
+ */
+export function buildUrl(origin: string, path: string, query?: readonly (readonly [string, string])[]): string {
+  if (!query || query.length === 0) return `${origin}${path}`;
+  const pairs = query.map(([key, value]) => `${percentEncode(key)}=${percentEncode(value).replace(/%2C/g, ",")}`);
+  return `${origin}${path}?${pairs.join("&")}`;
+}
+
+async function attemptOnce(
+  target: TransportTarget,
+  settings: TransportSettings,
+  call: SignedCall,
+  url: string,
+  attempt: number,
+): Promise<Step> {
+  const signed = signRequest(
+    {
+      method: call.method,
+      url,
+      headers: { [HEADER_CONTENT_TYPE]: "application/json" },
+      body: call.body,
+      projectId: target.projectId,
+    },
+    target.credentials,
+    settings.now(),
+  );
+  // Whatever an error quotes back from the server is scrubbed of the keys and of this
+  // attempt's signature, in case the server echoes them.
+  const { secretKey, securityToken, accessKey } = target.credentials;
+  const secrets = [secretKey, securityToken, accessKey, signatureOf(signed[HEADER_AUTHORIZATION])];
+  let answer: RawAnswer;
+  try {
+    answer = await exchange(target, settings, call, url, signed);
+  } catch (error) {
+    return afterNetworkFailure(target, settings, call, attempt, error, secrets);
+  }
+  return afterAnswer(target, settings, call, attempt, answer, secrets);
+}
+
+function afterNetworkFailure(
+  target: TransportTarget,
+  settings: TransportSettings,
+  call: SignedCall,
+  attempt: number,
+  error: unknown,
+  secrets: Secrets,
+): Step {
+  // A POST is never cut off in flight, so its failure is its own (possibly ambiguous), not the abort.
+  if (call.method === "GET" && call.signal?.aborted) throw abortedError(call, attempt, error);
+  const errorCode = networkErrorCode(error);
+  const verdict = classifyAttempt(call.method, { kind: "network", errorCode }, context(settings, attempt));
+  if (verdict.retry) return { done: false, delayMs: verdict.delayMs ?? 0 };
+  throw networkError(target, settings, call, attempt, errorCode, verdict, error, secrets);
+}
+
+function afterAnswer(
+  target: TransportTarget,
+  settings: TransportSettings,
+  call: SignedCall,
+  attempt: number,
+  answer: RawAnswer,
+  secrets: Secrets,
+): Step {
+  const verdict = classifyAttempt(call.method, outcomeOf(answer, call), context(settings, attempt));
+  if (verdict.retry) return { done: false, delayMs: verdict.delayMs ?? 0 };
+  if (verdict.reason === "garbled") throw notJsonError(answer, call, attempt, secrets);
+  if (verdict.reason === "success") return { done: true, response: responseOf(answer, attempt, secrets) };
+  const error = responseError(target, settings, call, attempt, answer, verdict, secrets);
+  if (error.code === "ECS_AUTH_FAILED")
+    settings.authGate?.refused.push({ accessKey: target.credentials.accessKey, error });
+  throw error;
+}
+
+/** A success: a 2xx whose body parsed (a garbled one is the policy's `garbled`, never a success). */
+function responseOf(answer: RawAnswer, attempt: number, secrets: Secrets): SignedResponse {
+  return {
+    statusCode: answer.statusCode,
+    body: answer.json.ok ? answer.json.value : undefined,
+    requestId: optionalRedacted(requestIdOf(answer), secrets),
+    attempts: attempt + 1,
+    redact: (text: string) => redactSecrets(text, secrets),
+  };
+}
+
+async function exchange(
+  target: TransportTarget,
+  settings: TransportSettings,
+  call: SignedCall,
+  url: string,
+  signed: Record<string, string>,
+): Promise<RawAnswer> {
+  const response = await request(url, {
+    dispatcher: target.dispatcher,
+    method: call.method,
+    headers: {
+      [HEADER_CONTENT_TYPE]: "application/json",
+      ...signed,
+      "User-Agent": settings.userAgent,
+      Accept: "application/json",
+    },
+    body: call.body,
+    headersTimeout: settings.headersTimeoutMs,
+    bodyTimeout: settings.bodyTimeoutMs,
+    signal: call.method === "GET" ? call.signal : undefined,
+  });
+  const text = await response.body.text();
+  return { statusCode: response.statusCode, headers: response.headers, text, json: parseJson(text) };
+}
+
+/** An empty body is `undefined`; text that does not parse is `{ ok: false }`. */
+function parseJson(text: string): RawAnswer["json"] {
+  if (text.trim() === "") return { ok: true, value: undefined };
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch {
+    return { ok: false };
+  }
+}
+
+function context(settings: TransportSettings, attempt: number) {
+  return { attempt, policy: settings.policy, random: settings.random, nowMs: settings.now().getTime() };
+}
+
+function signatureOf(authorization: string | undefined): string | undefined {
+  return authorization === undefined ? undefined : /Signature=([0-9a-f]+)/.exec(authorization)?.[1];
+}
