@@ -114,7 +114,7 @@ describe("npm run demo", () => {
 
   it("the next preview and up plan and act on that server alone", () => {
     const plan = new RegExp(
-      `^ {2}│ ServerPowerState sps-[0-9a-f-]+: stop or wait for 1 server\\(s\\) not SHUTOFF in the record: ${DRIFTED} \\(ACTIVE\\)$`,
+      `^ {2}│ ServerPowerState sps-[0-9a-f-]+: stop or wait for 1 server not SHUTOFF in the record: ${DRIFTED} \\(ACTIVE\\)$`,
     );
     const previewAt = headingAt(4);
     const upAt = headingAt(5);
