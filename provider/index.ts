@@ -28,6 +28,8 @@ export type {
   BatchSubmission,
   BatchActionName,
   BatchActionOptions,
+  RequestOptions,
+  ThrottleNotice,
   PowerActionType,
   Job,
   SubJob,

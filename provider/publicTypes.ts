@@ -184,12 +184,19 @@ export interface RetryPolicy {
   readonly busyDelayMs: number;
   /** A `Retry-After` longer than this is cut down to it. */
   readonly maxRetryAfterMs: number;
+  /** While throttled without `Retry-After`: equal jitter in [c/2, c], c = min(maxThrottleDelayMs, throttleBaseDelayMs * 2^retry). */
+  readonly throttleBaseDelayMs: number;
+  readonly maxThrottleDelayMs: number;
+  /** Delay before sending again an action refused for the per-minute limit: the pacing window. */
+  readonly pacedDelayMs: number;
   /** HTTP statuses after which a GET is retried. */
   readonly retryableStatuses: readonly number[];
   /** Huawei codes meaning "throttled, nothing done": retried for every method. */
   readonly throttleHuaweiCodes: readonly string[];
   /** Huawei codes meaning "busy, try again in a minute": retried after busyDelayMs, every method. */
   readonly busyHuaweiCodes: readonly string[];
+  /** Huawei codes meaning "over the servers-per-minute limit" (`Ecs.0118`): retried after pacedDelayMs. */
+  readonly pacedHuaweiCodes: readonly string[];
   /** Network error codes after which a GET is retried. */
   readonly retryableNetworkErrors: readonly string[];
   /** Network error codes that prove the request was never sent: the POST may be retried too. */
@@ -261,10 +268,26 @@ export interface BatchActionOptions {
   readonly signal?: AbortSignal;
   /** Called as each chunk is accepted, before the next is sent. */
   readonly onSubmitted?: (submission: BatchSubmission) => void;
+  /** Told before each wait while a call is throttled (it is retried until `signal` fires). */
+  readonly onThrottled?: (notice: ThrottleNotice) => void;
 }
 
 export interface RequestOptions {
+  /** Bounds the call: a throttled call is retried until it fires. */
   readonly signal?: AbortSignal;
+  /** Told before each wait while the call is throttled. */
+  readonly onThrottled?: (notice: ThrottleNotice) => void;
+}
+
+/** A call is being throttled: since when, by what, and how long until the next attempt. */
+export interface ThrottleNotice {
+  readonly operation: string;
+  /** Huawei's code of the last refusal (`APIGW.0308`, `Common.0024`, `Ecs.0118`...), when it had one. */
+  readonly huaweiCode?: string;
+  /** Since the first throttled answer of this call. */
+  readonly throttledForMs: number;
+  readonly nextAttemptInMs: number;
+  readonly attempts: number;
 }
 
 /** The signed ECS client: batch power actions, jobs and server queries (README, Client). */

@@ -21,7 +21,7 @@ import type { PowerStateOutputs } from "../../provider/recorded";
 import type { RetryPolicy } from "../../provider/retryPolicy";
 import type { Job, ServerObservation, SubJob } from "../../provider/schemas";
 import type { Credentials } from "../../provider/signer";
-import type { TransportOptions } from "../../provider/transport";
+import type { ThrottleNotice, TransportOptions } from "../../provider/transport";
 import type * as Public from "../../provider/publicTypes";
 import * as root from "../../provider";
 
@@ -53,6 +53,7 @@ same<Mutual<Public.SubJob, SubJob>>();
 same<Mutual<Public.ServerObservation, ServerObservation>>();
 same<Mutual<Public.Credentials, Credentials>>();
 same<Mutual<Public.RetryPolicy, RetryPolicy>>();
+same<Mutual<Public.ThrottleNotice, ThrottleNotice>>();
 same<Mutual<Public.EcsErrorInit, EcsErrorInit>>();
 same<Mutual<Omit<Public.TransportOptions, "authGate">, Omit<TransportOptions, "authGate">>>();
 
