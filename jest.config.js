@@ -1,8 +1,11 @@
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  // Console output is shown only for failing tests (QUIET_TESTS=0 shows all): tests/quietEnvironment.js.
+  testEnvironment: "<rootDir>/tests/quietEnvironment.js",
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
+  // tests/consumer installs from the npm registry: \`npm run test:consumer\` (and .ci/run) runs it.
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/tests/consumer/"],
   transform: { "^.+\\.ts$": ["ts-jest", { tsconfig: "tsconfig.json", diagnostics: { warnOnly: false } }] },
   testTimeout: 60000,
   // The lifecycle files mostly wait (on the emulator's clock, on Pulumi's host process): two run side

@@ -16,6 +16,7 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, seededServerId, startEmulator } from "../emulator";
 import { MAX_IDS_PER_LIST, MAX_SERVERS_PER_ACTION, DEFAULT_SERVERS_PER_MINUTE } from "../provider/constants";
+import { countOf } from "../provider/plural";
 import type { AlternativeRun, BenchReport, ColdStart, FleetRun, HostRun } from "./benchReport";
 import { compileWorker } from "./compileWorker";
 import { evaluateTargets } from "./evaluateTargets";
@@ -93,9 +94,11 @@ async function runFleet(
     });
     const create = ours.create;
     if (create.notStopped > 0 || create.failures > 0)
-      throw new Error(`N=${servers}: ${create.notStopped} servers not stopped, ${create.failures} failures`);
+      throw new Error(
+        `N=${servers}: ${countOf(create.notStopped, "server")} not stopped, ${countOf(create.failures, "failure")}`,
+      );
     progress(
-      `N=${servers}: ours ${secs(create.ms)}, lower bound ${secs(lowerBound)}, ratio ${(create.ms / lowerBound).toFixed(3)}, peak RSS ${ours.peakRssMb.toFixed(0)} MiB`,
+      `N=${servers}: ours ${secs(create.ms)}, lower bound ${secs(lowerBound)}, ratio ${(create.ms / lowerBound).toFixed(3)}, peak RSS ${ours.peakRssMiB.toFixed(0)} MiB`,
     );
 
     let hostRun: HostRun | undefined;
@@ -104,7 +107,7 @@ async function runFleet(
       progress(`N=${servers}: the same create in Pulumi's dynamic-provider host, for its peak RSS ...`);
       hostRun = await measureHostRun(hostProgram, { url: emulator.url, ...CREDENTIALS, windowSeconds }, ids);
       progress(
-        `N=${servers}: in the host ${secs(hostRun.wallMs)}, host peak RSS ${hostRun.peakRssMb?.toFixed(0) ?? "?"} MiB`,
+        `N=${servers}: in the host ${secs(hostRun.wallMs)}, host peak RSS ${hostRun.peakRssMiB?.toFixed(0) ?? "?"} MiB`,
       );
     }
 
@@ -142,8 +145,8 @@ async function runFleet(
       jobs: create.jobs,
       jobPollsPerJob: create.jobs > 0 ? jobPolls / create.jobs : 0,
       maxJobPollsOfOneJob: create.maxPollsOfOneJob,
-      rssMb: ours.peakRssMb,
-      baselineRssMb: ours.baselineRssMb,
+      rssMiB: ours.peakRssMiB,
+      baselineRssMiB: ours.baselineRssMiB,
       lagAfterLastJobMs: create.endedAtMs - create.lastJobEndMs,
       notStopped: create.notStopped,
       noopUpdate: { calls: ours.noopUpdate.total, ms: ours.noopUpdate.ms, changes: ours.noopUpdate.changes },
@@ -172,7 +175,9 @@ async function measured(
   const stats = await admin.stats();
   const left = await notStopped(admin, handled);
   if (run.failedJobs > 0 || left > 0)
-    throw new Error(`an alternative script left ${left} servers running (${run.failedJobs} failed jobs)`);
+    throw new Error(
+      `an alternative script left ${countOf(left, "server")} running (${countOf(run.failedJobs, "failed job")})`,
+    );
   const base = { measuredServers: run.servers, measuredWallMs: run.wallMs, notStopped: left };
   if (run.servers === fleet) return { ...base, wallMs: run.wallMs, requests: stats.requests, extrapolated: false };
   const scaled = extrapolatePrefix(

@@ -27,9 +27,9 @@ export interface FleetRun {
   /** The most polls any one job got (absent in reports from before it was measured). */
   readonly maxJobPollsOfOneJob?: number;
   /** Peak RSS of the provider's process (a child running only the provider), MiB. */
-  readonly rssMb: number;
+  readonly rssMiB: number;
   /** Its RSS once the provider's code was loaded, before the first call. */
-  readonly baselineRssMb: number;
+  readonly baselineRssMiB: number;
   /** Last job ended (as the emulator reports it) → create returned. */
   readonly lagAfterLastJobMs: number;
   readonly notStopped: number;
@@ -56,9 +56,9 @@ export interface HostRun {
   /** Check → Create over gRPC. */
   readonly wallMs: number;
   /** Peak RSS (Linux VmHWM) of the host process after the create, MiB; null elsewhere. */
-  readonly peakRssMb: number | null;
+  readonly peakRssMiB: number | null;
   /** Its peak once the provider was loaded and the first check ran, before any fleet work. */
-  readonly afterCheckRssMb: number | null;
+  readonly afterCheckRssMiB: number | null;
 }
 
 export interface ColdStart {
@@ -69,9 +69,9 @@ export interface ColdStart {
   readonly firstCheckMs: number;
   readonly totalMs: number;
   /** Peak RSS of the host process after the first check (Linux VmHWM), MiB; null elsewhere. */
-  readonly hostPeakRssMb: number | null;
+  readonly hostPeakRssMiB: number | null;
   /** Peak RSS of the host once started, before any provider is loaded (VmHWM), MiB; absent in older reports. */
-  readonly hostBareRssMb?: number | null;
+  readonly hostBareRssMiB?: number | null;
   /** Size of the serialized provider (`__provider`), bytes. */
   readonly serializedProviderBytes: number;
 }

@@ -75,15 +75,15 @@ export function evaluateTargets(runs: readonly FleetRun[]): TargetVerdict[] {
   if (at5000) {
     verdicts.push({
       target: `peak RSS < ${TARGETS.maxRssMbAt5000} MB at N=5000`,
-      met: underMb(at5000.rssMb, TARGETS.maxRssMbAt5000),
-      detail: `${fixed(at5000.rssMb, 1)} MiB in a process running only the provider (${fixed(at5000.baselineRssMb, 1)} MiB once loaded)`,
+      met: underMb(at5000.rssMiB, TARGETS.maxRssMbAt5000),
+      detail: `${fixed(at5000.rssMiB, 1)} MiB in a process running only the provider (${fixed(at5000.baselineRssMiB, 1)} MiB once loaded)`,
     });
-    const hostPeak = at5000.hostRun?.peakRssMb;
+    const hostPeak = at5000.hostRun?.peakRssMiB;
     if (hostPeak !== undefined && hostPeak !== null) {
       verdicts.push({
         target: `peak RSS < ${TARGETS.maxRssMbAt5000} MB at N=5000, in Pulumi's dynamic-provider host process`,
         met: underMb(hostPeak, TARGETS.maxRssMbAt5000),
-        detail: `${fixed(hostPeak, 1)} MiB (the host alone, provider loaded and checked: ${fixed(at5000.hostRun!.afterCheckRssMb ?? Number.NaN, 1)} MiB)`,
+        detail: `${fixed(hostPeak, 1)} MiB (the host alone, provider loaded and checked: ${fixed(at5000.hostRun!.afterCheckRssMiB ?? Number.NaN, 1)} MiB)`,
       });
     }
   }

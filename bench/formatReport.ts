@@ -28,7 +28,7 @@ export function formatReport(report: BenchReport): string {
   for (const r of report.runs) {
     lines.push(
       `| ${r.servers} | ${s(r.wallMs)} | ${s(r.lowerBoundMs)} | ${r.overheadRatio.toFixed(3)} | ${calls(r.requests)} | ${r.jobPollsPerJob.toFixed(1)}${r.maxJobPollsOfOneJob !== undefined ? ` (${r.maxJobPollsOfOneJob})` : ""} | ` +
-        `${r.rssMb.toFixed(0)} / ${r.hostRun?.peakRssMb?.toFixed(0) ?? "–"} MiB | ${r.noopUpdate.calls} calls | ${r.refresh.listCalls} list calls | ${alternative(r.sdkBatch)} | ` +
+        `${r.rssMiB.toFixed(0)} / ${r.hostRun?.peakRssMiB?.toFixed(0) ?? "–"} MiB | ${r.noopUpdate.calls} calls | ${r.refresh.listCalls} list calls | ${alternative(r.sdkBatch)} | ` +
         `${r.ratioVsSdkBatch?.toFixed(3) ?? "–"} | ${alternative(r.perServer)} | ${r.ratioVsPerServer?.toFixed(4) ?? "–"} |`,
     );
   }
@@ -40,7 +40,7 @@ export function formatReport(report: BenchReport): string {
   for (const r of report.runs) {
     lines.push(
       `| ${r.servers} | ${r.lagAfterLastJobMs} ms | ${r.noopUpdate.ms} ms, ${r.noopUpdate.calls} calls | ${r.refresh.ms} ms, ${calls({ "GET list": r.refresh.listCalls })} (want ${r.refresh.expectedListCalls}) | ` +
-        `${r.hostRun ? `${s(r.hostRun.wallMs)}, peak RSS ${r.hostRun.peakRssMb?.toFixed(0) ?? "?"} MiB (${r.hostRun.afterCheckRssMb?.toFixed(0) ?? "?"} after the first check)` : "not run"} | ` +
+        `${r.hostRun ? `${s(r.hostRun.wallMs)}, peak RSS ${r.hostRun.peakRssMiB?.toFixed(0) ?? "?"} MiB (${r.hostRun.afterCheckRssMiB?.toFixed(0) ?? "?"} after the first check)` : "not run"} | ` +
         `${r.sdkBatch ? calls(r.sdkBatch.requests) : "–"} | ${r.perServer ? `${calls(r.perServer.requests)}${r.perServer.extrapolated ? " (extrapolated)" : ""}` : "–"} |`,
     );
   }
@@ -50,8 +50,8 @@ export function formatReport(report: BenchReport): string {
     lines.push(
       `Cold start in Pulumi's dynamic-provider host: ${c.totalMs} ms (host start ${c.hostStartMs} ms, Configure ${c.configureMs} ms, ` +
         `first Check with the provider's load ${c.firstCheckMs} ms); serialized provider ${(c.serializedProviderBytes / 1024).toFixed(0)} KiB` +
-        `${c.hostPeakRssMb === null ? "" : `; host peak RSS ${c.hostPeakRssMb.toFixed(0)} MiB`}` +
-        `${c.hostBareRssMb === undefined || c.hostBareRssMb === null ? "" : ` (${c.hostBareRssMb.toFixed(0)} MiB started, before any provider is loaded)`}.`,
+        `${c.hostPeakRssMiB === null ? "" : `; host peak RSS ${c.hostPeakRssMiB.toFixed(0)} MiB`}` +
+        `${c.hostBareRssMiB === undefined || c.hostBareRssMiB === null ? "" : ` (${c.hostBareRssMiB.toFixed(0)} MiB started, before any provider is loaded)`}.`,
     );
   }
   const extrapolated = report.runs.filter((r) => r.perServer?.extrapolated);

@@ -42,7 +42,7 @@ function providerConfig(target: HostTarget): Record<string, string> {
 }
 
 /** Peak RSS (VmHWM) of a process, MiB, where /proc has it. */
-function peakRssMbOf(pid: number): number | null {
+function peakRssMiBOf(pid: number): number | null {
   try {
     const match = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return match ? Number(match[1]) / 1024 : null;
@@ -82,7 +82,7 @@ export async function measureColdStart(program: HostProgram, target: HostTarget)
   const host = await startHost(target);
   try {
     const hostReady = performance.now();
-    const bareRssMb = peakRssMbOf(host.pid);
+    const bareRssMiB = peakRssMiBOf(host.pid);
     await host.configure(providerConfig(target), SECRET_KEYS);
     const configured = performance.now();
     const checked = await host.check(program.urn, {}, program.news);
@@ -93,8 +93,8 @@ export async function measureColdStart(program: HostProgram, target: HostTarget)
       configureMs: Math.round(configured - hostReady),
       firstCheckMs: Math.round(firstChecked - configured),
       totalMs: Math.round(firstChecked - started),
-      hostPeakRssMb: peakRssMbOf(host.pid),
-      hostBareRssMb: bareRssMb,
+      hostPeakRssMiB: peakRssMiBOf(host.pid),
+      hostBareRssMiB: bareRssMiB,
       serializedProviderBytes: Buffer.byteLength(String(program.news["__provider"] ?? "")),
     };
   } finally {
@@ -118,10 +118,10 @@ export async function measureHostRun(
       { ...program.news, serverIds: [...serverIds], timeoutSeconds: 3600 },
     );
     if (checked.failures.length > 0) throw new Error(`check failed in the host: ${JSON.stringify(checked.failures)}`);
-    const afterCheckRssMb = peakRssMbOf(host.pid);
+    const afterCheckRssMiB = peakRssMiBOf(host.pid);
     await host.create(program.urn, checked.inputs);
     const wallMs = Math.round(performance.now() - started);
-    return { wallMs, peakRssMb: peakRssMbOf(host.pid), afterCheckRssMb };
+    return { wallMs, peakRssMiB: peakRssMiBOf(host.pid), afterCheckRssMiB };
   } finally {
     await host.close();
   }

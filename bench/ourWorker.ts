@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   };
   await provider.configure({ config: { get: (k: string) => config[k], require: (k: string) => config[k] } });
   const ids = Array.from({ length: spec.servers }, (_, i) => seededServerId(i));
-  const baselineRssMb = process.memoryUsage().rss / 2 ** 20;
+  const baselineRssMiB = process.memoryUsage().rss / 2 ** 20;
 
   // pulumi up (create)
   const s0 = await stats();
@@ -86,8 +86,8 @@ async function main(): Promise<void> {
       ...callsSince(s2, s3),
       servers: Object.keys((read.props as { servers?: object }).servers ?? {}).length,
     },
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-    baselineRssMb,
+    peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    baselineRssMiB,
   };
   process.stdout.write(`${WORKER_RESULT_PREFIX}${JSON.stringify(result)}\n`);
 }

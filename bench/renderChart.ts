@@ -1,6 +1,8 @@
 /**
  * Wall time against fleet size, as an SVG with log-scaled axes: ours, the lower bound, the SDK
- * batch script and the per-server pattern (dashed, with hollow markers, where extrapolated). Pure:
+ * batch script and the per-server pattern (dashed, with hollow markers, where extrapolated). Each series
+ * has its own marker shape, so points of two series at the same place (ours on the lower bound, the SDK
+ * script on the per-server pattern at small N) both stay visible. Pure:
  * the report in, the SVG text out; no dependency.
  */
 import type { BenchReport } from "./benchReport";
@@ -12,12 +14,34 @@ export interface ChartPoint {
   readonly extrapolated?: boolean;
 }
 
+/** Marker shapes, drawn in this order of size so that a smaller one shows inside a larger one. */
+export type MarkerShape = "circle" | "square" | "diamond" | "triangle";
+
 export interface ChartSeries {
   readonly id: string;
   readonly label: string;
   readonly color: string;
   readonly dash?: string;
+  /** Default: the series' place in MARKER_ORDER. */
+  readonly marker?: MarkerShape;
   readonly points: readonly ChartPoint[];
+}
+
+const MARKER_ORDER: readonly MarkerShape[] = ["circle", "square", "diamond", "triangle"];
+
+/** One marker centred on (cx, cy); `fill` white for a hollow one. Sizes differ so that coinciding markers nest. */
+export function markerSvg(shape: MarkerShape, cx: number, cy: number, stroke: string, fill: string): string {
+  const paint = `stroke="${stroke}" stroke-width="2" fill="${fill}" class="marker" data-shape="${shape}"`;
+  switch (shape) {
+    case "circle":
+      return `<circle cx="${cx}" cy="${cy}" r="4" ${paint}/>`;
+    case "square":
+      return `<rect x="${cx - 5}" y="${cy - 5}" width="10" height="10" ${paint}/>`;
+    case "diamond":
+      return `<polygon points="${cx},${cy - 7} ${cx + 7},${cy} ${cx},${cy + 7} ${cx - 7},${cy}" ${paint}/>`;
+    case "triangle":
+      return `<polygon points="${cx},${cy - 9} ${cx + 8},${cy + 6} ${cx - 8},${cy + 6}" ${paint}/>`;
+  }
 }
 
 const WIDTH = 760;
@@ -125,6 +149,7 @@ export function renderChart(series: readonly ChartSeries[], title: string, subti
   );
 
   series.forEach((s, index) => {
+    const shape = s.marker ?? MARKER_ORDER[index % MARKER_ORDER.length]!;
     const points = [...s.points].sort((a, b) => a.servers - b.servers);
     const data = points.map((p) => `${p.servers}:${p.seconds}${p.extrapolated ? "e" : ""}`).join(" ");
     out.push(`<g data-series="${escapeXml(s.id)}" data-points="${data}">`);
@@ -135,16 +160,14 @@ export function renderChart(series: readonly ChartSeries[], title: string, subti
         `<line x1="${x(a.servers)}" y1="${y(a.seconds)}" x2="${x(b.servers)}" y2="${y(b.seconds)}" stroke="${s.color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ""}/>`,
       );
     }
-    for (const p of points) {
-      out.push(
-        `<circle cx="${x(p.servers)}" cy="${y(p.seconds)}" r="4" stroke="${s.color}" stroke-width="2" fill="${p.extrapolated ? "#ffffff" : s.color}"/>`,
-      );
-    }
+    for (const p of points)
+      out.push(markerSvg(shape, x(p.servers), y(p.seconds), s.color, p.extrapolated ? "#ffffff" : s.color));
     out.push(`</g>`);
     const ly = MARGIN.top + 14 + index * 18;
     out.push(
       `<line x1="${MARGIN.left + 12}" x2="${MARGIN.left + 36}" y1="${ly - 4}" y2="${ly - 4}" stroke="${s.color}" stroke-width="2"${s.dash ? ` stroke-dasharray="${s.dash}"` : ""}/>`,
     );
+    out.push(markerSvg(shape, MARGIN.left + 24, ly - 4, s.color, s.color));
     out.push(`<text x="${MARGIN.left + 42}" y="${ly}">${escapeXml(s.label)}</text>`);
   });
   const hasExtrapolated = series.some((s) => s.points.some((p) => p.extrapolated));

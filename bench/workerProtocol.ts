@@ -35,6 +35,6 @@ export interface WorkerResult {
   readonly noopUpdate: PhaseCalls & { readonly changes: boolean };
   readonly refresh: PhaseCalls & { readonly servers: number };
   /** process.resourceUsage().maxRSS of this process, in MiB, and the RSS before the first fleet call. */
-  readonly peakRssMb: number;
-  readonly baselineRssMb: number;
+  readonly peakRssMiB: number;
+  readonly baselineRssMiB: number;
 }

@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { EmulatorAdmin, seedServers, startEmulator, type AdminServerInput, type RunningEmulator } from "../emulator";
 import { PulumiSession, type StepResult } from "../tests/harness";
+import { countOf } from "../provider/plural";
 import { createPalette, type Palette } from "./createPalette";
 import { DemoCheckError } from "./DemoCheckError";
 import { formatTable } from "./formatTable";
@@ -75,7 +76,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     });
     const active = servers.filter((s) => s.status === "ACTIVE").length;
     say(
-      `Emulator on ${emulator.url}: ${servers.length} servers (${active} ACTIVE, ${servers.length - active} SHUTOFF); a stop or start takes ${DEMO_TRANSITION_SECONDS} s`,
+      `Emulator on ${emulator.url}: ${countOf(servers.length, "server")} (${active} ACTIVE, ${servers.length - active} SHUTOFF); a stop or start takes ${DEMO_TRANSITION_SECONDS} s`,
     );
     const {
       url: emulatorUrl,
@@ -193,7 +194,7 @@ async function tellStory({
     ...fleetIds.map((id) => [id, initial[id]!, toStop.includes(id) ? "stop it" : "leave it (already SHUTOFF)"]),
   ]))
     say(`    ${line}`);
-  say(`  ${toStop.length} of ${fleetIds.length} servers will be stopped.`);
+  say(`  ${toStop.length} of ${countOf(fleetIds.length, "server")} will be stopped.`);
 
   await step("pulumi up", () => session.up());
   await expectAllStopped("up");

@@ -12,7 +12,12 @@ async function main(): Promise<void> {
   }
   const emulator = await startEmulator({ ...command.options, log: (line) => process.stdout.write(`${line}\n`) });
   process.stdout.write(`${formatStartupBanner(emulator).join("\n")}\n`);
+  // The emulator's own timers are unref'd (a test's emulator must not keep its process alive), so
+  // during an outage (POST /_emulator/outage) nothing would keep this one up: it would exit 0 and never
+  // come back. The CLI runs until a signal, so it holds the event loop open itself.
+  const keepAlive = setInterval(() => undefined, 60 * 60 * 1000);
   const shutdown = (signal: NodeJS.Signals) => {
+    clearInterval(keepAlive);
     process.stdout.write(`${signal}: stopping\n`);
     emulator.stop().then(
       () => process.exit(0),

@@ -3,6 +3,7 @@
  * scripts wait for it. The secret key is printed only when it is the built-in public test key.
  */
 import { DEFAULT_EMULATOR_CREDENTIALS } from "./defaults";
+import { countOf } from "../provider/plural";
 import { seededServerId } from "./seedServers";
 import type { RunningEmulator } from "./startEmulator";
 import { DEFAULT_VARIANTS, pickVariants, VARIANT_NAMES } from "./variants";
@@ -23,7 +24,7 @@ export function formatStartupBanner(emulator: Pick<RunningEmulator, "url" | "opt
     `  durations         stop ${o.stopSeconds} s, start ${o.startSeconds} s, reboot ${o.rebootSeconds} s, job INIT ${o.jobInitMs} ms, job TTL ${o.jobTtlSeconds} s`,
     `  already in state  ${o.alreadyInState}`,
     `  unknown server    ${o.unknownServer}`,
-    `  batch limit       ${o.batchPerMinute > 0 ? `${o.batchPerMinute} servers per ${o.batchWindowSeconds === 60 ? "minute" : `${o.batchWindowSeconds} s window (shortened minute)`}` : "unlimited"}`,
+    `  batch limit       ${o.batchPerMinute > 0 ? `${countOf(o.batchPerMinute, "server")} per ${o.batchWindowSeconds === 60 ? "minute" : `${o.batchWindowSeconds} s window (shortened minute)`}` : "unlimited"}`,
     `  rate limit        ${o.rateLimit > 0 ? `${o.rateLimit} requests per ${o.rateLimitWindowSeconds === 1 ? "second" : `${o.rateLimitWindowSeconds} s`}` : "unlimited"}`,
     `  admin API         ${emulator.url}/_emulator/ (servers, faults, stats, variants, reset)`,
   ];

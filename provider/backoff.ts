@@ -21,3 +21,12 @@ export function flooredJitterMs(attempt: number, minMs: number, capMs: number, r
   const ceiling = cappedExponentialMs(attempt, minMs, capMs);
   return minMs + Math.floor(random() * (ceiling - minMs + 1));
 }
+
+/**
+ * Equal jitter: uniform in [c/2, c] with c = min(cap, base * 2^attempt). Used while throttled: never
+ * near zero (a throttled account gains nothing from a prompt retry), never in lockstep with other clients.
+ */
+export function equalJitterMs(attempt: number, baseMs: number, capMs: number, random: () => number): number {
+  const ceiling = cappedExponentialMs(attempt, baseMs, capMs);
+  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
+}

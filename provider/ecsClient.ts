@@ -4,7 +4,7 @@
  * - batchAction → POST /v1/{project_id}/cloudservers/action, chunks of ≤1000 servers, paced to
  *   `serversPerMinute`; every accepted job id reaches the caller, even when a later chunk fails.
  * - getJob      → GET /v1/{project_id}/jobs/{job_id}
- * - listServers → GET /v1/{project_id}/cloudservers/detail?server_id=a,b,...  (≤100 ids per call)
+ * - listServers → GET /v1/{project_id}/cloudservers/detail?server_id=a%2Cb%2C...  (≤100 ids per call)
  * - getServer   → GET /v1/{project_id}/cloudservers/{server_id}
  * - listServerPage → GET /v1/{project_id}/cloudservers/detail?tags=k%3Dv&name=…&limit=…&marker=… (one page)
  *
@@ -33,6 +33,7 @@ import { waitOrAbort } from "./sleep";
 import { percentEncode } from "./signer";
 import type { Credentials } from "./signer";
 import { createPool, parseAnswer, positiveNumberSetting, resolveTransportOptions, sendSigned } from "./transport";
+import type { ThrottleNotice } from "./transport";
 import type { SignedCall, TransportOptions, TransportSettings, TransportTarget } from "./transport";
 
 export type { BatchActionName, BatchSubmission, PowerActionType } from "./errors";
@@ -62,10 +63,15 @@ export interface BatchActionOptions {
   readonly signal?: AbortSignal;
   /** Called as each chunk is accepted, before the next is sent. */
   readonly onSubmitted?: (submission: BatchSubmission) => void;
+  /** Told before each wait while a call is throttled (it is retried until `signal` fires). */
+  readonly onThrottled?: (notice: ThrottleNotice) => void;
 }
 
 export interface RequestOptions {
+  /** Bounds the call: a throttled call is retried until it fires. */
   readonly signal?: AbortSignal;
+  /** Told before each wait while the call is throttled. */
+  readonly onThrottled?: (notice: ThrottleNotice) => void;
 }
 
 const ACTION_ROUTE = "POST /v1/{project_id}/cloudservers/action";
@@ -91,14 +97,16 @@ export class EcsClient implements PowerApi {
     requireText("projectId", options.projectId);
     requireText("credentials.accessKey", options.credentials?.accessKey);
     requireText("credentials.secretKey", options.credentials?.secretKey);
-    this.settings = resolveTransportOptions(options);
+    const pacingWindowMs = positiveNumberSetting("pacingWindowMs", options.pacingWindowMs, PACING_WINDOW_MS, true);
+    // An action refused for the per-minute limit is sent again after one pacing window.
+    this.settings = resolveTransportOptions({ ...options, retry: { pacedDelayMs: pacingWindowMs, ...options.retry } });
     this.serversPerMinute = positiveNumberSetting(
       "serversPerMinute",
       options.serversPerMinute,
       DEFAULT_SERVERS_PER_MINUTE,
       true,
     );
-    this.pacingWindowMs = positiveNumberSetting("pacingWindowMs", options.pacingWindowMs, PACING_WINDOW_MS, true);
+    this.pacingWindowMs = pacingWindowMs;
     this.listConcurrency = positiveNumberSetting("listConcurrency", options.listConcurrency, 4, true);
     this.ownedPool = options.dispatcher
       ? undefined
@@ -133,7 +141,7 @@ export class EcsClient implements PowerApi {
     const submitted: BatchSubmission[] = [];
     try {
       for (let start = 0; start < ids.length; start += chunkSize) {
-        const submission = await this.submitPaced(action, type, ids.slice(start, start + chunkSize), options.signal);
+        const submission = await this.submitPaced(action, type, ids.slice(start, start + chunkSize), options);
         submitted.push(submission);
         options.onSubmitted?.(submission);
       }
@@ -153,6 +161,7 @@ export class EcsClient implements PowerApi {
       route: "GET /v1/{project_id}/jobs/{job_id}",
       operation: `reading job ${jobId}`,
       signal: options.signal,
+      onThrottled: options.onThrottled,
     };
     const response = await sendSigned(this.target, this.settings, call);
     return parseAnswer(validateBody(jobResponseSchema(), response.body), response, call);
@@ -176,7 +185,7 @@ export class EcsClient implements PowerApi {
       while (!failed && next < chunks.length) {
         const index = next++;
         try {
-          results[index] = await this.listChunk(chunks[index], options.signal);
+          results[index] = await this.listChunk(chunks[index], options);
         } catch (error) {
           failed = true;
           throw error;
@@ -203,6 +212,7 @@ export class EcsClient implements PowerApi {
       serverIds: [id],
       iamAction: "ecs:cloudServers:get",
       signal: options.signal,
+      onThrottled: options.onThrottled,
     };
     let response;
     try {
@@ -258,8 +268,9 @@ export class EcsClient implements PowerApi {
     action: BatchActionName,
     type: PowerActionType | undefined,
     chunk: readonly string[],
-    signal: AbortSignal | undefined,
+    options: RequestOptions,
   ): Promise<BatchSubmission> {
+    const { signal } = options;
     const operation = `${action}${type ? ` (${type})` : ""} of ${countOf(chunk.length, "server")}`;
     throwIfAborted(signal, operation, chunk);
     const nowMs = (): number => this.settings.now().getTime();
@@ -269,7 +280,7 @@ export class EcsClient implements PowerApi {
     );
     let submission: BatchSubmission;
     try {
-      submission = await this.submitChunk(action, type, chunk, operation, signal);
+      submission = await this.submitChunk(action, type, chunk, operation, options);
     } catch (error) {
       // Maybe accepted after all (no answer): counted from now. Refused: it takes no room.
       const maybe = (error as { code?: unknown }).code === "ECS_AMBIGUOUS_SUBMIT";
@@ -287,7 +298,7 @@ export class EcsClient implements PowerApi {
     type: PowerActionType | undefined,
     chunk: readonly string[],
     operation: string,
-    signal: AbortSignal | undefined,
+    options: RequestOptions,
   ): Promise<BatchSubmission> {
     const servers = chunk.map((id) => ({ id }));
     const body = JSON.stringify({ [action]: type ? { type, servers } : { servers } });
@@ -300,8 +311,9 @@ export class EcsClient implements PowerApi {
       serverIds: chunk,
       iamAction: `ecs:cloudServers:${action === "os-stop" ? "stop" : action === "os-start" ? "start" : "reboot"}`,
       expectJobId: true,
-      // Ends the waits between attempts (Retry-After, busy); never a POST in flight.
-      signal,
+      // Ends the waits between attempts (Retry-After, busy, throttling); never a POST in flight.
+      signal: options.signal,
+      onThrottled: options.onThrottled,
     };
     const response = await sendSigned(this.target, this.settings, call);
     const { job_id: jobId } = parseAnswer(validateBody(actionResponseSchema(), response.body), response, call);
@@ -314,7 +326,7 @@ export class EcsClient implements PowerApi {
     };
   }
 
-  private async listChunk(ids: readonly string[], signal: AbortSignal | undefined): Promise<ServerObservation[]> {
+  private async listChunk(ids: readonly string[], options: RequestOptions): Promise<ServerObservation[]> {
     const call: SignedCall = {
       method: "GET",
       path: `${this.projectPath}/cloudservers/detail`,
@@ -326,7 +338,8 @@ export class EcsClient implements PowerApi {
       operation: `listing ${countOf(ids.length, "server")}`,
       serverIds: ids,
       iamAction: "ecs:cloudServers:list",
-      signal,
+      signal: options.signal,
+      onThrottled: options.onThrottled,
     };
     const response = await sendSigned(this.target, this.settings, call);
     const { servers } = parseAnswer(validateBody(serverListResponseSchema(), response.body), response, call);

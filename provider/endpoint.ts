@@ -74,14 +74,25 @@ export function isLoopbackEndpoint(endpoint: string): boolean {
   }
 }
 
-/** `https://ecs.{region}.myhuaweicloud.com`; Europe may need an override (`myhuaweicloud.eu`). */
-export function defaultEcsEndpoint(region: string): string {
-  return `https://ecs.${validateRegion(region)}.myhuaweicloud.com`;
+/**
+ * The domain a region's endpoints live under. The `eu-west-1xx` regions (`eu-west-101`, Dublin) are
+ * served from `myhuaweicloud.eu`, as the Terraform provider's `getCloudDomain` decides
+ * (`strings.HasPrefix(region, "eu-west-1")` gives `defaultEuropeCloud`); every other region,
+ * `eu-west-0` (Paris) included, from `myhuaweicloud.com`. (The Node SDK's region table still says
+ * `.com` for `eu-west-101`.)
+ */
+export function cloudDomainOf(region: string): string {
+  return validateRegion(region).startsWith("eu-west-1") ? "myhuaweicloud.eu" : "myhuaweicloud.com";
 }
 
-/** `https://iam.{region}.myhuaweicloud.com`. */
+/** `https://ecs.{region}.myhuaweicloud.com` (`.eu` for the `eu-west-1xx` regions). */
+export function defaultEcsEndpoint(region: string): string {
+  return `https://ecs.${region}.${cloudDomainOf(region)}`;
+}
+
+/** `https://iam.{region}.myhuaweicloud.com` (`.eu` for the `eu-west-1xx` regions). */
 export function defaultIamEndpoint(region: string): string {
-  return `https://iam.${validateRegion(region)}.myhuaweicloud.com`;
+  return `https://iam.${region}.${cloudDomainOf(region)}`;
 }
 
 /**

@@ -268,6 +268,8 @@ export interface HintContext {
   readonly endpoint?: string;
   /** Set on a 401 when the server's Date header says our clock is off by more than 15 minutes. */
   readonly clockSkewMinutes?: number;
+  /** Huawei's code of the answer: a 403 `Ecs.0003` may be the account, not IAM. */
+  readonly huaweiCode?: string;
 }
 
 /** One sentence saying what to do next, per error code. */
@@ -278,9 +280,10 @@ export function hintFor(code: EcsErrorCode, context: HintContext = {}): string |
         ? `this machine's clock is about ${context.clockSkewMinutes} minutes off the server's: the gateway rejects signatures more than 15 minutes off UTC; fix the clock (NTP) and retry (do not retry in a loop: 5 failures in a row lock the access key for 5 minutes)`
         : "check the access key / secret key and that this machine's clock is within 15 minutes of UTC (do not retry in a loop: 5 failures in a row lock the access key for 5 minutes)";
     case "ECS_FORBIDDEN":
-      return context.iamAction
-        ? `grant the IAM action ${context.iamAction} in this project to the user of these credentials, or use credentials that have it`
-        : "grant the missing IAM permission in this project to the user of these credentials";
+      return context.huaweiCode === "Ecs.0003"
+        ? `${forbiddenHint(context)}; Ecs.0003 also means the account's balance is insufficient or the account is frozen: check it in the Billing Center`
+        : forbiddenHint(context);
+
     case "ECS_NOT_FOUND":
       return "check the server ids, the region and the project: the servers must exist in this project";
     case "ECS_JOB_NOT_FOUND":
@@ -312,6 +315,13 @@ export function hintFor(code: EcsErrorCode, context: HintContext = {}): string |
     default:
       return undefined;
   }
+}
+
+/** The IAM half of a 403's hint (`Pdp.0001` is an IAM policy denial; `Ecs.0003` may be either). */
+function forbiddenHint(context: HintContext): string {
+  return context.iamAction
+    ? `grant the IAM action ${context.iamAction} in this project to the user of these credentials, or use credentials that have it`
+    : "grant the missing IAM permission in this project to the user of these credentials";
 }
 
 /**

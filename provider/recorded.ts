@@ -26,6 +26,10 @@ export interface PowerStateOutputs extends PowerStateInputs {
   resolvedEndpoint: string;
   resolvedProjectId: string;
   resolvedRegion: string | null;
+  /** With a selector: the ids it matched at the last up or refresh, sorted. */
+  members?: string[] | undefined;
+  /** With a selector: when `members` was resolved (ISO time). */
+  membersResolvedAt?: string | undefined;
 }
 
 /** The outputs that are not inputs: what an operation observed and resolved. */

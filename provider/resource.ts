@@ -6,8 +6,7 @@
  * next preview.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { JobRecord, ServerRecord } from "./converge";
-import type { DesiredState, OnDelete, StopType } from "./inputs";
+import type { DesiredState, JobRecord, OnDelete, ServerRecord, StopType } from "./publicTypes";
 import { serverPowerStateProvider } from "./provider";
 
 export interface ServerPowerStateArgs {

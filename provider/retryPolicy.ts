@@ -7,8 +7,13 @@
  * answer without job id), the connection never opened, or Ecs.0603 "other commands executing"
  * after a long wait. A reset after sending, a timeout or a 5xx may hide an accepted job: never
  * retried, reported as ambiguous instead.
+ *
+ * A throttled call (429, APIGW.0308, Common.0024, ...) and an action refused for the per-minute
+ * limit (Ecs.0118) did nothing, so a patient call (one bounded by the operation's deadline) retries
+ * them past maxAttempts, until that deadline: real APIG throttling comes without `Retry-After` and
+ * lasts as long as its window ("limit:200,time:5 minute"), far beyond five quick attempts.
  */
-import { fullJitterMs } from "./backoff";
+import { equalJitterMs, fullJitterMs } from "./backoff";
 import { EcsError } from "./errors";
 
 export interface RetryPolicy {
@@ -21,12 +26,23 @@ export interface RetryPolicy {
   readonly busyDelayMs: number;
   /** A `Retry-After` longer than this is cut down to it. */
   readonly maxRetryAfterMs: number;
+  /** While throttled without `Retry-After`: equal jitter in [c/2, c], c = min(maxThrottleDelayMs, throttleBaseDelayMs * 2^retry). */
+  readonly throttleBaseDelayMs: number;
+  readonly maxThrottleDelayMs: number;
+  /** Delay before sending again an action refused for the per-minute limit: the pacing window. */
+  readonly pacedDelayMs: number;
   /** HTTP statuses after which a GET is retried. */
   readonly retryableStatuses: readonly number[];
   /** Huawei codes meaning "throttled, nothing done": retried for every method. */
   readonly throttleHuaweiCodes: readonly string[];
   /** Huawei codes meaning "busy, try again in a minute": retried after busyDelayMs, every method. */
   readonly busyHuaweiCodes: readonly string[];
+  /**
+   * Huawei codes meaning "over the servers-per-minute limit": refused, nothing done; retried after
+   * pacedDelayMs. `Ecs.0118` ("too many servers in one batch") on a call of at most 1000 servers can
+   * only mean the per-minute limit: the client never sends more than 1000.
+   */
+  readonly pacedHuaweiCodes: readonly string[];
   /** Network error codes after which a GET is retried. */
   readonly retryableNetworkErrors: readonly string[];
   /** Network error codes that prove the request was never sent: the POST may be retried too. */
@@ -44,9 +60,14 @@ export function defaultRetryPolicy(): RetryPolicy {
     maxDelayMs: 20_000,
     busyDelayMs: 60_000,
     maxRetryAfterMs: 60_000,
+    // Huawei's FAQ for throttling: "wait 2-5 s and resend"; then doubling, capped at 30 s.
+    throttleBaseDelayMs: 2_000,
+    maxThrottleDelayMs: 30_000,
+    pacedDelayMs: 60_000,
     retryableStatuses: [408, 429, 500, 502, 503, 504],
     throttleHuaweiCodes: ["Common.0024", "APIGW.0308", "Common.1503"],
     busyHuaweiCodes: ["Ecs.0603"],
+    pacedHuaweiCodes: ["Ecs.0118"],
     retryableNetworkErrors: [
       "ECONNRESET",
       "ECONNREFUSED",
@@ -83,8 +104,16 @@ export function resolveRetryPolicy(overrides: Partial<RetryPolicy> = {}): RetryP
   check("maxDelayMs", 0, false);
   check("busyDelayMs", 0, false);
   check("maxRetryAfterMs", 0, false);
+  check("throttleBaseDelayMs", 0, false);
+  check("maxThrottleDelayMs", 0, false);
+  check("pacedDelayMs", 0, false);
   if (problems.length === 0 && policy.maxDelayMs < policy.baseDelayMs) {
     problems.push(`retry.maxDelayMs [${policy.maxDelayMs}] must be >= retry.baseDelayMs [${policy.baseDelayMs}]`);
+  }
+  if (problems.length === 0 && policy.maxThrottleDelayMs < policy.throttleBaseDelayMs) {
+    problems.push(
+      `retry.maxThrottleDelayMs [${policy.maxThrottleDelayMs}] must be >= retry.throttleBaseDelayMs [${policy.throttleBaseDelayMs}]`,
+    );
   }
   if (problems.length > 0) {
     throw new EcsError({
@@ -137,6 +166,11 @@ export interface AttemptContext {
   readonly random: () => number;
   /** For `Retry-After` given as an HTTP date. */
   readonly nowMs: number;
+  /**
+   * The call is bounded by the operation's deadline (its signal): throttled and paced refusals are
+   * retried past maxAttempts, until that signal ends the waits.
+   */
+  readonly patient?: boolean;
 }
 
 /** Decides whether to retry after one attempt, and after how long. Pure. */
@@ -145,7 +179,8 @@ export function classifyAttempt(method: string, outcome: AttemptOutcome, context
   const isPost = method.toUpperCase() !== "GET";
   const verdict = (reason: AttemptReason, retryable: boolean, delayMs?: number): AttemptVerdict => {
     if (!retryable) return { retry: false, reason };
-    if (context.attempt + 1 >= policy.maxAttempts) return { retry: false, reason, exhausted: true };
+    const unbounded = reason === "throttled" && context.patient === true;
+    if (!unbounded && context.attempt + 1 >= policy.maxAttempts) return { retry: false, reason, exhausted: true };
     return { retry: true, reason, delayMs: delayMs ?? backoffMs(context) };
   };
 
@@ -172,7 +207,10 @@ export function classifyAttempt(method: string, outcome: AttemptOutcome, context
     return verdict("busy", true, policy.busyDelayMs);
   }
   if (statusCode === 429 || isThrottleCode) {
-    return verdict("throttled", true, retryAfterDelayMs(outcome.retryAfter, context));
+    return verdict("throttled", true, retryAfterDelayMs(outcome.retryAfter, context) ?? throttleBackoffMs(context));
+  }
+  if (isPost && huaweiCode !== undefined && policy.pacedHuaweiCodes.includes(huaweiCode)) {
+    return verdict("throttled", true, retryAfterDelayMs(outcome.retryAfter, context) ?? policy.pacedDelayMs);
   }
   if (isPost) return verdict(is2xx || statusCode >= 500 ? "ambiguous" : "rejected", false);
   const retryable = policy.retryableStatuses.includes(statusCode);
@@ -200,6 +238,11 @@ export function parseRetryAfterMs(value: string | undefined, nowMs: number): num
 function retryAfterDelayMs(retryAfter: string | undefined, context: AttemptContext): number | undefined {
   const ms = parseRetryAfterMs(retryAfter, context.nowMs);
   return ms === undefined ? undefined : Math.min(ms, context.policy.maxRetryAfterMs);
+}
+
+function throttleBackoffMs(context: AttemptContext): number {
+  const { throttleBaseDelayMs, maxThrottleDelayMs } = context.policy;
+  return equalJitterMs(context.attempt, throttleBaseDelayMs, maxThrottleDelayMs, context.random);
 }
 
 function backoffMs(context: AttemptContext): number {

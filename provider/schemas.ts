@@ -139,10 +139,16 @@ export function projectsResponseSchema() {
 export function errorBodySchema() {
   const text = () => z.string().nullish().catch(undefined);
   return z.object({
+    // ECS's own errors: {"error": {"code": "Ecs.0005", "message": ...}}.
     error: z.object({ code: text(), message: text() }).nullish().catch(undefined),
+    // The API gateway's: {"error_code": "APIGW.0308", "error_msg": ..., "request_id": ...}.
     error_code: text(),
     error_msg: text(),
     request_id: text(),
+    // Top-level {"code": "Common.0011", "message": ...}: the fields ShowJob's reference lists for an
+    // error answer, and a shape the Go SDK's sdkerr parses.
+    code: text(),
+    message: text(),
   });
 }
 

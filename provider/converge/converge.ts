@@ -29,7 +29,7 @@ import {
   unfinishedServers,
   type Batch,
 } from "./round";
-import { finalLookSignal, readContext, startRun, waiterOptions, type Run } from "./run";
+import { callOptions, finalLookSignal, readContext, startRun, waiterOptions, type Run } from "./run";
 import {
   callFailed,
   hardStopsSent,
@@ -74,7 +74,7 @@ async function playRound(run: Run): Promise<PollResult<never>> {
 async function readJobs(run: Run): Promise<void> {
   const reads = await Promise.all(
     jobsToRead(run.state).map((jobId) =>
-      run.api.getJob(jobId, { signal: run.operationSignal }).then(
+      run.api.getJob(jobId, callOptions(run)).then(
         (job) => ({ jobId, job, error: undefined, at: run.now() }),
         (error: unknown) => ({ jobId, job: undefined, error, at: run.now() }),
       ),
@@ -115,7 +115,7 @@ async function submit(run: Run, batch: Batch): Promise<void> {
   try {
     await run.api.batchAction(action, serverIds, {
       ...(type ? { type } : {}),
-      signal: run.operationSignal,
+      ...callOptions(run),
       onSubmitted: (submission) => void accepted.push({ submission, at: run.now() }),
     });
   } catch (error) {
@@ -178,7 +178,7 @@ async function refreshJobRecords(run: Run): Promise<void> {
   const signal = finalLookSignal(run);
   const reads = await Promise.all(
     openJobs(run.state).map((jobId) =>
-      run.api.getJob(jobId, { signal }).then(
+      run.api.getJob(jobId, callOptions(run, signal)).then(
         (job) => ({ jobId, job }),
         () => ({ jobId, job: undefined }),
       ),
@@ -188,7 +188,7 @@ async function refreshJobRecords(run: Run): Promise<void> {
 }
 
 function list(run: Run, ids: readonly string[], signal: AbortSignal = run.operationSignal) {
-  return ids.length === 0 ? Promise.resolve([]) : run.api.listServers(ids, { signal });
+  return ids.length === 0 ? Promise.resolve([]) : run.api.listServers(ids, callOptions(run, signal));
 }
 
 function reportProgress(run: Run, force: boolean): void {

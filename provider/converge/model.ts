@@ -11,6 +11,7 @@ import type { BatchSubmission, PowerActionType, ServerErrorCode } from "../error
 import type { DesiredState, StopType } from "../inputs";
 import type { PowerAction, ServerSnapshot } from "../plan";
 import type { Job, ServerObservation, SubJob } from "../schemas";
+import type { ThrottleNotice } from "../transport";
 import type { WaiterOptions, WaiterState } from "../waiter";
 
 /** Some fields of T, each optional: what the converger reads of the client's richer records. */
@@ -23,19 +24,24 @@ export type JobView = Readonly<Pick<Job, "status">> &
   Slice<Job, "beginTime" | "endTime" | "errorCode" | "failReason"> & { readonly subJobs: readonly SubJobView[] };
 export type ObservationView = ServerSnapshot & Slice<ServerObservation, "fault">;
 
+/** Every call's options: the operation's signal bounds it; throttling is told as it is waited out. */
+export interface RequestOptions {
+  readonly signal?: AbortSignal;
+  readonly onThrottled?: (notice: ThrottleNotice) => void;
+}
+
 /** What the converger needs from the ECS client. */
 export interface PowerApi {
   batchAction(
     action: PowerAction,
     serverIds: readonly string[],
-    options?: {
+    options?: RequestOptions & {
       type?: PowerActionType;
-      signal?: AbortSignal;
       onSubmitted?: (submission: SubmissionView) => void;
     },
   ): Promise<SubmissionView[]>;
-  getJob(jobId: string, options?: { signal?: AbortSignal }): Promise<JobView>;
-  listServers(ids: readonly string[], options?: { signal?: AbortSignal }): Promise<ObservationView[]>;
+  getJob(jobId: string, options?: RequestOptions): Promise<JobView>;
+  listServers(ids: readonly string[], options?: RequestOptions): Promise<ObservationView[]>;
 }
 
 export interface ServerError {

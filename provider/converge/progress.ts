@@ -3,6 +3,7 @@ import type { ErrorInfo } from "../classify";
 import { formatServerList } from "../errors";
 import { countOf } from "../plural";
 import { actionFor, type ConvergencePlan } from "../plan";
+import type { ThrottleNotice } from "../transport";
 import type { JobTrack, RunState } from "./model";
 import type { HardStopReason } from "./round";
 
@@ -36,6 +37,16 @@ export function progressLine(label: string, state: RunState): string {
 
 export function hardStopLine(label: string, running: readonly string[], afterSeconds: number): string {
   return `${label}: ${countOf(running.length, "server")} still running ${afterSeconds}s after a SOFT stop; sending a HARD stop: ${formatServerList(running)}`;
+}
+
+/** The gateway is throttling the account: which call, for how long so far, and until when it is retried. */
+export function throttledLine(label: string, notice: ThrottleNotice, timeoutSeconds: number): string {
+  const seconds = (ms: number): string => `${Math.round(ms / 1000)} s`;
+  return (
+    `${label}: the API is throttling this account${notice.huaweiCode ? ` (${notice.huaweiCode})` : ""} while ${notice.operation}: ` +
+    `throttled for ${seconds(notice.throttledForMs)}, next attempt in ${seconds(notice.nextAttemptInMs)}; ` +
+    `a throttled call did nothing, so it is sent again until the ${timeoutSeconds}s deadline`
+  );
 }
 
 /** One line per reason the HARD stops about to be sent have (the servers in the order given). */

@@ -5,7 +5,8 @@
 import type { ReadContext } from "../classify";
 import { LIST_LAG_GRACE_MS } from "../constants";
 import { DEFAULT_WAITER_OPTIONS, type WaiterOptions } from "../waiter";
-import { initialRunState, type ConvergeOptions, type PowerApi, type RunState } from "./model";
+import { initialRunState, type ConvergeOptions, type PowerApi, type RequestOptions, type RunState } from "./model";
+import { throttledLine } from "./progress";
 import { youngestJobAcceptedAt } from "./round";
 
 /** The last look at unfinished servers and open jobs, after the deadline, gets this long. */
@@ -25,7 +26,26 @@ export interface Run {
   readonly operationSignal: AbortSignal;
   state: RunState;
   lastProgressAt: number;
+  /** When the last throttling line was logged (undefined: none yet). */
+  lastThrottleLineAt: number | undefined;
   firstRound: boolean;
+}
+
+/**
+ * The calls' options: bounded by the operation's signal (a throttled call is retried until it fires),
+ * and saying when the account is throttled: at the first throttled answer, then at most once per
+ * progress interval.
+ */
+export function callOptions(run: Run, signal: AbortSignal = run.operationSignal): RequestOptions {
+  return {
+    signal,
+    onThrottled: (notice) => {
+      const now = run.now();
+      if (run.lastThrottleLineAt !== undefined && now - run.lastThrottleLineAt < run.progressIntervalMs) return;
+      run.lastThrottleLineAt = now;
+      run.log(throttledLine(run.label, notice, run.state.config.timeoutSeconds));
+    },
+  };
 }
 
 export function readContext(run: Run): ReadContext {
@@ -59,6 +79,7 @@ export function startRun(options: ConvergeOptions): Run {
     operationSignal: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline,
     state: initialRunState(options.goals, config),
     lastProgressAt: now(),
+    lastThrottleLineAt: undefined,
     firstRound: true,
   };
 }

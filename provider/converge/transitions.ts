@@ -59,8 +59,9 @@ export function observationsRecorded(state: RunState, observations: readonly Obs
 
 /** A server list failed in a way that may pass: kept to say why, should it last to the deadline. */
 export function listFailed(state: RunState, info: ErrorInfo): RunState {
-  // Cut off by the deadline or a cancellation: nothing was learned, the last reason stands.
-  return isAborted(info) ? state : { ...state, readError: info };
+  // Cut off by the deadline or a cancellation: nothing was learned, the last reason stands, unless
+  // the call was being throttled (the error then keeps the gateway's code): that is the reason.
+  return isAborted(info) && info.huaweiCode === undefined ? state : { ...state, readError: info };
 }
 
 /**
@@ -202,11 +203,18 @@ function afterRefusal(
     case "deadline":
       return failed(server, {
         code: "TIMEOUT",
-        message: `not sent: the ${config.timeoutSeconds}s deadline came first (submissions are paced at the servers-per-minute limit); run pulumi up again, or raise timeoutSeconds`,
+        message: `not sent: the ${config.timeoutSeconds}s deadline came first (${deadlineCause(info)}); run pulumi up again, or raise timeoutSeconds`,
       });
     case "other":
       return failed(server, { code: shownCode(info), message: info.message });
   }
+}
+
+/** Why a submission was still waiting at the deadline: the gateway's throttling, or our own pacing. */
+function deadlineCause(info: ErrorInfo): string {
+  return info.huaweiCode === undefined
+    ? "submissions are paced at the servers-per-minute limit"
+    : `the API was throttling this account: ${info.huaweiCode}: ${info.message}`;
 }
 
 /**

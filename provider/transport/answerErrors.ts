@@ -41,15 +41,18 @@ export function outcomeOf(answer: RawAnswer, call: SignedCall): AttemptOutcome {
   };
 }
 
-/** `error.code ?? error_code` and `error.message ?? error_msg`, as the official SDK reads them. */
+/**
+ * `error.code ?? error_code ?? code` and `error.message ?? error_msg ?? message`: the nested shape and
+ * the flat one as the official Node SDK reads them, and the top-level one as the Go SDK's does.
+ */
 export function huaweiErrorOf(body: unknown): { code?: string; message?: string; requestId?: string } {
   if (!isRecord(body)) return {};
   const parsed = errorBodySchema().safeParse(body);
   if (!parsed.success) return {};
-  const { error, error_code, error_msg, request_id } = parsed.data;
+  const { error, error_code, error_msg, request_id, code, message } = parsed.data;
   return {
-    code: error?.code ?? error_code ?? undefined,
-    message: error?.message ?? error_msg ?? undefined,
+    code: error?.code ?? error_code ?? code ?? undefined,
+    message: error?.message ?? error_msg ?? message ?? undefined,
     requestId: request_id ?? undefined,
   };
 }
@@ -106,6 +109,7 @@ export function responseError(
       iamAction: call.iamAction,
       endpoint: target.origin,
       clockSkewMinutes: code === "ECS_AUTH_FAILED" ? clockSkewMinutes(answer, settings) : undefined,
+      huaweiCode: fields.huaweiCode,
     }),
   });
 }
@@ -155,15 +159,31 @@ export function networkError(
   });
 }
 
-export function abortedError(call: SignedCall, attempt: number, cause: unknown): EcsError {
+/** A call cut off while throttled: the gateway's last refusal, and how long the throttling had lasted. */
+export interface ThrottledCutOff {
+  readonly huaweiCode?: string;
+  readonly huaweiMessage?: string;
+  readonly throttledForMs: number;
+}
+
+/**
+ * The call's signal ended it (the operation's deadline, or a cancellation). Cut off while throttled,
+ * the error keeps the gateway's code and message, so the servers' record says why nothing was done.
+ */
+export function abortedError(call: SignedCall, attempt: number, cause: unknown, throttled?: ThrottledCutOff): EcsError {
+  const throttledFor = throttled ? `${Math.round(throttled.throttledForMs / 1000)} s` : "";
   return new EcsError({
     code: "ECS_ABORTED",
     operation: call.operation,
-    reason: "cancelled",
+    reason: throttled ? `cut off after the API gateway had throttled this call for ${throttledFor}` : "cancelled",
+    ...(throttled?.huaweiCode ? { huaweiCode: throttled.huaweiCode } : {}),
+    ...(throttled?.huaweiMessage
+      ? { huaweiMessage: `${throttled.huaweiMessage} (throttled for ${throttledFor})` }
+      : {}),
     route: call.route,
     serverIds: call.serverIds,
     attempts: attempt,
-    hint: hintFor("ECS_ABORTED"),
+    hint: hintFor(throttled ? "ECS_THROTTLED" : "ECS_ABORTED"),
     cause,
   });
 }

@@ -2,5 +2,5 @@
 export { createPool, positiveNumberSetting, resolveTransportOptions } from "./options";
 export type { AuthGate, TransportOptions, TransportSettings } from "./options";
 export { sendSigned } from "./send";
-export type { SignedCall, TransportTarget } from "./send";
+export type { SignedCall, ThrottleNotice, TransportTarget } from "./send";
 export { parseAnswer } from "./answerErrors";

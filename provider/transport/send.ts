@@ -8,11 +8,13 @@ import type { Dispatcher } from "undici";
 import { HEADER_AUTHORIZATION, HEADER_CONTENT_TYPE } from "../constants";
 import { redactSecrets } from "../errors";
 import { classifyAttempt } from "../retryPolicy";
+import type { AttemptContext } from "../retryPolicy";
 import { percentEncode, signRequest } from "../signer";
 import type { Credentials } from "../signer";
 import { waitOrAbort } from "../sleep";
 import {
   abortedError,
+  huaweiErrorOf,
   networkError,
   networkErrorCode,
   notJsonError,
@@ -22,7 +24,7 @@ import {
   requestIdOf,
   responseError,
 } from "./answerErrors";
-import type { RawAnswer, Secrets } from "./answerErrors";
+import type { RawAnswer, Secrets, ThrottledCutOff } from "./answerErrors";
 import type { TransportSettings } from "./options";
 
 export interface TransportTarget {
@@ -51,9 +53,30 @@ export interface SignedCall {
   readonly expectJobId?: boolean;
   /**
    * Cancels the waits between attempts, and the request itself for GETs. An action POST in flight
-   * is never cut off: its answer may hold a job id, which must not be lost.
+   * is never cut off: its answer may hold a job id, which must not be lost. A call with a signal is
+   * bounded by it: a throttled call is retried until it fires, past the policy's maxAttempts.
    */
   readonly signal?: AbortSignal;
+  /** Told before each wait while throttled, so the operation can say so in its progress lines. */
+  readonly onThrottled?: (notice: ThrottleNotice) => void;
+}
+
+/** The call is being throttled: since when, by what, and how long until the next attempt. */
+export interface ThrottleNotice {
+  readonly operation: string;
+  /** Huawei's code of the last refusal (`APIGW.0308`, `Common.0024`, `Ecs.0118`...), when it had one. */
+  readonly huaweiCode?: string;
+  /** Since the first throttled answer of this call. */
+  readonly throttledForMs: number;
+  readonly nextAttemptInMs: number;
+  readonly attempts: number;
+}
+
+/** The throttling a call is going through: when it started and what the last refusal said. */
+interface Throttling {
+  readonly sinceMs: number;
+  readonly huaweiCode?: string;
+  readonly huaweiMessage?: string;
 }
 
 export interface SignedResponse {
@@ -68,7 +91,13 @@ export interface SignedResponse {
 
 /** What one attempt led to: an answer to return, or a wait before the next attempt. */
 type Step =
-  { readonly done: true; readonly response: SignedResponse } | { readonly done: false; readonly delayMs: number };
+  | { readonly done: true; readonly response: SignedResponse }
+  | {
+      readonly done: false;
+      readonly delayMs: number;
+      /** Set when the attempt was throttled (refused, nothing done). */
+      readonly throttled?: { readonly huaweiCode?: string; readonly huaweiMessage?: string };
+    };
 
 /** Sends `call` with retries as the policy says; resolves with a successful answer or throws EcsError. */
 export async function sendSigned(
@@ -79,21 +108,62 @@ export async function sendSigned(
   const url = buildUrl(target.origin, call.path, call.query);
   const refusal = settings.authGate?.refused.find((r) => r.accessKey === target.credentials.accessKey);
   if (refusal) throw refusedEarlier(call, refusal.error);
+  let throttling: Throttling | undefined;
   for (let attempt = 0; ; attempt++) {
-    if (call.signal?.aborted) throw abortedError(call, attempt, call.signal.reason);
+    if (call.signal?.aborted) throw abortedError(call, attempt, call.signal.reason, throttleAt(settings, throttling));
     const step = await attemptOnce(target, settings, call, url, attempt);
     if (step.done) return step.response;
-    await waitOrAbort(settings.sleep, step.delayMs, call.signal, (cause) => abortedError(call, attempt + 1, cause));
+    throttling = step.throttled ? throttlingAfter(settings, throttling, step.throttled) : undefined;
+    if (throttling) notifyThrottled(settings, call, throttling, step.delayMs, attempt + 1);
+    const cutOff = throttleAt(settings, throttling);
+    await waitOrAbort(settings.sleep, step.delayMs, call.signal, (cause) =>
+      abortedError(call, attempt + 1, cause, cutOff),
+    );
   }
 }
 
+function throttlingAfter(
+  settings: TransportSettings,
+  before: Throttling | undefined,
+  refusal: { readonly huaweiCode?: string; readonly huaweiMessage?: string },
+): Throttling {
+  return { sinceMs: before?.sinceMs ?? settings.now().getTime(), ...refusal };
+}
+
+function notifyThrottled(
+  settings: TransportSettings,
+  call: SignedCall,
+  throttling: Throttling,
+  delayMs: number,
+  attempts: number,
+): void {
+  call.onThrottled?.({
+    operation: call.operation,
+    ...(throttling.huaweiCode ? { huaweiCode: throttling.huaweiCode } : {}),
+    throttledForMs: settings.now().getTime() - throttling.sinceMs,
+    nextAttemptInMs: delayMs,
+    attempts,
+  });
+}
+
+/** What a call cut off while throttled says of it: the last refusal and for how long it lasted. */
+function throttleAt(settings: TransportSettings, throttling: Throttling | undefined): ThrottledCutOff | undefined {
+  if (!throttling) return undefined;
+  return {
+    huaweiCode: throttling.huaweiCode,
+    huaweiMessage: throttling.huaweiMessage,
+    throttledForMs: settings.now().getTime() - throttling.sinceMs,
+  };
+}
+
 /**
- * Query pairs encoded as the signer canonicalises them, except that commas stay literal in values
- * as the official SDK sends them (`server_id=a,b`); both decode to the same value.
+ * Query pairs encoded as the signer canonicalises them (RFC 3986: commas as `%2C`), which is also what
+ * the official SDKs put on the wire: the Node SDK's `querystring.stringify` and the Go SDK's
+ * `url.Values.Encode` both send `server_id=a%2Cb`.
  */
 export function buildUrl(origin: string, path: string, query?: readonly (readonly [string, string])[]): string {
   if (!query || query.length === 0) return `${origin}${path}`;
-  const pairs = query.map(([key, value]) => `${percentEncode(key)}=${percentEncode(value).replace(/%2C/g, ",")}`);
+  const pairs = query.map(([key, value]) => `${percentEncode(key)}=${percentEncode(value)}`);
   return `${origin}${path}?${pairs.join("&")}`;
 }
 
@@ -139,7 +209,7 @@ function afterNetworkFailure(
   // A POST is never cut off in flight, so its failure is its own (possibly ambiguous), not the abort.
   if (call.method === "GET" && call.signal?.aborted) throw abortedError(call, attempt, error);
   const errorCode = networkErrorCode(error);
-  const verdict = classifyAttempt(call.method, { kind: "network", errorCode }, context(settings, attempt));
+  const verdict = classifyAttempt(call.method, { kind: "network", errorCode }, context(settings, call, attempt));
   if (verdict.retry) return { done: false, delayMs: verdict.delayMs ?? 0 };
   throw networkError(target, settings, call, attempt, errorCode, verdict, error, secrets);
 }
@@ -152,7 +222,12 @@ function afterAnswer(
   answer: RawAnswer,
   secrets: Secrets,
 ): Step {
-  const verdict = classifyAttempt(call.method, outcomeOf(answer, call), context(settings, attempt));
+  const verdict = classifyAttempt(call.method, outcomeOf(answer, call), context(settings, call, attempt));
+  if (verdict.retry && verdict.reason === "throttled") {
+    const { code, message } = huaweiErrorOf(answer.json.ok ? answer.json.value : undefined);
+    const said = { huaweiCode: optionalRedacted(code, secrets), huaweiMessage: optionalRedacted(message, secrets) };
+    return { done: false, delayMs: verdict.delayMs ?? 0, throttled: said };
+  }
   if (verdict.retry) return { done: false, delayMs: verdict.delayMs ?? 0 };
   if (verdict.reason === "garbled") throw notJsonError(answer, call, attempt, secrets);
   if (verdict.reason === "success") return { done: true, response: responseOf(answer, attempt, secrets) };
@@ -208,8 +283,14 @@ function parseJson(text: string): RawAnswer["json"] {
   }
 }
 
-function context(settings: TransportSettings, attempt: number) {
-  return { attempt, policy: settings.policy, random: settings.random, nowMs: settings.now().getTime() };
+function context(settings: TransportSettings, call: SignedCall, attempt: number): AttemptContext {
+  return {
+    attempt,
+    policy: settings.policy,
+    random: settings.random,
+    nowMs: settings.now().getTime(),
+    patient: call.signal !== undefined,
+  };
 }
 
 function signatureOf(authorization: string | undefined): string | undefined {

@@ -131,8 +131,8 @@ function fleetRun(servers: number, overrides: Partial<FleetRun> = {}): FleetRun 
     },
     jobs: Math.ceil(servers / 1000),
     jobPollsPerJob: 3,
-    rssMb: 120,
-    baselineRssMb: 76,
+    rssMiB: 120,
+    baselineRssMiB: 76,
     lagAfterLastJobMs: 100,
     notStopped: 0,
     noopUpdate: { calls: 0, ms: 2, changes: false },
@@ -183,9 +183,9 @@ describe("evaluateTargets", () => {
     const verdicts = evaluateTargets([
       fleetRun(1000, { overheadRatio: 1.2, requests: { "POST action": 2, "GET list": 20, "GET job": 3 } }),
       fleetRun(5000, {
-        rssMb: 250,
+        rssMiB: 250,
         noopUpdate: { calls: 50, ms: 100, changes: true },
-        hostRun: { wallMs: 1, peakRssMb: 264, afterCheckRssMb: 175 },
+        hostRun: { wallMs: 1, peakRssMiB: 264, afterCheckRssMiB: 175 },
       }),
     ]);
     const missed = verdicts.filter((v) => !v.met).map((v) => [v.target, v.detail]);
@@ -203,7 +203,7 @@ describe("evaluateTargets", () => {
 
   it("counts RSS in MB as the target says: 191 MiB is under 200 MB, 191.0 + 0.8 MiB is not", () => {
     const rss = (mib: number) =>
-      evaluateTargets([fleetRun(5000, { rssMb: mib })]).find((v) => v.target === "peak RSS < 200 MB at N=5000")!.met;
+      evaluateTargets([fleetRun(5000, { rssMiB: mib })]).find((v) => v.target === "peak RSS < 200 MB at N=5000")!.met;
     expect(rss(190.7)).toBe(true); // 199.96 MB
     expect(rss(191.0)).toBe(false); // 200.28 MB, though under 200 MiB
   });
@@ -240,11 +240,33 @@ describe("the chart", () => {
     const groups = [...svg.matchAll(/<g data-series="([^"]+)" data-points="([^"]+)">([\s\S]*?)<\/g>/g)];
     expect(groups.map((g) => g[1])).toEqual(["ours", "lower-bound", "sdk-batch", "per-server"]);
     expect(groups[3][2]).toBe("10:10 100:100 1000:1000e 5000:5000e");
-    for (const g of groups) expect(g[3].match(/<circle /g)).toHaveLength(4);
+    for (const g of groups) expect(g[3].match(/class="marker"/g)).toHaveLength(4);
     // Two hollow markers on the per-server series.
     expect(groups[3][3].match(/fill="#ffffff"/g)).toHaveLength(2);
     expect(svg).toContain(">1000 s</text>");
     expect(svg).toContain("hollow, dashed: extrapolated from a measured prefix");
+  });
+
+  it("gives each series its own marker shape, so points at the same place stay visible", () => {
+    const svg = renderReportChart(report);
+    const groups = [...svg.matchAll(/<g data-series="([^"]+)" data-points="[^"]+">([\s\S]*?)<\/g>/g)];
+    const shapes = groups.map((g) => [...new Set([...g[2]!.matchAll(/data-shape="(\w+)"/g)].map((m) => m[1]))]);
+    expect(shapes).toEqual([["circle"], ["square"], ["diamond"], ["triangle"]]);
+    // Two series on the same point: both markers are drawn, each its own shape.
+    const same = renderChart(
+      [
+        { id: "a", label: "a", color: "#000", points: [{ servers: 10, seconds: 2 }] },
+        { id: "b", label: "b", color: "#f00", points: [{ servers: 10, seconds: 2 }] },
+      ],
+      "t",
+      "s",
+    );
+    expect([...same.matchAll(/data-shape="(\w+)"/g)].map((m) => m[1])).toEqual([
+      "circle",
+      "circle",
+      "square",
+      "square",
+    ]);
   });
 
   it("puts a tick on every power of ten the values span, and escapes text", () => {

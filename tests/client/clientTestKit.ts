@@ -19,7 +19,14 @@ export const PROJECT_ID = DEFAULT_EMULATOR_CREDENTIALS.projectId;
 export const REGION = DEFAULT_EMULATOR_CREDENTIALS.region;
 
 /** Retry delays small enough for a suite that runs in seconds; the real sleep is kept. */
-export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 4, busyDelayMs: 5, maxRetryAfterMs: 5 } as const;
+export const FAST_RETRY = {
+  baseDelayMs: 1,
+  maxDelayMs: 4,
+  busyDelayMs: 5,
+  maxRetryAfterMs: 5,
+  throttleBaseDelayMs: 1,
+  maxThrottleDelayMs: 4,
+} as const;
 
 export interface EmulatorHandle {
   readonly emulator: RunningEmulator;

@@ -89,7 +89,14 @@ describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) =
   let client: EcsClient;
   let delays: number[];
   let sleep: (ms: number) => Promise<void>;
-  const retry = { baseDelayMs: 100, maxDelayMs: 1000, busyDelayMs: 7000, maxRetryAfterMs: 2500 };
+  const retry = {
+    baseDelayMs: 100,
+    maxDelayMs: 1000,
+    busyDelayMs: 7000,
+    maxRetryAfterMs: 2500,
+    throttleBaseDelayMs: 400,
+    maxThrottleDelayMs: 1000,
+  };
 
   beforeEach(async () => {
     const recorder = recordingSleep();
@@ -138,10 +145,10 @@ describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) =
     expect(await requests(route)).toBe(2);
   });
 
-  it("retries a 202 Common.0024 without body (a throttle in disguise)", async () => {
+  it("retries a 202 Common.0024 without body (a throttle in disguise), with the throttle's equal jitter (random 0.5: 300 ms)", async () => {
     await handle.admin.injectFault({ route, kind: "accepted-no-job", times: 1 });
     await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([50]);
+    expect(delays).toEqual([300]);
     expect(await requests(route)).toBe(2);
   });
 
@@ -204,7 +211,14 @@ describe("POST action: retried only when provably not accepted", () => {
 
   beforeEach(() => {
     ({ client, delays } = recordingClient({
-      retry: { baseDelayMs: 100, maxDelayMs: 1000, busyDelayMs: 7000, maxRetryAfterMs: 2500 },
+      retry: {
+        baseDelayMs: 100,
+        maxDelayMs: 1000,
+        busyDelayMs: 7000,
+        maxRetryAfterMs: 2500,
+        throttleBaseDelayMs: 400,
+        maxThrottleDelayMs: 1000,
+      },
     }));
   });
   afterEach(async () => {
@@ -221,11 +235,11 @@ describe("POST action: retried only when provably not accepted", () => {
     expect(stats.serversSubmitted).toEqual({ "os-stop": 2 });
   });
 
-  it("202 Common.0024 without job_id: retried, exactly one job exists", async () => {
+  it("202 Common.0024 without job_id: retried with the throttle's equal jitter, exactly one job exists", async () => {
     await handle.admin.injectFault({ route: "action", kind: "accepted-no-job", times: 2 });
     const submissions = await client.batchAction("os-stop", ["a"]);
     expect(submissions).toEqual([expect.objectContaining({ jobId: expect.stringMatching(/^[0-9a-f]{32}$/) })]);
-    expect(delays).toEqual([50, 100]);
+    expect(delays).toEqual([300, 600]);
     const stats = await handle.admin.stats();
     expect(stats.requests["POST action"]).toBe(3);
     expect(stats.serversSubmitted).toEqual({ "os-stop": 1 });

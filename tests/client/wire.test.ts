@@ -3,6 +3,7 @@
  * server on port 0: exact request shapes, answers the emulator never gives (403, gateway 404,
  * malformed bodies, echoed secrets), and the endpoint rule.
  */
+import * as querystring from "node:querystring";
 import { inspect } from "node:util";
 import { verifySignature } from "../../emulator/verifySignature";
 import { EcsClient } from "../../provider/ecsClient";
@@ -101,7 +102,7 @@ describe("request shapes", () => {
     expectValidSignature(request);
   });
 
-  it("GET paths: job and server ids percent-encoded as one segment, list with literal commas and limit", async () => {
+  it("GET paths: job and server ids percent-encoded as one segment, list with commas encoded as %2C (as the official SDKs send them) and limit", async () => {
     reply = (request) =>
       request.url.includes("/jobs/")
         ? { status: 200, body: { ...JOB, job_id: "a b/c" } }
@@ -116,8 +117,10 @@ describe("request shapes", () => {
     expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
       `GET /v1/${PROJECT_ID}/jobs/a%20b%2Fc`,
       `GET /v1/${PROJECT_ID}/cloudservers/x%20y`,
-      `GET /v1/${PROJECT_ID}/cloudservers/detail?server_id=s1,s2&limit=2`,
+      `GET /v1/${PROJECT_ID}/cloudservers/detail?server_id=s1%2Cs2&limit=2`,
     ]);
+    // The Node SDK builds its query with querystring.stringify: the same bytes.
+    expect(server.requests[2].url.split("?")[1]).toBe(querystring.stringify({ server_id: "s1,s2", limit: 2 }));
     for (const request of server.requests) {
       expect(request.body.length).toBe(0);
       expectValidSignature(request);
@@ -186,12 +189,15 @@ describe("error shapes the emulator does not produce", () => {
       statusCode: 403,
       huaweiCode: "Ecs.0003",
       requestId: "rid-403",
-      hint: expect.stringContaining("ecs:cloudServers:stop"),
+      hint: expect.stringMatching(/ecs:cloudServers:stop.*balance is insufficient or the account is frozen/),
       attempts: 1,
     });
     reply = () => ({ status: 403, body: { error_code: "Pdp.0001", error_msg: "policy denies" } });
     await expect(withClient({}, (c) => c.listServers(["a"]))).rejects.toMatchObject({
       code: "ECS_FORBIDDEN",
+      hint: expect.not.stringContaining("balance"),
+    });
+    await expect(withClient({}, (c) => c.listServers(["a"]))).rejects.toMatchObject({
       hint: expect.stringContaining("ecs:cloudServers:list"),
     });
     await expect(withClient({}, (c) => c.batchAction("os-start", ["a"]))).rejects.toMatchObject({
@@ -206,7 +212,29 @@ describe("error shapes the emulator does not produce", () => {
       code: "ECS_FORBIDDEN",
       hint: expect.stringContaining("iam:projects:listProjects"),
     });
-    expect(server.requests).toHaveLength(5);
+    expect(server.requests).toHaveLength(6);
+  });
+
+  it("error bodies in all three shapes give Huawei's code and message: nested, flat, and top-level", async () => {
+    const bodies = [
+      { error: { code: "Common.0011", message: "job not found" } },
+      { error_code: "Common.0011", error_msg: "job not found" },
+      { code: "Common.0011", message: "job not found" },
+    ];
+    for (const body of bodies) {
+      reply = () => ({ status: 404, body });
+      await expect(withClient({}, (c) => c.getJob("j"))).rejects.toMatchObject({
+        code: "ECS_JOB_NOT_FOUND",
+        huaweiCode: "Common.0011",
+        huaweiMessage: "job not found",
+      });
+    }
+    reply = () => ({ status: 400, body: { code: "Ecs.0100", message: "state not right" } });
+    await expect(withClient({}, (c) => c.batchAction("os-stop", ["a"]))).rejects.toMatchObject({
+      code: "ECS_SERVER_STATE",
+      huaweiCode: "Ecs.0100",
+      serverIds: ["a"],
+    });
   });
 
   it("request id: the X-Request-Id header, else the body's request_id", async () => {

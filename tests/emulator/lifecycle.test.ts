@@ -251,6 +251,7 @@ describe("startup banner", () => {
       "  batch limit       1000 servers per 5 s window (shortened minute)",
     );
     expect(banner({ batchPerMinute: 0 })).toBe("  batch limit       unlimited");
+    expect(banner({ batchPerMinute: 1 })).toBe("  batch limit       1 server per minute");
   });
 });
 

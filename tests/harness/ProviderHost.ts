@@ -4,8 +4,10 @@
  * and calls `configure` once per provider text per process, with the config of the Configure call.
  */
 import { ChildProcess, spawn } from "node:child_process";
-import { dirname } from "node:path";
+import * as http2 from "node:http2";
+import { dirname, resolve } from "node:path";
 import { createInterface } from "node:readline";
+import { inflateRawSync } from "node:zlib";
 import type * as GrpcJs from "@grpc/grpc-js";
 import type { Struct as StructType } from "google-protobuf/google/protobuf/struct_pb";
 import type { Empty as EmptyType } from "google-protobuf/google/protobuf/empty_pb";
@@ -27,6 +29,33 @@ const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb") as { 
 const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb") as { Empty: typeof EmptyType };
 
 const RESOURCE_INIT_FAILED_TYPE = "pulumirpc.ErrorResourceInitFailed";
+/** Where hostTrailerChunks.js puts a large `grpc-status-details-bin`, deflated and in chunks. */
+const DEFLATED_DETAILS_KEY = "x-harness-status-details-deflated-bin";
+
+/** What the engine's gRPC client (grpc-go) accepts in the headers or trailers of one response. */
+export const ENGINE_MAX_HEADER_LIST_BYTES = 16 * 1024 * 1024;
+
+/** The host's side of carrying engine-sized trailers: it splits the details field (see that file). */
+const HOST_PRELOAD = resolve(__dirname, "hostTrailerChunks.js");
+
+/**
+ * A partial failure travels in the `grpc-status-details-bin` trailer with the resource's properties,
+ * `__provider` included. grpc-go, the engine's client, takes trailers up to 16 MiB; Node's HTTP/2
+ * client advertises 64 KiB (SETTINGS_MAX_HEADER_LIST_SIZE) and grpc-js has no channel option for it, so
+ * the harness raises the limit on the HTTP/2 sessions grpc-js opens in this process. Node's per-field
+ * and CONTINUATION caps remain: the host deflates and splits large details (hostTrailerChunks.js).
+ */
+function acceptEngineSizedTrailers(): void {
+  const module = http2 as unknown as { connect: typeof http2.connect & { raisedHeaderLimit?: true } };
+  if (module.connect.raisedHeaderLimit) return;
+  const original = module.connect;
+  const connect = ((authority: string | URL, options?: http2.ClientSessionOptions, listener?: () => void) => {
+    const settings = { maxHeaderListSize: ENGINE_MAX_HEADER_LIST_BYTES, ...options?.settings };
+    return original(authority, { maxHeaderListPairs: 4096, ...options, settings }, listener);
+  }) as typeof module.connect;
+  connect.raisedHeaderLimit = true;
+  module.connect = connect;
+}
 
 export interface ProviderHostOptions {
   /** The program folder: the host's cwd, from which `__provider`'s `require`s resolve. */
@@ -108,9 +137,7 @@ export class ProviderHost {
     this.output = output;
     this.exited = exited;
     this.callTimeoutMs = callTimeoutMs;
-    // A partial-failure error travels in one trailer with the resource's properties. grpc-go (the
-    // engine) takes 16 MiB there; Node's HTTP/2 caps one header at 64 KiB, and a larger one fails
-    // the call with a protocol error. Tests that need partial failures use a packaged provider.
+    acceptEngineSizedTrailers();
     this.client = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
       "grpc.max_receive_message_length": 400 * 1024 * 1024,
     });
@@ -120,7 +147,7 @@ export class ProviderHost {
   static async start(options: ProviderHostOptions): Promise<ProviderHost> {
     // The engine runs the host of the program's own @pulumi/pulumi, found from the program folder.
     const hostEntry = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [options.programDir] });
-    const child = spawn(process.execPath, [hostEntry, "127.0.0.1:0"], {
+    const child = spawn(process.execPath, ["--require", HOST_PRELOAD, hostEntry, "127.0.0.1:0"], {
       cwd: options.programDir,
       env: engineEnv(options),
       stdio: ["ignore", "pipe", "pipe"],
@@ -282,9 +309,9 @@ export class ProviderHost {
  * Any-packed `pulumirpc.ErrorResourceInitFailed`; anything else is a plain error with a message.
  */
 function decodeError(method: string, error: GrpcJs.ServiceError): Error {
-  for (const raw of error.metadata?.get("grpc-status-details-bin") ?? []) {
-    if (typeof raw === "string") continue;
-    const status = statusPb.Status.deserializeBinary(new Uint8Array(raw));
+  const details = statusDetails(error.metadata);
+  if (details !== undefined) {
+    const status = statusPb.Status.deserializeBinary(new Uint8Array(details));
     for (const detail of status.getDetailsList()) {
       if (detail.getTypeName() !== RESOURCE_INIT_FAILED_TYPE) continue;
       const failed = providerPb.ErrorResourceInitFailed.deserializeBinary(detail.getValue_asU8());
@@ -298,6 +325,15 @@ function decodeError(method: string, error: GrpcJs.ServiceError): Error {
     }
   }
   return new ProviderRpcError(method, error.code, error.details);
+}
+
+/** The details as the host sent them: one field, or its deflated chunks in order (see hostTrailerChunks.js). */
+function statusDetails(metadata: GrpcJs.Metadata | undefined): Buffer | undefined {
+  const binary = (key: string): Buffer[] =>
+    (metadata?.get(key) ?? []).filter((raw): raw is Buffer => typeof raw !== "string");
+  const deflated = binary(DEFLATED_DETAILS_KEY);
+  if (deflated.length > 0) return inflateRawSync(Buffer.concat(deflated));
+  return binary("grpc-status-details-bin")[0];
 }
 
 /** JSON-normalized first: Struct rejects `undefined`, which the engine would have dropped. */

@@ -29,10 +29,20 @@ interface Recorded {
   inputs: unknown;
 }
 
-/** The parts of @pulumi/pulumi/runtime/settings (internal, untyped) the runner needs. */
+/**
+ * The parts of @pulumi/pulumi/runtime/settings (internal, untyped) the runner needs. The mock monitor
+ * keeps its resources by URN: `getRegisteredResources()` since 3.247, the `resources` field before.
+ */
 interface SettingsModule {
   waitForRPCs(): Promise<void>;
-  getMonitor(): { getRegisteredResources(): Map<string, unknown> };
+  getMonitor(): { getRegisteredResources?(): Map<string, unknown>; resources?: Map<string, unknown> };
+}
+
+function registeredUrns(settings: SettingsModule): string[] {
+  const monitor = settings.getMonitor();
+  const resources = monitor.getRegisteredResources?.() ?? monitor.resources;
+  if (resources === undefined) throw new Error("this @pulumi/pulumi's mock monitor does not list its resources");
+  return [...resources.keys()];
 }
 
 async function main(): Promise<void> {
@@ -72,7 +82,7 @@ async function main(): Promise<void> {
 
   // Unknowns (preview) travel as the engine's sentinel string, as they would reach Check.
   const toJson = (value: unknown) => toJsonObject(value, (_key, v) => (pulumi.isUnknown(v) ? UNKNOWN_VALUE : v));
-  const urns = [...settings.getMonitor().getRegisteredResources().keys()];
+  const urns = registeredUrns(settings);
   const resources = recorded.map((r) => ({
     type: r.type,
     name: r.name,

@@ -5,9 +5,9 @@
  * with a precise report per server; no server is sent an action twice in one operation (the
  * deliberate SOFT-then-HARD stop aside), counted by the emulator; the record equals the cloud.
  *
- * Combinations that need the client-side work not done yet (throttling backoff without
- * Retry-After, top-level error bodies, Ecs.0118, %2C in lists) are listed in docs/variants.md
- * with their measured outcome: they are not tests here.
+ * The client's side of the variants is here too: top-level error bodies read by code, `%2C` in
+ * lists (required by the emulator), the per-minute limit answered `Ecs.0118` or `429` and throttling
+ * without `Retry-After` waited out until the deadline.
  */
 import {
   EmulatorAdmin,
@@ -132,7 +132,7 @@ describe("variants a plain fleet meets, through create, a drift-fixing update an
     ["subJobs no-server-id", { subJobs: "no-server-id" }],
     ["errorBodies flat", { errorBodies: "flat" }],
     ["throttleRetryAfter false (no throttling met)", { throttleRetryAfter: false }],
-    ["requireEncodedCommas false: served, and the literal commas counted", { requireEncodedCommas: false }],
+    ["requireEncodedCommas false (the default): served either way", { requireEncodedCommas: false }],
     ["listLagSeconds 1 with subJobs none", { listLagSeconds: 1, subJobs: "none" }],
   ])("%s: converged, each server sent each action once", async (_row, variants) => {
     await setUp(variants);
@@ -145,10 +145,14 @@ describe("variants a plain fleet meets, through create, a drift-fixing update an
     expect(restore.submissions).toEqual(ONCE);
   });
 
-  it("the provider's server lists send literal commas today (counted; see docs/variants.md)", async () => {
-    await setUp({});
-    await lifecycle();
-    expect((await admin.stats()).listServerIdCommas).toEqual({ literal: expect.any(Number) });
+  it("requireEncodedCommas: the provider's lists send %2C as the official SDKs do, so it converges; no literal comma", async () => {
+    await setUp({ requireEncodedCommas: true });
+    const { create, restore } = await lifecycle();
+    expect(create.outcome).toEqual({ [S1]: "ok", [S2]: "ok", [S3]: "ok" });
+    expect(restore.submissions).toEqual(ONCE);
+    const commas = (await admin.stats()).listServerIdCommas;
+    expect(commas.encoded).toBeGreaterThan(0);
+    expect(commas.literal ?? 0).toBe(0);
   });
 
   it.each<[string, VariantsPatch]>([
@@ -156,6 +160,8 @@ describe("variants a plain fleet meets, through create, a drift-fixing update an
     ["alreadyInState fail-subjob", { alreadyInState: "fail-subjob" }],
     ["alreadyInState noop", { alreadyInState: "noop" }],
     ["alreadyInState reject, errorBodies flat", { alreadyInState: "reject", errorBodies: "flat" }],
+    ["alreadyInState reject, errorBodies top-level", { alreadyInState: "reject", errorBodies: "top-level" }],
+    ["alreadyInState fail-subjob, errorBodies top-level", { alreadyInState: "fail-subjob", errorBodies: "top-level" }],
     ["alreadyInState fail-subjob, listLagSeconds 1", { alreadyInState: "fail-subjob", listLagSeconds: 1 }],
   ])(
     "%s, a server stopped by someone else between the list and the call: converged, none sent twice",
@@ -264,5 +270,45 @@ describe("hardStopAfterSeconds against a guest that ignores the SOFT stop (S1)",
     expect(create.submissions).toEqual(ONCE);
     expect((await admin.stats()).answers["POST action 400"]).toBe(1);
     await expectRecordIsTheCloud(create.outs);
+  });
+});
+
+describe("the account's limits, answered as the sources allow", () => {
+  afterEach(() => emulator?.stop());
+
+  it.each<[string, VariantsPatch]>([
+    ["400 Ecs.0118", { batchLimitAnswer: "ecs-0118" }],
+    ["429 APIGW.0308 without Retry-After", { batchLimitAnswer: "throttle", throttleRetryAfter: false }],
+  ])(
+    "the cloud's per-minute quota (2 servers per 3 s) below the provider's pace, answered %s: refused calls are sent again, converged, each server accepted once per operation",
+    async (_row, variants) => {
+      const refused = (a: Record<string, number>) => (a["POST action 400"] ?? 0) + (a["POST action 429"] ?? 0);
+      await startWith({ batchPerMinute: 2, batchWindowSeconds: 3 });
+      // The provider paces at 1000 a minute: it meets the cloud's smaller quota at the update and the restore.
+      await configureProvider(emulator.url, { "huaweicloud:ecsPacingWindowSeconds": "3" });
+      await setUp(variants);
+      const { create, update, restore } = await lifecycle({ timeoutSeconds: 60 });
+      expect(create.outcome).toEqual({ [S1]: "ok", [S2]: "ok", [S3]: "ok" });
+      expect(update.outcome).toEqual({ [S2]: "ok" });
+      expect(update.submissions).toEqual({ [S2]: 1 });
+      expect(restore.submissions).toEqual(ONCE);
+      expect(refused((await admin.stats()).answers)).toBeGreaterThan(0);
+    },
+  );
+
+  it("every API call over 1 request per second throttled, without Retry-After: waited out, converged, none sent twice", async () => {
+    await startWith({ rateLimit: 1 });
+    await setUp({ throttleRetryAfter: false, rateLimitWindowSeconds: 1 });
+    const { create, update, restore } = await lifecycle({ timeoutSeconds: 120 });
+    expect(create.outcome).toEqual({ [S1]: "ok", [S2]: "ok", [S3]: "ok" });
+    for (const count of Object.values(create.submissions)) expect(count).toBe(1);
+    expect(update.submissions).toEqual({ [S2]: 1 });
+    expect(restore.submissions).toEqual(ONCE);
+    // It was throttled far beyond the old budget of 5 attempts per call.
+    const answers = (await admin.stats()).answers;
+    const throttled = Object.entries(answers)
+      .filter(([key]) => key.endsWith(" 429"))
+      .reduce((sum, [, n]) => sum + n, 0);
+    expect(throttled).toBeGreaterThan(5);
   });
 });

@@ -369,4 +369,83 @@ describe("converge over the emulator", () => {
     expect(lines[0]).toBe("L: 1 server: 0 already in state, stopping 1");
     expect(lines[lines.length - 1]).toBe("L: 1/1 server done");
   });
+
+  describe("throttled as the real gateway throttles (429 APIGW.0308, no Retry-After)", () => {
+    let patient: EcsClient;
+    beforeEach(() => {
+      // Still one attempt per call for everything else: only throttling is retried, until the deadline.
+      patient = new EcsClient({
+        endpoint: emulator.url,
+        projectId,
+        credentials: { accessKey, secretKey },
+        retry: { maxAttempts: 1, throttleBaseDelayMs: 10, maxThrottleDelayMs: 40 },
+      });
+    });
+    afterEach(async () => {
+      await patient.close();
+    });
+
+    it("far over the old 5-attempt budget, on the first list and the action alike: converges, one action per server, and says it was throttled", async () => {
+      await admin.injectFault({ route: "list", kind: "throttle", times: 12, retryAfterSeconds: null });
+      await admin.injectFault({ route: "action", kind: "throttle", times: 12, retryAfterSeconds: null });
+      const lines: string[] = [];
+      const result = await converge({
+        api: patient,
+        goals: { [S1]: "stopped", [S2]: "stopped" },
+        stopType: "SOFT",
+        timeoutSeconds: 60,
+        label: "L",
+        log: (line) => lines.push(line),
+      });
+      expect(result.outcome).toBe("SUCCESS");
+      expect(result.failures).toEqual([]);
+      const stats = await admin.stats();
+      expect(stats.serversSubmitted).toEqual({ "os-stop": 2 });
+      expect(stats.requests["POST action"]).toBe(13);
+      // The first throttled answer of the run is told; the next ones within the progress interval are not.
+      expect(lines.filter((line) => line.includes("throttling"))).toEqual([
+        expect.stringMatching(
+          /^L: the API is throttling this account \(APIGW\.0308\) while listing 2 servers: throttled for \d+ s, next attempt in \d+ s; a throttled call did nothing, so it is sent again until the 60s deadline$/,
+        ),
+      ]);
+    });
+
+    it("throttled until the deadline: nothing sent, each server TIMEOUT naming the gateway's refusal", async () => {
+      await admin.injectFault({ route: "action", kind: "throttle", times: 100_000, retryAfterSeconds: null });
+      const result = await converge({
+        api: patient,
+        goals: { [S1]: "stopped" },
+        stopType: "SOFT",
+        timeoutSeconds: 1,
+      });
+      expect(result.failures).toEqual([
+        {
+          id: S1,
+          code: "TIMEOUT",
+          message: expect.stringMatching(
+            /^not sent: the 1s deadline came first \(the API was throttling this account: APIGW\.0308: .*over ratelimit.*\(throttled for \d+ s\).*\); run pulumi up again, or raise timeoutSeconds$/,
+          ),
+        },
+      ]);
+      expect((await admin.stats()).serversSubmitted).toEqual({});
+    });
+
+    it("the first list throttled until the deadline: each server fails with APIGW.0308, still failing at the deadline", async () => {
+      await admin.injectFault({ route: "list", kind: "throttle", times: 100_000, retryAfterSeconds: null });
+      const result = await converge({
+        api: patient,
+        goals: { [S1]: "stopped" },
+        stopType: "SOFT",
+        timeoutSeconds: 1,
+      });
+      expect(result.failures).toEqual([
+        {
+          id: S1,
+          code: "APIGW.0308",
+          message: expect.stringMatching(/throttled for \d+ s.*\(still failing at the 1s deadline\)$/),
+        },
+      ]);
+      expect((await admin.stats()).requests["POST action"] ?? 0).toBe(0);
+    });
+  });
 });

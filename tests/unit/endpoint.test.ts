@@ -69,6 +69,13 @@ describe("default endpoints", () => {
     expect(defaultIamEndpoint("ap-southeast-1")).toBe("https://iam.ap-southeast-1.myhuaweicloud.com");
   });
 
+  it("serves the eu-west-1xx regions from myhuaweicloud.eu, and eu-west-0 from .com", () => {
+    expect(defaultEcsEndpoint("eu-west-101")).toBe("https://ecs.eu-west-101.myhuaweicloud.eu");
+    expect(defaultIamEndpoint("eu-west-101")).toBe("https://iam.eu-west-101.myhuaweicloud.eu");
+    expect(defaultEcsEndpoint("eu-west-0")).toBe("https://ecs.eu-west-0.myhuaweicloud.com");
+    expect(defaultIamEndpoint("eu-west-0")).toBe("https://iam.eu-west-0.myhuaweicloud.com");
+  });
+
   it("refuses a region that would change the host", () => {
     for (const region of ["evil.com/x", "cn-north-4.attacker", "CN-NORTH-4", "", "cn"]) {
       expect(() => validateRegion(region)).toThrow(expect.objectContaining({ code: "ECS_INVALID_ARGUMENT" }));

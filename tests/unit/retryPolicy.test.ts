@@ -181,6 +181,80 @@ describe("classifyAttempt: delays", () => {
   });
 });
 
+describe("classifyAttempt: throttling until the deadline", () => {
+  const throttled = resolveRetryPolicy({ ...policy, throttleBaseDelayMs: 400, maxThrottleDelayMs: 3000 });
+  const at = (attempt: number, random: number, patient: boolean) => ({
+    attempt,
+    policy: throttled,
+    random: () => random,
+    nowMs: NOW_MS,
+    patient,
+  });
+
+  it.each([
+    ["GET", response(429, { huaweiCode: "APIGW.0308" })],
+    ["POST", response(429, { huaweiCode: "APIGW.0308" })],
+    ["POST", response(202, { huaweiCode: "Common.0024" })],
+    ["GET", response(429, { huaweiCode: "Common.1503" })],
+  ])("a patient %s call throttled (%o) is retried far past maxAttempts", (method, outcome) => {
+    expect(classifyAttempt(method, outcome, at(50, 0.5, true))).toMatchObject({ retry: true, reason: "throttled" });
+    expect(classifyAttempt(method, outcome, at(50, 0.5, false))).toEqual({
+      retry: false,
+      reason: "throttled",
+      exhausted: true,
+    });
+  });
+
+  it("patience is for throttling only: a 5xx, a reset, a busy answer still stop at maxAttempts", () => {
+    expect(classifyAttempt("GET", response(503), at(3, 0.5, true))).toMatchObject({ retry: false, exhausted: true });
+    expect(classifyAttempt("GET", network("ECONNRESET"), at(3, 0.5, true))).toMatchObject({ retry: false });
+    expect(classifyAttempt("GET", response(501, { huaweiCode: "Ecs.0603" }), at(3, 0.5, true))).toMatchObject({
+      retry: false,
+    });
+  });
+
+  it("without Retry-After waits with capped exponential backoff and equal jitter: in [c/2, c], c = min(cap, base * 2^n)", () => {
+    const delays = (random: number) =>
+      [0, 1, 2, 3, 4, 5, 9].map((n) => classifyAttempt("GET", response(429), at(n, random, true)).delayMs);
+    // base 400 → 400, 800, 1600, then capped at 3000.
+    expect(delays(0)).toEqual([200, 400, 800, 1500, 1500, 1500, 1500]);
+    expect(delays(0.999999)).toEqual([399, 799, 1599, 2999, 2999, 2999, 2999]);
+  });
+
+  it("the default cap is in the tens of seconds and the first wait follows Huawei's advice (2-5 s)", () => {
+    const defaults = { attempt: 0, policy: defaultRetryPolicy(), random: () => 1, nowMs: NOW_MS, patient: true };
+    expect(defaults.policy.maxThrottleDelayMs).toBe(30_000);
+    expect(classifyAttempt("GET", response(429), defaults).delayMs).toBe(2000);
+    expect(classifyAttempt("GET", response(429), { ...defaults, attempt: 20 }).delayMs).toBe(30_000);
+  });
+
+  it("Retry-After, when present, wins over the backoff", () => {
+    expect(classifyAttempt("GET", response(429, { retryAfter: "4" }), at(9, 0.5, true)).delayMs).toBe(4000);
+  });
+
+  it("Ecs.0118 on an action (at most 1000 servers: the per-minute limit) is refused, sent again after the pacing window", () => {
+    const paced = resolveRetryPolicy({ ...throttled, pacedDelayMs: 60_000 });
+    const outcome = response(400, { huaweiCode: "Ecs.0118" });
+    expect(classifyAttempt("POST", outcome, { ...at(0, 0.5, true), policy: paced })).toEqual({
+      retry: true,
+      reason: "throttled",
+      delayMs: 60_000,
+    });
+    expect(classifyAttempt("POST", outcome, { ...at(40, 0.5, true), policy: paced }).retry).toBe(true);
+    // Without a deadline to bound it, maxAttempts still does.
+    expect(classifyAttempt("POST", outcome, { ...at(3, 0.5, false), policy: paced })).toMatchObject({
+      retry: false,
+      exhausted: true,
+    });
+  });
+
+  it("refuses a throttle cap below its base", () => {
+    expect(() => resolveRetryPolicy({ throttleBaseDelayMs: 5000, maxThrottleDelayMs: 1000 })).toThrow(
+      /retry.maxThrottleDelayMs \[1000\] must be >= retry.throttleBaseDelayMs \[5000\]/,
+    );
+  });
+});
+
 describe("parseRetryAfterMs", () => {
   it("reads delta-seconds and HTTP dates, never negative", () => {
     expect(parseRetryAfterMs("120", NOW_MS)).toBe(120_000);

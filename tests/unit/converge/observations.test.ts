@@ -47,4 +47,10 @@ describe("listFailed", () => {
     const start = state([server("a")], [], { readError: info("ECS_THROTTLED") });
     expect(listFailed(start, info("ECS_ABORTED"))).toBe(start);
   });
+
+  it("a read cut off while throttled keeps the gateway's refusal as the reason", () => {
+    const start = state([server("a")]);
+    const throttled = info("ECS_ABORTED", "APIGW.0308", "listing 1 server: over ratelimit (throttled for 600 s)");
+    expect(listFailed(start, throttled)).toEqual({ ...start, readError: throttled });
+  });
 });

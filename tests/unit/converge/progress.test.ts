@@ -6,6 +6,7 @@ import {
   jobReadFailureLine,
   listFailureLine,
   progressLine,
+  throttledLine,
 } from "../../../provider/converge/progress";
 import { following, info, job, server, state } from "./kit";
 
@@ -75,6 +76,22 @@ describe("progress lines", () => {
     expect(jobReadFailureLine("L", "j1", info("ECS_ABORTED"), fresh, fresh)).toBeUndefined();
     expect(listFailureLine("L", info("ECS_NETWORK", undefined, "listing 1 server: reset"), 60)).toBe(
       "L: cannot read the servers (ECS_NETWORK: listing 1 server: reset); trying again until the 60s deadline",
+    );
+  });
+
+  it("say that the account is throttled, for how long, and that the call is sent again until the deadline", () => {
+    const notice = {
+      operation: "listing 3 servers",
+      huaweiCode: "APIGW.0308",
+      throttledForMs: 42_400,
+      nextAttemptInMs: 15_200,
+      attempts: 9,
+    };
+    expect(throttledLine("L", notice, 600)).toBe(
+      "L: the API is throttling this account (APIGW.0308) while listing 3 servers: throttled for 42 s, next attempt in 15 s; a throttled call did nothing, so it is sent again until the 600s deadline",
+    );
+    expect(throttledLine("L", { ...notice, huaweiCode: undefined }, 600)).toMatch(
+      /^L: the API is throttling this account while/,
     );
   });
 });

@@ -120,6 +120,22 @@ describe("submissionFailed", () => {
       },
     ],
     [
+      "cut off by the deadline while the gateway throttled it: TIMEOUT, not sent, saying so with the gateway's code",
+      {
+        info: info("ECS_ABORTED", "APIGW.0308", "os-stop of 1 server: over ratelimit (throttled for 598 s)"),
+        deadlineReached: true,
+      },
+      {},
+      {
+        phase: "failed",
+        error: {
+          code: "TIMEOUT",
+          message:
+            "not sent: the 60s deadline came first (the API was throttling this account: APIGW.0308: os-stop of 1 server: over ratelimit (throttled for 598 s)); run pulumi up again, or raise timeoutSeconds",
+        },
+      },
+    ],
+    [
       "cancelled: fails with the client's code",
       { info: info("ECS_ABORTED", undefined, "cancelled") },
       {},
