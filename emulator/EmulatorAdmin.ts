@@ -1,8 +1,14 @@
 /** A small typed client of the emulator's admin API (`/_emulator/...`), over global fetch. */
-import type { AdminServerInput, FaultInput, JobFault, ServerPatch, ServerFault, TransportFault } from "./adminSchemas";
 import type { EmulatorStatsSnapshot } from "./EmulatorStats";
-import type { AdminServerView } from "./handleAdminRequest";
-import type { Variants, VariantsPatch } from "./variants";
+import type {
+  AdminServerInput,
+  AdminServerView,
+  FaultInput,
+  PendingFaults,
+  ServerPatch,
+  Variants,
+  VariantsPatch,
+} from "./publicTypes";
 
 export class EmulatorAdminError extends Error {
   readonly code = "EMULATOR_ADMIN_ERROR";
@@ -13,12 +19,6 @@ export class EmulatorAdminError extends Error {
     super(message);
     this.name = "EmulatorAdminError";
   }
-}
-
-export interface PendingFaults {
-  readonly transport: TransportFault[];
-  readonly server: ServerFault[];
-  readonly job: JobFault[];
 }
 
 export class EmulatorAdmin {

@@ -4,7 +4,7 @@ import { EmulatorStats } from "./EmulatorStats";
 import { FaultBook } from "./FaultBook";
 import { Fleet } from "./Fleet";
 import { JobStore } from "./JobStore";
-import type { ResolvedEmulatorOptions } from "./resolveEmulatorOptions";
+import type { ResolvedEmulatorOptions } from "./publicTypes";
 import { seedServers } from "./seedServers";
 import { SlidingWindow } from "./SlidingWindow";
 import { pickVariants, type Variants } from "./variants";

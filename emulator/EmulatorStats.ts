@@ -2,7 +2,7 @@
  * Counts of API requests (admin requests are never counted), of their answers, and of servers
  * submitted per action and per server.
  */
-import type { PowerAction } from "./Fleet";
+import type { PowerAction } from "./publicTypes";
 
 export interface EmulatorStatsSnapshot {
   /** Keyed `"<METHOD> <route>"`, e.g. `"POST action"`, `"GET job"`; `unknown` for unmatched paths. */

@@ -3,7 +3,7 @@
  * matching API requests; server faults hit the next action calls or sub-jobs of one server; job
  * faults hit the next accepted action calls.
  */
-import type { ApiRoute, JobFault, ServerFault, TransportFault } from "./adminSchemas";
+import type { ApiRoute, JobFault, ServerFault, TransportFault } from "./publicTypes";
 
 interface Pending<T> {
   readonly fault: T;

@@ -4,10 +4,9 @@
  * transition has ended. No timers, so nothing is left pending when the emulator stops, and
  * the state is exact at whatever instant it is read.
  */
-import type { AdminServerInput, ServerPatch } from "./adminSchemas";
-import type { PowerStatus } from "./seedServers";
+import type { AdminServerInput, PowerAction, PowerStatus, ServerPatch } from "./publicTypes";
 
-export type PowerAction = "os-stop" | "os-start" | "reboot";
+export type { PowerAction } from "./publicTypes";
 
 export interface Failure {
   readonly errorCode: string;

@@ -1,8 +1,10 @@
 /**
- * Schemas of the admin API bodies (`/_emulator/...`) and of the `servers` option. Types are
- * derived from them; the admin client and the server share these definitions.
+ * Schemas of the admin API bodies (`/_emulator/...`) and of the `servers` option; the admin client
+ * and the server share these definitions. Their types are written out in publicTypes.ts and checked
+ * against these schemas both ways by tests/types/emulatorPublicTypes.typecheck.ts.
  */
 import { z } from "zod";
+import type { ApiRoute, Fault, JobFault, ServerFault, TransportFaultKind } from "./publicTypes";
 import { serverTagsSchema } from "./serverTags";
 
 /** ECS ids are UUIDs; anything path- and comma-safe is accepted so tests can use short ids. */
@@ -22,7 +24,6 @@ export const adminServerSchema = z
     tags: serverTagsSchema().optional(),
   })
   .strict();
-export type AdminServerInput = z.input<typeof adminServerSchema>;
 
 export const putServersBodySchema = z.object({ servers: z.array(adminServerSchema) }).strict();
 
@@ -36,10 +37,8 @@ export const serverPatchSchema = z
   })
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, { message: "give at least one of status, locked, name, tags" });
-export type ServerPatch = z.infer<typeof serverPatchSchema>;
 
-export const API_ROUTES = ["action", "job", "list", "show", "projects", "tags"] as const;
-export type ApiRoute = (typeof API_ROUTES)[number];
+export const API_ROUTES = ["action", "job", "list", "show", "projects", "tags"] as const satisfies readonly ApiRoute[];
 
 export const TRANSPORT_FAULT_KINDS = [
   "throttle",
@@ -52,8 +51,7 @@ export const TRANSPORT_FAULT_KINDS = [
   "forbidden",
   "expired-job",
   "pending-payment",
-] as const;
-export type TransportFaultKind = (typeof TRANSPORT_FAULT_KINDS)[number];
+] as const satisfies readonly TransportFaultKind[];
 
 const timesSchema = z.number().int().min(1).max(1_000_000).default(1);
 
@@ -127,15 +125,8 @@ const SERVER_FAULT_SCHEMAS = {
   drift: driftFaultSchema,
 } as const;
 
-export type TransportFaultInput = z.input<typeof transportFaultSchema>;
-type ServerFaultSchema = (typeof SERVER_FAULT_SCHEMAS)[keyof typeof SERVER_FAULT_SCHEMAS];
-export type ServerFaultInput = z.input<ServerFaultSchema>;
-export type JobFaultInput = z.input<typeof failJobFaultSchema>;
-export type FaultInput = TransportFaultInput | ServerFaultInput | JobFaultInput;
-export type TransportFault = z.output<typeof transportFaultSchema>;
-export type ServerFault = z.output<ServerFaultSchema>;
-export type JobFault = z.output<typeof failJobFaultSchema>;
-export type Fault = TransportFault | ServerFault | JobFault;
+/** One of the server faults' schemas (their union's input and output are ServerFaultInput and ServerFault). */
+export type ServerFaultSchema = (typeof SERVER_FAULT_SCHEMAS)[keyof typeof SERVER_FAULT_SCHEMAS];
 
 /**
  * A fault with `serverId` is a server fault, `fail-job` a job fault, any other a transport fault:

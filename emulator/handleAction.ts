@@ -11,7 +11,7 @@ import { type ApiAnswer, ecsError, throttled } from "./errorBodies";
 import type { FaultBook } from "./FaultBook";
 import type { Failure, Fleet, PowerAction, ServerRecord } from "./Fleet";
 import { type JobStore, newJobId, type SubJobRecord } from "./JobStore";
-import type { ResolvedEmulatorOptions } from "./resolveEmulatorOptions";
+import type { ResolvedEmulatorOptions } from "./publicTypes";
 import type { SlidingWindow } from "./SlidingWindow";
 import type { Variants } from "./variants";
 import {

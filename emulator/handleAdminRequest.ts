@@ -14,21 +14,12 @@ import {
 import { type EmulatorState, resetEmulatorState } from "./EmulatorState";
 import type { ServerRecord } from "./Fleet";
 import { handleVariantsRequest } from "./handleVariantsRequest";
+import type { AdminServerView } from "./publicTypes";
 import { renderServer } from "./renderServer";
 
 export interface AdminAnswer {
   readonly status: number;
   readonly body?: unknown;
-}
-
-/** How the admin API shows a server: the status and task_state the ECS API would show now. */
-export interface AdminServerView {
-  readonly id: string;
-  readonly name: string;
-  readonly status: string;
-  readonly taskState: string | null;
-  readonly locked: boolean;
-  readonly tags: Record<string, string>;
 }
 
 function view(state: EmulatorState, server: ServerRecord): AdminServerView {

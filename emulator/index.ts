@@ -1,8 +1,17 @@
-/** The local Huawei Cloud ECS emulator: programmatic API. The CLI is `emulator/cli.ts`. */
+/**
+ * The local Huawei Cloud ECS emulator: programmatic API (the package's `./emulator` subpath). The CLI
+ * is `emulator/cli.ts`.
+ *
+ * The types exported here are those of emulator/publicTypes.ts, so that the subpath's declarations
+ * name no zod type (tests/types/emulatorPublicTypes.typecheck.ts keeps them in step with the schemas).
+ */
+import type * as Public from "./publicTypes";
+import { DEFAULT_VARIANTS as defaultVariants, VARIANT_NAMES as variantNames } from "./variants";
+
 export { startEmulator } from "./startEmulator";
 export type { RunningEmulator } from "./startEmulator";
-export { resolveEmulatorOptions, EmulatorOptionsError, isLoopbackHost } from "./resolveEmulatorOptions";
-export type { EmulatorOptions, ResolvedEmulatorOptions } from "./resolveEmulatorOptions";
+export { resolveEmulatorOptions, EmulatorOptionsError } from "./resolveEmulatorOptions";
+export { isLoopbackHost } from "./loopback";
 export {
   DEFAULT_EMULATOR_CREDENTIALS,
   DEFAULT_STOP_SECONDS,
@@ -15,21 +24,39 @@ export {
 } from "./defaults";
 export type { EmulatorCredentials } from "./defaults";
 export { EmulatorAdmin, EmulatorAdminError } from "./EmulatorAdmin";
-export type { PendingFaults } from "./EmulatorAdmin";
-export type { AdminServerView } from "./handleAdminRequest";
 export { statsSince } from "./EmulatorStats";
 export type { EmulatorStatsSnapshot } from "./EmulatorStats";
+export { seedServers, seededServerId } from "./seedServers";
+export type { SeedServer } from "./seedServers";
+export { JOB_TYPES } from "./JobStore";
 export type {
+  EmulatorOptions,
+  ResolvedEmulatorOptions,
+  PowerStatus,
   AdminServerInput,
+  AdminServerView,
   ServerPatch,
+  ApiRoute,
+  TransportFaultKind,
   FaultInput,
   TransportFaultInput,
   ServerFaultInput,
+  FailSubjobFaultInput,
+  StuckFaultInput,
+  VanishFaultInput,
+  DriftFaultInput,
   JobFaultInput,
-  ApiRoute,
-} from "./adminSchemas";
-export { seedServers, seededServerId } from "./seedServers";
-export type { PowerStatus } from "./seedServers";
-export { JOB_TYPES } from "./JobStore";
-export { DEFAULT_VARIANTS, VARIANT_NAMES, variantsSchema } from "./variants";
-export type { Variants, VariantsInput, VariantsPatch, VariantName } from "./variants";
+  PendingFaults,
+  TransportFault,
+  ServerFault,
+  JobFault,
+  Variants,
+  VariantsInput,
+  VariantsPatch,
+  VariantName,
+} from "./publicTypes";
+
+/** Every switch at its default: the emulator's historical answers (docs/variants.md). */
+export const DEFAULT_VARIANTS: Readonly<Public.Variants> = defaultVariants;
+/** The switches' names, in the order docs/variants.md gives them. */
+export const VARIANT_NAMES: readonly Public.VariantName[] = variantNames;

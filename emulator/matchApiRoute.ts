@@ -1,5 +1,5 @@
 /** Maps a method and path to one of the emulated API routes. */
-import type { ApiRoute } from "./adminSchemas";
+import type { ApiRoute } from "./publicTypes";
 
 export interface RouteMatch {
   readonly route: ApiRoute;

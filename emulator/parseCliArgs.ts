@@ -10,7 +10,7 @@ import {
   DEFAULT_START_SECONDS,
   DEFAULT_STOP_SECONDS,
 } from "./defaults";
-import type { EmulatorOptions } from "./resolveEmulatorOptions";
+import type { EmulatorOptions } from "./publicTypes";
 import {
   ALREADY_IN_STATE,
   BATCH_LIMIT_ANSWERS,

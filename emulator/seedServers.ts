@@ -1,6 +1,8 @@
 /** The deterministic fleet behind `--seed <n>`: ids are stable so scripts can name them. */
 
-export type PowerStatus = "ACTIVE" | "SHUTOFF";
+import type { PowerStatus } from "./publicTypes";
+
+export type { PowerStatus } from "./publicTypes";
 
 export interface SeedServer {
   readonly id: string;

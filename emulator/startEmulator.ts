@@ -13,7 +13,8 @@ import { gatewayError } from "./errorBodies";
 import { handleAdminRequest } from "./handleAdminRequest";
 import { handleApiRequest, newRequestId } from "./handleApiRequest";
 import { matchApiRoute } from "./matchApiRoute";
-import { type EmulatorOptions, type ResolvedEmulatorOptions, resolveEmulatorOptions } from "./resolveEmulatorOptions";
+import type { EmulatorOptions, ResolvedEmulatorOptions } from "./publicTypes";
+import { resolveEmulatorOptions } from "./resolveEmulatorOptions";
 
 export interface RunningEmulator {
   /** `http://127.0.0.1:<port>`: the ECS and IAM endpoint, and the admin API under `/_emulator/`. */

@@ -7,6 +7,9 @@
  * emulator.
  */
 import { z } from "zod";
+import type { VariantName, Variants } from "./publicTypes";
+
+export type { VariantName, Variants, VariantsInput, VariantsPatch } from "./publicTypes";
 
 export const HARD_DURING_SOFT = ["supersede", "reject-400", "reject-409", "fail-subjob"] as const;
 export const IGNORED_SOFT_STOP = ["stay", "fail", "force"] as const;
@@ -55,9 +58,6 @@ export const variantsShape = {
 } as const;
 
 export const variantsSchema = z.object(variantsShape).strict();
-export type Variants = z.output<typeof variantsSchema>;
-export type VariantsInput = z.input<typeof variantsSchema>;
-export type VariantName = keyof Variants;
 export const VARIANT_NAMES = Object.keys(variantsShape) as VariantName[];
 
 /** `PATCH /_emulator/variants`: any subset of the switches, at least one; absent ones keep their value (no defaults here). */
@@ -69,13 +69,12 @@ export const variantsPatchSchema = z
   )
   .strict()
   .refine((patch) => Object.keys(patch).length > 0, { message: `give at least one of ${VARIANT_NAMES.join(", ")}` });
-export type VariantsPatch = z.input<typeof variantsPatchSchema>;
 
 /** Today's answers: every switch at its default. */
-export const DEFAULT_VARIANTS: Variants = Object.freeze(variantsSchema.parse({}));
+export const DEFAULT_VARIANTS: Readonly<Variants> = Object.freeze(variantsSchema.parse({}));
 
 /** The switches out of a larger (resolved) options object. */
-export function pickVariants(options: Readonly<Record<string, unknown>>): Variants {
+export function pickVariants(options: Readonly<Variants>): Variants {
   return variantsSchema.parse(Object.fromEntries(VARIANT_NAMES.map((name) => [name, options[name]])));
 }
 

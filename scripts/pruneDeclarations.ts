@@ -1,18 +1,20 @@
 /**
  * Run by `npm run build` after tsc: keeps the declarations a user's program can reach from the package's
  * entry points, deletes the others (internal modules' .d.ts files, which may name zod or undici types),
- * and fails the build when a kept declaration of the root entry imports zod or undici: those types do not
- * compile in a program made from Pulumi's template (strict, no skipLibCheck, no esModuleInterop).
+ * and fails the build when a kept declaration of either entry (the root and the `./emulator` subpath)
+ * imports zod or undici: those types do not compile in a program made from Pulumi's template (strict, no
+ * skipLibCheck, no esModuleInterop).
  *
  *   ts-node --transpile-only scripts/pruneDeclarations.ts [distDir]
  */
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 
-/** The entry whose declarations must name no zod or undici type: what `import ... from "pulumi-huaweicloud-ecs-power"` sees. */
-const CLEAN_ENTRY = "provider/index.d.ts";
-/** Entries whose declarations ship as they are (the emulator subpath, for users who rehearse pipelines). */
-const OTHER_ENTRIES = ["emulator/index.d.ts"];
+/**
+ * The entries a program imports, whose declarations must name no zod or undici type: the root
+ * (`pulumi-huaweicloud-ecs-power`) and the emulator subpath (`pulumi-huaweicloud-ecs-power/emulator`).
+ */
+const ENTRIES = ["provider/index.d.ts", "emulator/index.d.ts"];
 const FORBIDDEN = ["zod", "undici"];
 
 /** The module specifiers a declaration file imports or re-exports (static and `import("...")` types). */
@@ -67,23 +69,25 @@ function declarationFiles(dir: string): string[] {
   });
 }
 
-function main(distDir: string): void {
-  const clean = reachableDeclarations(join(distDir, CLEAN_ENTRY));
-  const problems = [...clean].flatMap(([file, packages]) =>
+/** The `file imports package` lines for every forbidden import among the declarations kept. */
+export function forbiddenImports(distDir: string, kept: Map<string, string[]>): string[] {
+  return [...kept].flatMap(([file, packages]) =>
     packages.filter((name) => FORBIDDEN.includes(name)).map((name) => `${relative(distDir, file)} imports ${name}`),
   );
+}
+
+function main(distDir: string): void {
+  const kept = new Map(ENTRIES.flatMap((entry) => [...reachableDeclarations(join(distDir, entry))]));
+  const problems = forbiddenImports(distDir, kept);
   if (problems.length > 0) {
     throw new Error(
-      `the root entry's declarations must name no zod or undici type (use provider/publicTypes.ts):\n  ${problems.join("\n  ")}`,
+      `the entries' declarations must name no zod or undici type (use provider/publicTypes.ts or emulator/publicTypes.ts):\n  ${problems.join("\n  ")}`,
     );
   }
-  const keep = new Set(clean.keys());
-  for (const entry of OTHER_ENTRIES)
-    for (const file of reachableDeclarations(join(distDir, entry)).keys()) keep.add(file);
-  const removed = declarationFiles(distDir).filter((file) => !keep.has(file));
+  const removed = declarationFiles(distDir).filter((file) => !kept.has(file));
   for (const file of removed) rmSync(file);
   process.stderr.write(
-    `declarations: kept ${keep.size}, removed ${removed.length} internal ones; the root entry names no zod or undici type\n`,
+    `declarations: kept ${kept.size}, removed ${removed.length} internal ones; no entry names a zod or undici type\n`,
   );
 }
 
