@@ -1,9 +1,10 @@
 /**
  * The package as a user gets it: `npm pack`, the tarball installed into a fresh program made from Pulumi's
  * TypeScript template (its tsconfig.json: strict, no skipLibCheck, no esModuleInterop), with the lowest and
- * the newest supported @pulumi/pulumi. The program type-checks with TypeScript 5.9 and with the newest
- * TypeScript, holds one copy of @pulumi/pulumi, and runs through the harness: create, then destroy,
- * against the emulator.
+ * the newest supported @pulumi/pulumi. The program, and a rehearsal script that imports the emulator
+ * subpath, type-check with TypeScript 5.9 and with the newest TypeScript; the program holds one copy of
+ * @pulumi/pulumi and runs through the harness (create, then destroy, against the emulator), and the
+ * rehearsal script, compiled, runs the packed emulator.
  *
  * It installs from the npm registry, so it is not part of `npm test`: `.ci/run` runs it with
  * `npm run test:consumer`. CONSUMER_PULUMI_VERSIONS (space-separated) overrides the versions; to probe
@@ -43,7 +44,8 @@ const TEMPLATE_TSCONFIG = {
     noImplicitReturns: true,
     forceConsistentCasingInFileNames: true,
   },
-  files: ["index.ts"],
+  // The template lists index.ts; a user who rehearses a pipeline adds their script.
+  files: ["index.ts", "rehearse.ts"],
 };
 
 /**
@@ -73,6 +75,40 @@ export function describe(error: unknown): EcsErrorCode | undefined {
   return error instanceof EcsError ? error.code : undefined;
 }
 export type Client = InstanceType<typeof EcsClient>;
+`;
+
+/**
+ * A rehearsal script: the packed emulator (the `./emulator` subpath), its options, faults and variants,
+ * named as a user's script names them. It prints the fleet's statuses, the first list call's throttled
+ * answer, and the switch it set.
+ */
+const REHEARSAL = `import {
+  DEFAULT_VARIANTS,
+  EmulatorAdmin,
+  seedServers,
+  startEmulator,
+  type EmulatorOptions,
+  type FaultInput,
+  type RunningEmulator,
+  type VariantsPatch,
+} from "pulumi-huaweicloud-ecs-power/emulator";
+
+export async function rehearse(): Promise<string> {
+  const options: EmulatorOptions = { servers: seedServers(3), stopSeconds: 0.1, alreadyInState: "noop" };
+  const emulator: RunningEmulator = await startEmulator(options);
+  try {
+    const admin = new EmulatorAdmin(emulator.url);
+    const fault: FaultInput = { route: "list", kind: "throttle", retryAfterSeconds: null };
+    await admin.injectFault(fault);
+    const patch: VariantsPatch = { listLagSeconds: DEFAULT_VARIANTS.listLagSeconds + 2 };
+    const variants = await admin.setVariants(patch);
+    const pending = await admin.pendingFaults();
+    const statuses = (await admin.listServers()).map((server) => server.status);
+    return JSON.stringify({ statuses, pending: pending.transport.map((f) => f.kind), lag: variants.listLagSeconds });
+  } finally {
+    await emulator.stop();
+  }
+}
 `;
 
 /** The command's stdout; when it fails, an error with its output (tsc prints its errors on stdout). */
@@ -110,6 +146,7 @@ function makeProgram(parent: string, pulumiVersion: string, tarball: string): st
     "tsconfig.json": JSON.stringify(TEMPLATE_TSCONFIG, null, 4),
     "tsconfig.newest.json": JSON.stringify(NEWEST_TSCONFIG, null, 4),
     "index.ts": PROGRAM,
+    "rehearse.ts": REHEARSAL,
   };
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const ignorePeerRange = process.env["CONSUMER_IGNORE_PEER_RANGE"] === "1" ? ["--legacy-peer-deps"] : [];
@@ -149,13 +186,15 @@ describe("the packed tarball in a program made from Pulumi's template", () => {
   }, 180_000);
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it("ships LICENSE, CHANGELOG and declarations that name no zod or undici type", () => {
+  it("ships LICENSE, CHANGELOG and declarations (the root's and the emulator's) that name no zod or undici type", () => {
     const listing = run("tar", ["-tzf", tarball], workDir).split("\n");
     expect(listing).toEqual(expect.arrayContaining(["package/LICENSE", "package/CHANGELOG.md", "package/README.md"]));
-    const declarations = listing.filter((path) => path.startsWith("package/dist/provider/") && path.endsWith(".d.ts"));
-    expect(declarations).toContain("package/dist/provider/index.d.ts");
+    const declarations = listing.filter((path) => path.startsWith("package/dist/") && path.endsWith(".d.ts"));
+    expect(declarations).toEqual(
+      expect.arrayContaining(["package/dist/provider/index.d.ts", "package/dist/emulator/index.d.ts"]),
+    );
     const text = run("tar", ["-xzOf", tarball, ...declarations], workDir);
-    expect(text).not.toMatch(/from ["'](zod|undici)/);
+    expect(text).not.toMatch(/(from|import)\s*\(?\s*["'](zod|undici)/);
   });
 
   describe.each(PULUMI_VERSIONS)("with @pulumi/pulumi %s", (pulumiVersion) => {
@@ -184,6 +223,13 @@ describe("the packed tarball in a program made from Pulumi's template", () => {
       );
       expect(out).toBe("");
     }, 180_000);
+
+    it("runs the rehearsal script against the packed emulator", () => {
+      run(join(programDir, "node_modules/.bin/tsc"), ["-p", "."], programDir);
+      const script = "require('./bin/rehearse').rehearse().then((out) => process.stdout.write(out))";
+      const out = JSON.parse(run(process.execPath, ["-e", script], programDir)) as unknown;
+      expect(out).toEqual({ statuses: ["ACTIVE", "SHUTOFF", "ACTIVE"], pending: ["throttle"], lag: 2 });
+    }, 60_000);
 
     it("runs through Pulumi's host: create stops the fleet, refresh sees drift, destroy restores it", async () => {
       const servers = seedServers(4);
