@@ -23,7 +23,8 @@ const repoRoot = resolve(__dirname, "../..");
  * The peerDependency's lower bound, and the newest release that still runs on Node 20 (3.249 needs Node 22).
  * 3.138.0 fails the run: its dynamic-provider host does not hand the stack config to the provider's
  * `configure`, so Check reports huaweicloud:region and the keys as not set (found with
- * CONSUMER_IGNORE_PEER_RANGE=1; 3.130.0 fails the same way, 3.139.0 to 3.248.0 pass).
+ * CONSUMER_IGNORE_PEER_RANGE=1; 3.130.0 fails the same way, 3.139.0 to 3.248.0 pass). .ci/run also runs
+ * this file on Node 24 with the newest release (CONSUMER_PULUMI_VERSIONS, NEWEST_PULUMI there).
  */
 const PULUMI_VERSIONS = (process.env["CONSUMER_PULUMI_VERSIONS"] ?? "3.139.0 3.248.0").split(" ").filter(Boolean);
 /** The TypeScript the program runs with (ts-node, as Pulumi's nodejs host) and type-checks with first. */
