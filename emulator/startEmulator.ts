@@ -4,7 +4,7 @@
  * clears the only timers the emulator ever sets (delayed answers), so nothing outlives it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { z } from "zod";
 import { HEADER_REQUEST_ID } from "../provider/constants";
 import { MAX_BODY_BYTES } from "./defaults";
@@ -12,6 +12,7 @@ import { createEmulatorState, type EmulatorState } from "./EmulatorState";
 import { gatewayError } from "./errorBodies";
 import { handleAdminRequest } from "./handleAdminRequest";
 import { handleApiRequest, newRequestId } from "./handleApiRequest";
+import { Listener } from "./Listener";
 import { matchApiRoute } from "./matchApiRoute";
 import type { EmulatorOptions, ResolvedEmulatorOptions } from "./publicTypes";
 import { resolveEmulatorOptions } from "./resolveEmulatorOptions";
@@ -151,104 +152,38 @@ async function onRequest(
   state.timers.add(timer);
 }
 
+/** The URL clients use: IPv6 loopback in brackets, `localhost` as 127.0.0.1. */
+function baseUrlOf(host: string, address: AddressInfo): string {
+  const hostPart = address.family === "IPv6" || host === "::1" ? "[::1]" : host === "localhost" ? "127.0.0.1" : host;
+  return `http://${hostPart}:${address.port}`;
+}
+
+/** The answer to a request the emulator itself failed on: ECS's generic 500, so the client's path for it is exercised. */
+function sendInternalError(response: ServerResponse, error: unknown, log?: (line: string) => void): void {
+  log?.(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
+  const body = { error: { code: "Common.0001", message: "System exception (emulator bug)." } };
+  send(response, 500, body, { [HEADER_REQUEST_ID]: newRequestId() });
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveEmulatorOptions(options);
   const state = createEmulatorState(resolved);
-  const sockets = new Set<Socket>();
   let baseUrl = "";
-  let stopped = false;
-  let away: Promise<void> | undefined;
-  let back: Promise<void> | undefined;
-  const listen = () =>
-    new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(port, resolved.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-  const suspend = (): Promise<void> => {
-    away ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      for (const socket of sockets) socket.destroy();
-    });
-    return away;
-  };
-  /** Listens again once fully away; one shared attempt however many callers; never after stop(). */
-  const resume = (): Promise<void> => {
-    if (!away) return Promise.resolve();
-    back ??= away
-      .then(async () => {
-        if (stopped) return;
-        away = undefined;
-        await listen();
-      })
-      .finally(() => {
-        back = undefined;
-      });
-    return back;
-  };
-  const outage = (ms: number): void => {
-    void suspend().then(() => {
-      if (stopped) return;
-      const timer = setTimeout(() => {
-        state.timers.delete(timer);
-        resume().catch((error: unknown) => resolved.log?.(`could not listen again after the outage: ${String(error)}`));
-      }, ms);
-      timer.unref();
-      state.timers.add(timer);
-    });
-  };
   // Node's default 16 KB header limit would answer 431 before the gateway's own URI limit (maxUriBytes) is checked.
   const server = createServer({ maxHeaderSize: 2 * 1024 * 1024 }, (request, response) => {
-    onRequest(state, baseUrl, request, response, outage).catch((error: unknown) => {
-      resolved.log?.(`internal error: ${error instanceof Error ? error.stack : String(error)}`);
-      const requestId = newRequestId();
-      send(
-        response,
-        500,
-        { error: { code: "Common.0001", message: "System exception (emulator bug)." } },
-        {
-          [HEADER_REQUEST_ID]: requestId,
-        },
-      );
-    });
+    onRequest(state, baseUrl, request, response, listener.outage).catch((error: unknown) =>
+      sendInternalError(response, error, resolved.log),
+    );
   });
-  server.on("connection", (socket) => {
-    sockets.add(socket);
-    socket.once("close", () => sockets.delete(socket));
-  });
-
-  let port = resolved.port;
-  await listen();
-  const address = server.address() as AddressInfo;
-  port = address.port;
-  const { family } = address;
-  const hostPart =
-    family === "IPv6" || resolved.host === "::1"
-      ? "[::1]"
-      : resolved.host === "localhost"
-        ? "127.0.0.1"
-        : resolved.host;
-  baseUrl = `http://${hostPart}:${port}`;
-
-  let stopping: Promise<void> | undefined;
+  const listener = new Listener(server, resolved.host, resolved.port, state.timers, resolved.log);
+  const address = await listener.listen();
+  baseUrl = baseUrlOf(resolved.host, address);
   return {
     url: baseUrl,
-    port,
+    port: address.port,
     options: resolved,
-    suspend,
-    resume,
-    stop() {
-      stopped = true;
-      stopping ??= (async () => {
-        for (const timer of state.timers) clearTimeout(timer);
-        state.timers.clear();
-        await back?.catch(() => undefined); // a resume under way ends (not listening) before we close
-        away = undefined;
-        await suspend();
-      })();
-      return stopping;
-    },
+    suspend: listener.suspend,
+    resume: listener.resume,
+    stop: listener.stop,
   };
 }
