@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { HEADER_PROJECT_ID } from "../provider/constants";
 import type { EmulatorState } from "./EmulatorState";
+import type { TransportFault } from "./publicTypes";
 import { type ApiAnswer, ecsError, gatewayError, throttled } from "./errorBodies";
 import { handleAction } from "./handleAction";
 import { handleJob, handleList, handleProjects, handleShow } from "./handleQuery";
@@ -72,17 +73,32 @@ function decide(state: EmulatorState, request: ApiRequest, url: URL, match: Rout
       ),
     );
   }
-
+  // Lazily, in the gateway's order: a refused signature consumes no rate, a throttled call checks no project.
   const nowMs = state.nowMs();
+  const refusal =
+    authRefusal(state, request, nowMs, requestId) ??
+    rateRefusal(state, nowMs, requestId) ??
+    projectMismatch(state, match, request.headers);
+  if (refusal) return answer(refusal);
+  const fault = state.faults.takeTransport(match.route);
+  if (fault) return faultOutcome(fault, () => route(state, match, request, url, requestId), match, requestId);
+  return answer(route(state, match, request, url, requestId));
+}
+
+/** The access key locked after failed authentications, or a signature that does not verify (which counts toward the lock). */
+function authRefusal(
+  state: EmulatorState,
+  request: ApiRequest,
+  nowMs: number,
+  requestId: string,
+): ApiAnswer | undefined {
   const lockedFor = state.authLock.lockedForSeconds(nowMs);
   if (lockedFor > 0) {
-    return answer(
-      gatewayError(
-        401,
-        "APIGW.0301",
-        `Incorrect IAM authentication information: the access key is locked for ${lockedFor} more second(s) after ${AUTH_FAILURES_BEFORE_LOCK} failed authentications in a row.`,
-        requestId,
-      ),
+    return gatewayError(
+      401,
+      "APIGW.0301",
+      `Incorrect IAM authentication information: the access key is locked for ${lockedFor} more second(s) after ${AUTH_FAILURES_BEFORE_LOCK} failed authentications in a row.`,
+      requestId,
     );
   }
   const verdict = verifySignature({
@@ -96,82 +112,78 @@ function decide(state: EmulatorState, request: ApiRequest, url: URL, match: Rout
   });
   if (!verdict.ok) {
     state.authLock.failed(nowMs);
-    return answer(gatewayError(401, "APIGW.0301", verdict.message, requestId));
+    return gatewayError(401, "APIGW.0301", verdict.message, requestId);
   }
   state.authLock.succeeded();
+  return undefined;
+}
 
+/** The request-rate window: consumes one request, or answers the gateway's throttle. */
+function rateRefusal(state: EmulatorState, nowMs: number, requestId: string): ApiAnswer | undefined {
   const rate = state.rateWindow.tryConsume(nowMs, 1);
-  if (!rate.allowed) {
-    const window = describeWindow(state.variants.rateLimitWindowSeconds);
-    return answer(
-      throttled(requestId, state.options.rateLimit, window, retryAfterFor(state.variants, rate.retryAfterSeconds)),
-    );
-  }
+  if (rate.allowed) return undefined;
+  const window = describeWindow(state.variants.rateLimitWindowSeconds);
+  return throttled(requestId, state.options.rateLimit, window, retryAfterFor(state.variants, rate.retryAfterSeconds));
+}
 
-  const mismatch = projectMismatch(state, match, request.headers);
-  if (mismatch) return answer(mismatch);
-
-  const fault = state.faults.takeTransport(match.route);
-  if (fault) {
-    switch (fault.kind) {
-      case "reset":
-        // Processed first when asked: the cloud acted, and only the answer was lost.
-        if (fault.afterProcessing) route(state, match, request, url, requestId);
-        return { kind: "reset", requestId };
-      case "throttle":
-        return answer(throttled(requestId, 200, "5 minute", fault.retryAfterSeconds));
-      case "server-error":
-        return answer(serverError(fault.status, requestId));
-      case "busy":
-        return answer(ecsError(501, "Ecs.0603", "Other commands are executing on the server; try again in a minute."));
-      case "accepted-no-job":
-        // A 202 that is a throttle in disguise: no job_id, and no job created.
-        return answer({
-          status: 202,
-          body: { error_code: "Common.0024", error_msg: "Flow limit exceeded", request_id: requestId },
-        });
-      case "delay":
-        // The request is processed now and only the answer is held back, as when a client times
-        // out on a call the cloud has already accepted.
-        return {
-          kind: "answer",
-          requestId,
-          answer: route(state, match, request, url, requestId),
-          delayMs: fault.delayMs,
-        };
-      case "malformed-json": {
-        // Processed (an action creates its job), then the body is cut short on the way back.
-        const real = route(state, match, request, url, requestId);
-        const text = JSON.stringify(real.body);
-        return answer({
-          status: real.status,
-          body: undefined,
-          rawBody: text.slice(0, Math.max(1, Math.floor(text.length / 2))),
-        });
-      }
-      case "forbidden":
-        return answer(
-          fault.code === "Ecs.0003"
-            ? ecsError(403, "Ecs.0003", "You do not have permission to perform this operation.")
-            : gatewayError(403, "Pdp.0001", "The IAM policy of the user denies this action.", requestId),
-        );
-      case "expired-job":
-        return answer(
-          ecsError(400, "Common.0011", `query job fail. Job[${match.jobId}] does not exist or has expired.`),
-        );
-      case "pending-payment": {
-        // Waiting on an order: shown like a job not started, whatever its sub-jobs have done.
-        const real = route(state, match, request, url, requestId);
-        if (real.status !== 200) return answer(real);
-        const { job_id, job_type, begin_time } = real.body as Record<string, unknown>;
-        return answer({
-          status: 200,
-          body: { status: "PENDING_PAYMENT", entities: {}, job_id, job_type, begin_time, end_time: "" },
-        });
-      }
+/** What an injected transport fault makes of the request; `process` runs the real handler (the cloud acts). */
+function faultOutcome(
+  fault: TransportFault,
+  process: () => ApiAnswer,
+  match: RouteMatch,
+  requestId: string,
+): ApiOutcome {
+  const answer = (value: ApiAnswer): ApiOutcome => ({ kind: "answer", requestId, answer: value });
+  switch (fault.kind) {
+    case "reset":
+      // Processed first when asked: the cloud acted, and only the answer was lost.
+      if (fault.afterProcessing) process();
+      return { kind: "reset", requestId };
+    case "throttle":
+      return answer(throttled(requestId, 200, "5 minute", fault.retryAfterSeconds));
+    case "server-error":
+      return answer(serverError(fault.status, requestId));
+    case "busy":
+      return answer(ecsError(501, "Ecs.0603", "Other commands are executing on the server; try again in a minute."));
+    case "accepted-no-job":
+      // A 202 that is a throttle in disguise: no job_id, and no job created.
+      return answer({
+        status: 202,
+        body: { error_code: "Common.0024", error_msg: "Flow limit exceeded", request_id: requestId },
+      });
+    case "delay":
+      // The request is processed now and only the answer is held back, as when a client times
+      // out on a call the cloud has already accepted.
+      return { kind: "answer", requestId, answer: process(), delayMs: fault.delayMs };
+    case "malformed-json": {
+      // Processed (an action creates its job), then the body is cut short on the way back.
+      const real = process();
+      const text = JSON.stringify(real.body);
+      return answer({
+        status: real.status,
+        body: undefined,
+        rawBody: text.slice(0, Math.max(1, Math.floor(text.length / 2))),
+      });
+    }
+    case "forbidden":
+      return answer(
+        fault.code === "Ecs.0003"
+          ? ecsError(403, "Ecs.0003", "You do not have permission to perform this operation.")
+          : gatewayError(403, "Pdp.0001", "The IAM policy of the user denies this action.", requestId),
+      );
+    case "expired-job":
+      return answer(ecsError(400, "Common.0011", `query job fail. Job[${match.jobId}] does not exist or has expired.`));
+    case "pending-payment": {
+      // Waiting on an order: shown like a job not started, whatever its sub-jobs have done.
+      const real = process();
+      if (real.status !== 200) return answer(real);
+      const { job_id, job_type, begin_time } = real.body as Record<string, unknown>;
+      return answer({
+        status: 200,
+        body: { status: "PENDING_PAYMENT", entities: {}, job_id, job_type, begin_time, end_time: "" },
+      });
     }
   }
-  return answer(route(state, match, request, url, requestId));
 }
 
 /**
