@@ -11,13 +11,19 @@ import * as ts from "typescript";
 const ROOT = join(__dirname, "..");
 const OUT_DIR = join(ROOT, "node_modules", ".cache", "ecs-power-bench");
 
+/** The TypeScript sources under `dir`, its subfolders included (provider/converge, provider/transport). */
+function typescriptFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return typescriptFiles(path);
+    return entry.name.endsWith(".ts") && !entry.name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
 /** Every file the worker can load: the provider, two self-contained emulator files, the worker. */
-function sources(): string[] {
-  const provider = readdirSync(join(ROOT, "provider"))
-    .filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts"))
-    .map((name) => join(ROOT, "provider", name));
+export function workerSources(): string[] {
   return [
-    ...provider,
+    ...typescriptFiles(join(ROOT, "provider")),
     join(ROOT, "emulator", "seedServers.ts"),
     join(ROOT, "emulator", "EmulatorStats.ts"),
     join(ROOT, "bench", "workerProtocol.ts"),
@@ -25,16 +31,16 @@ function sources(): string[] {
   ];
 }
 
-/** Returns the path of the compiled worker. */
-export function compileWorker(): string {
-  for (const file of sources()) {
+/** Returns the path of the compiled worker; `outDir` defaults to node_modules/.cache/ecs-power-bench. */
+export function compileWorker(outDir: string = OUT_DIR): string {
+  for (const file of workerSources()) {
     const output = ts.transpileModule(readFileSync(file, "utf8"), {
       fileName: file,
       compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, esModuleInterop: false },
     });
-    const target = join(OUT_DIR, relative(ROOT, file)).replace(/\.ts$/, ".js");
+    const target = join(outDir, relative(ROOT, file)).replace(/\.ts$/, ".js");
     mkdirSync(dirname(target), { recursive: true });
     writeFileSync(target, output.outputText);
   }
-  return join(OUT_DIR, "bench", "ourWorker.js");
+  return join(outDir, "bench", "ourWorker.js");
 }
