@@ -27,6 +27,7 @@ import { measureColdStart, measureHostRun, prepareHostProgram, type HostProgram 
 import { BENCH_HELP, BenchUsageError, parseBenchArgs, type BenchSettings } from "./parseBenchArgs";
 import { renderReportChart } from "./renderChart";
 import { runOurWorker } from "./runOurWorker";
+import type { WorkerResult } from "./workerProtocol";
 import {
   batchStopWithSdk,
   PER_SERVER_CONCURRENCY,
@@ -50,14 +51,9 @@ async function notStopped(admin: EmulatorAdmin, ids: readonly string[]): Promise
   return ids.filter((id) => statuses.get(id) !== "SHUTOFF").length;
 }
 
-async function runFleet(
-  servers: number,
-  settings: BenchSettings,
-  workerPath: string,
-  hostProgram: HostProgram | undefined,
-): Promise<FleetRun> {
-  const { windowSeconds, stopSeconds, jobInitMs } = settings;
-  const emulator = await startEmulatorProcess([
+/** The emulator's flags for a bench run: fixed transition times, the pacing window shortened on both sides. */
+function emulatorArgs({ windowSeconds, stopSeconds, jobInitMs }: BenchSettings): string[] {
+  return [
     "--stop-seconds",
     String(stopSeconds),
     "--start-seconds",
@@ -68,98 +64,152 @@ async function runFleet(
     String(DEFAULT_SERVERS_PER_MINUTE),
     "--batch-window-seconds",
     String(windowSeconds),
-  ]);
+  ];
+}
+
+/** What one fleet size needs: the emulator's URL and admin client, the fleet's ids, and a way back to all ACTIVE. */
+interface FleetContext {
+  readonly servers: number;
+  readonly settings: BenchSettings;
+  readonly url: string;
+  readonly admin: EmulatorAdmin;
+  readonly ids: readonly string[];
+  /** Jobs, stats and the limit windows go; every server is ACTIVE again. */
+  readonly fresh: () => Promise<void>;
+}
+
+/** Ours: check → create, check → diff, read in a child process; fails the bench unless every server stopped. */
+async function runOurs(context: FleetContext, workerPath: string): Promise<{ ours: WorkerResult; lowerBound: number }> {
+  const { servers, settings, url } = context;
+  const { windowSeconds, stopSeconds, jobInitMs } = settings;
+  progress(`N=${servers}: ours (check → create, then check → diff, then read) ...`);
+  const ours = await runOurWorker(
+    workerPath,
+    { url, servers, windowSeconds, ...CREDENTIALS, timeoutSeconds: 3600 },
+    () => undefined,
+  );
+  const lowerBound = lowerBoundMs({
+    servers,
+    windowMs: windowSeconds * 1000,
+    perWindow: Math.min(DEFAULT_SERVERS_PER_MINUTE, MAX_SERVERS_PER_ACTION),
+    jobInitMs,
+    transitionMs: stopSeconds * 1000,
+  });
+  const create = ours.create;
+  if (create.notStopped > 0 || create.failures > 0)
+    throw new Error(
+      `N=${servers}: ${countOf(create.notStopped, "server")} not stopped, ${countOf(create.failures, "failure")}`,
+    );
+  progress(
+    `N=${servers}: ours ${secs(create.ms)}, lower bound ${secs(lowerBound)}, ratio ${(create.ms / lowerBound).toFixed(3)}, peak RSS ${ours.peakRssMiB.toFixed(0)} MiB`,
+  );
+  return { ours, lowerBound };
+}
+
+/** The same create in Pulumi's dynamic-provider host, for that process's peak RSS. */
+async function runInHost(context: FleetContext, hostProgram: HostProgram): Promise<HostRun> {
+  const { servers, settings, url, ids } = context;
+  await context.fresh();
+  progress(`N=${servers}: the same create in Pulumi's dynamic-provider host, for its peak RSS ...`);
+  const hostRun = await measureHostRun(
+    hostProgram,
+    { url, ...CREDENTIALS, windowSeconds: settings.windowSeconds },
+    ids,
+  );
+  progress(
+    `N=${servers}: in the host ${secs(hostRun.wallMs)}, host peak RSS ${hostRun.peakRssMiB?.toFixed(0) ?? "?"} MiB`,
+  );
+  return hostRun;
+}
+
+/** The official SDK's batch script, then Terraform's per-server pattern (on a prefix unless --full-alternatives). */
+async function runAlternatives(
+  context: FleetContext,
+): Promise<{ sdkBatch: AlternativeRun; perServer: AlternativeRun }> {
+  const { servers, settings, url, admin, ids } = context;
+  const target: SdkTarget = { url, ...CREDENTIALS };
+  await context.fresh();
+  progress(`N=${servers}: official SDK batch script (ShowJob every ${SDK_POLL_INTERVAL_MS / 1000} s) ...`);
+  const a = await batchStopWithSdk(target, ids, settings.windowSeconds * 1000);
+  const sdkBatch = await measured(admin, a, ids, servers);
+  progress(`N=${servers}: SDK batch ${secs(sdkBatch.wallMs)}`);
+
+  await context.fresh();
+  const prefix = settings.fullAlternatives ? servers : Math.min(servers, settings.perServerPrefix);
+  const rounds = Math.ceil(prefix / PER_SERVER_CONCURRENCY);
+  progress(
+    `N=${servers}: per-server pattern on ${prefix === servers ? "all" : `the first ${prefix} of`} ${servers} servers (about ${rounds} round${rounds === 1 ? "" : "s"} of ${SDK_POLL_INTERVAL_MS / 1000} s) ...`,
+  );
+  const b = await perServerStop(target, ids.slice(0, prefix));
+  const perServer = await measured(admin, b, ids.slice(0, prefix), servers);
+  progress(
+    `N=${servers}: per-server ${secs(perServer.wallMs)}${perServer.extrapolated ? ` (extrapolated from ${prefix}: ${secs(perServer.measuredWallMs)})` : ""}`,
+  );
+  return { sdkBatch, perServer };
+}
+
+/** One fleet size's row of the report. Pure. */
+function fleetRunOf(
+  servers: number,
+  { ours, lowerBound }: { ours: WorkerResult; lowerBound: number },
+  hostRun: HostRun | undefined,
+  alternatives: { sdkBatch: AlternativeRun; perServer: AlternativeRun } | undefined,
+): FleetRun {
+  const create = ours.create;
+  const jobPolls = create.requests["GET job"] ?? 0;
+  const expectedListCalls = Math.ceil(servers / MAX_IDS_PER_LIST);
+  return {
+    servers,
+    wallMs: create.ms,
+    lowerBoundMs: lowerBound,
+    overheadRatio: create.ms / lowerBound,
+    requests: create.requests,
+    jobs: create.jobs,
+    jobPollsPerJob: create.jobs > 0 ? jobPolls / create.jobs : 0,
+    maxJobPollsOfOneJob: create.maxPollsOfOneJob,
+    rssMiB: ours.peakRssMiB,
+    baselineRssMiB: ours.baselineRssMiB,
+    lagAfterLastJobMs: create.endedAtMs - create.lastJobEndMs,
+    notStopped: create.notStopped,
+    noopUpdate: { calls: ours.noopUpdate.total, ms: ours.noopUpdate.ms, changes: ours.noopUpdate.changes },
+    ...(hostRun ? { hostRun } : {}),
+    refresh: {
+      listCalls: ours.refresh.requests["GET list"] ?? 0,
+      expectedListCalls,
+      calls: ours.refresh.total,
+      ms: ours.refresh.ms,
+    },
+    ...(alternatives
+      ? {
+          sdkBatch: alternatives.sdkBatch,
+          ratioVsSdkBatch: create.ms / alternatives.sdkBatch.wallMs,
+          perServer: alternatives.perServer,
+          ratioVsPerServer: create.ms / alternatives.perServer.wallMs,
+        }
+      : {}),
+  };
+}
+
+async function runFleet(
+  servers: number,
+  settings: BenchSettings,
+  workerPath: string,
+  hostProgram: HostProgram | undefined,
+): Promise<FleetRun> {
+  const emulator = await startEmulatorProcess(emulatorArgs(settings));
   try {
     const admin = new EmulatorAdmin(emulator.url);
     const ids = Array.from({ length: servers }, (_, i) => seededServerId(i));
     const fresh = async (): Promise<void> => {
-      // Jobs, stats and the limit windows go; every server is ACTIVE again.
       await admin.reset();
       await admin.putServers(ids.map((id) => ({ id, status: "ACTIVE" as const })));
     };
+    const context: FleetContext = { servers, settings, url: emulator.url, admin, ids, fresh };
     await fresh();
-
-    progress(`N=${servers}: ours (check → create, then check → diff, then read) ...`);
-    const ours = await runOurWorker(
-      workerPath,
-      { url: emulator.url, servers, windowSeconds, ...CREDENTIALS, timeoutSeconds: 3600 },
-      () => undefined,
-    );
-    const lowerBound = lowerBoundMs({
-      servers,
-      windowMs: windowSeconds * 1000,
-      perWindow: Math.min(DEFAULT_SERVERS_PER_MINUTE, MAX_SERVERS_PER_ACTION),
-      jobInitMs,
-      transitionMs: stopSeconds * 1000,
-    });
-    const create = ours.create;
-    if (create.notStopped > 0 || create.failures > 0)
-      throw new Error(
-        `N=${servers}: ${countOf(create.notStopped, "server")} not stopped, ${countOf(create.failures, "failure")}`,
-      );
-    progress(
-      `N=${servers}: ours ${secs(create.ms)}, lower bound ${secs(lowerBound)}, ratio ${(create.ms / lowerBound).toFixed(3)}, peak RSS ${ours.peakRssMiB.toFixed(0)} MiB`,
-    );
-
-    let hostRun: HostRun | undefined;
-    if (hostProgram) {
-      await fresh();
-      progress(`N=${servers}: the same create in Pulumi's dynamic-provider host, for its peak RSS ...`);
-      hostRun = await measureHostRun(hostProgram, { url: emulator.url, ...CREDENTIALS, windowSeconds }, ids);
-      progress(
-        `N=${servers}: in the host ${secs(hostRun.wallMs)}, host peak RSS ${hostRun.peakRssMiB?.toFixed(0) ?? "?"} MiB`,
-      );
-    }
-
-    let sdkBatch: AlternativeRun | undefined;
-    let perServer: AlternativeRun | undefined;
-    if (!settings.skipAlternatives) {
-      const target: SdkTarget = { url: emulator.url, ...CREDENTIALS };
-      await fresh();
-      progress(`N=${servers}: official SDK batch script (ShowJob every ${SDK_POLL_INTERVAL_MS / 1000} s) ...`);
-      const a = await batchStopWithSdk(target, ids, windowSeconds * 1000);
-      sdkBatch = await measured(admin, a, ids, servers);
-      progress(`N=${servers}: SDK batch ${secs(sdkBatch.wallMs)}`);
-
-      await fresh();
-      const prefix = settings.fullAlternatives ? servers : Math.min(servers, settings.perServerPrefix);
-      const rounds = Math.ceil(prefix / PER_SERVER_CONCURRENCY);
-      progress(
-        `N=${servers}: per-server pattern on ${prefix === servers ? "all" : `the first ${prefix} of`} ${servers} servers (about ${rounds} round${rounds === 1 ? "" : "s"} of ${SDK_POLL_INTERVAL_MS / 1000} s) ...`,
-      );
-      const b = await perServerStop(target, ids.slice(0, prefix));
-      perServer = await measured(admin, b, ids.slice(0, prefix), servers);
-      progress(
-        `N=${servers}: per-server ${secs(perServer.wallMs)}${perServer.extrapolated ? ` (extrapolated from ${prefix}: ${secs(perServer.measuredWallMs)})` : ""}`,
-      );
-    }
-
-    const jobPolls = create.requests["GET job"] ?? 0;
-    const expectedListCalls = Math.ceil(servers / MAX_IDS_PER_LIST);
-    return {
-      servers,
-      wallMs: create.ms,
-      lowerBoundMs: lowerBound,
-      overheadRatio: create.ms / lowerBound,
-      requests: create.requests,
-      jobs: create.jobs,
-      jobPollsPerJob: create.jobs > 0 ? jobPolls / create.jobs : 0,
-      maxJobPollsOfOneJob: create.maxPollsOfOneJob,
-      rssMiB: ours.peakRssMiB,
-      baselineRssMiB: ours.baselineRssMiB,
-      lagAfterLastJobMs: create.endedAtMs - create.lastJobEndMs,
-      notStopped: create.notStopped,
-      noopUpdate: { calls: ours.noopUpdate.total, ms: ours.noopUpdate.ms, changes: ours.noopUpdate.changes },
-      ...(hostRun ? { hostRun } : {}),
-      refresh: {
-        listCalls: ours.refresh.requests["GET list"] ?? 0,
-        expectedListCalls,
-        calls: ours.refresh.total,
-        ms: ours.refresh.ms,
-      },
-      ...(sdkBatch ? { sdkBatch, ratioVsSdkBatch: create.ms / sdkBatch.wallMs } : {}),
-      ...(perServer ? { perServer, ratioVsPerServer: create.ms / perServer.wallMs } : {}),
-    };
+    const ours = await runOurs(context, workerPath);
+    const hostRun = hostProgram ? await runInHost(context, hostProgram) : undefined;
+    const alternatives = settings.skipAlternatives ? undefined : await runAlternatives(context);
+    return fleetRunOf(servers, ours, hostRun, alternatives);
   } finally {
     await emulator.stop();
   }
