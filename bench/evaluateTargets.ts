@@ -1,4 +1,5 @@
 /** The issue's targets, checked against a report's figures. Pure. */
+import { countOf } from "../provider/plural";
 import type { FleetRun, TargetVerdict } from "./benchReport";
 
 export const TARGETS = {
@@ -50,7 +51,7 @@ export function evaluateTargets(runs: readonly FleetRun[]): TargetVerdict[] {
         !run.noopUpdate.changes &&
         run.refresh.listCalls === run.refresh.expectedListCalls &&
         run.refresh.calls === run.refresh.listCalls,
-      detail: `no-op ${run.noopUpdate.calls} calls (diff ${run.noopUpdate.changes ? "found changes" : "found none"}), refresh ${run.refresh.listCalls} list calls of ${run.refresh.calls} (want ${run.refresh.expectedListCalls})`,
+      detail: `no-op ${countOf(run.noopUpdate.calls, "call")} (diff ${run.noopUpdate.changes ? "found changes" : "found none"}), refresh ${countOf(run.refresh.listCalls, "list call")} of ${run.refresh.calls} (want ${run.refresh.expectedListCalls})`,
     });
   }
   const at1000 = at(1000);

@@ -1,4 +1,5 @@
 /** The human-readable form of a BenchReport: Markdown tables, as pasted into bench/RESULTS.md. Pure. */
+import { countOf } from "../provider/plural";
 import type { AlternativeRun, BenchReport } from "./benchReport";
 
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
@@ -28,7 +29,7 @@ export function formatReport(report: BenchReport): string {
   for (const r of report.runs) {
     lines.push(
       `| ${r.servers} | ${s(r.wallMs)} | ${s(r.lowerBoundMs)} | ${r.overheadRatio.toFixed(3)} | ${calls(r.requests)} | ${r.jobPollsPerJob.toFixed(1)}${r.maxJobPollsOfOneJob !== undefined ? ` (${r.maxJobPollsOfOneJob})` : ""} | ` +
-        `${r.rssMiB.toFixed(0)} / ${r.hostRun?.peakRssMiB?.toFixed(0) ?? "–"} MiB | ${r.noopUpdate.calls} calls | ${r.refresh.listCalls} list calls | ${alternative(r.sdkBatch)} | ` +
+        `${r.rssMiB.toFixed(0)} / ${r.hostRun?.peakRssMiB?.toFixed(0) ?? "–"} MiB | ${countOf(r.noopUpdate.calls, "call")} | ${countOf(r.refresh.listCalls, "list call")} | ${alternative(r.sdkBatch)} | ` +
         `${r.ratioVsSdkBatch?.toFixed(3) ?? "–"} | ${alternative(r.perServer)} | ${r.ratioVsPerServer?.toFixed(4) ?? "–"} |`,
     );
   }
@@ -39,7 +40,7 @@ export function formatReport(report: BenchReport): string {
   lines.push("|---|---|---|---|---|---|---|");
   for (const r of report.runs) {
     lines.push(
-      `| ${r.servers} | ${r.lagAfterLastJobMs} ms | ${r.noopUpdate.ms} ms, ${r.noopUpdate.calls} calls | ${r.refresh.ms} ms, ${calls({ "GET list": r.refresh.listCalls })} (want ${r.refresh.expectedListCalls}) | ` +
+      `| ${r.servers} | ${r.lagAfterLastJobMs} ms | ${r.noopUpdate.ms} ms, ${countOf(r.noopUpdate.calls, "call")} | ${r.refresh.ms} ms, ${calls({ "GET list": r.refresh.listCalls })} (want ${r.refresh.expectedListCalls}) | ` +
         `${r.hostRun ? `${s(r.hostRun.wallMs)}, peak RSS ${r.hostRun.peakRssMiB?.toFixed(0) ?? "?"} MiB (${r.hostRun.afterCheckRssMiB?.toFixed(0) ?? "?"} after the first check)` : "not run"} | ` +
         `${r.sdkBatch ? calls(r.sdkBatch.requests) : "–"} | ${r.perServer ? `${calls(r.perServer.requests)}${r.perServer.extrapolated ? " (extrapolated)" : ""}` : "–"} |`,
     );

@@ -201,6 +201,13 @@ describe("evaluateTargets", () => {
     ]);
   });
 
+  it("counts with the right noun: 1 list call, 1 call, 2 list calls", () => {
+    const one = fleetRun(100, { noopUpdate: { calls: 1, ms: 2, changes: true } });
+    const detail = (run: FleetRun) => evaluateTargets([run]).find((v) => v.target.includes("no-op update"))!.detail;
+    expect(detail(one)).toBe("no-op 1 call (diff found changes), refresh 1 list call of 1 (want 1)");
+    expect(detail(fleetRun(200))).toBe("no-op 0 calls (diff found none), refresh 2 list calls of 2 (want 2)");
+  });
+
   it("counts RSS in MB as the target says: 191 MiB is under 200 MB, 191.0 + 0.8 MiB is not", () => {
     const rss = (mib: number) =>
       evaluateTargets([fleetRun(5000, { rssMiB: mib })]).find((v) => v.target === "peak RSS < 200 MB at N=5000")!.met;
