@@ -116,7 +116,51 @@ interface Story {
   readonly tagStateFile: string;
 }
 
-async function tellStory({
+/** What the acts of the story share: the output, the fleet as it began, the stack and the checks on it. */
+interface Scene {
+  readonly say: (line?: string) => void;
+  readonly palette: Palette;
+  readonly admin: EmulatorAdmin;
+  readonly session: PulumiSession;
+  readonly fleetIds: readonly string[];
+  /** Each server's status before the first up, read from the emulator. */
+  readonly initial: Record<string, string>;
+  readonly heading: (command: string) => void;
+  readonly step: (command: string, run: () => Promise<StepResult>) => Promise<StepResult>;
+  /** The fleet's record in the stack; fails the demo when there is none. */
+  readonly record: () => FleetRecord;
+  /** Fails the demo unless every server is SHUTOFF, in the emulator and in the state. */
+  readonly expectAllStopped: (when: string) => Promise<void>;
+}
+
+async function tellStory(story: Story): Promise<void> {
+  const scene = await setScene(story);
+  const { say, palette, fleetIds } = scene;
+  const { emulatorUrl, projectId, accessKey, secretKey } = story;
+  say(
+    `Stack "demo" of project ecs-power: ecs-power:state=stopped, ecs-power:onDelete=restore, ${fleetIds.length} ids in ecs-power:serverIds,`,
+  );
+  say(
+    `  huaweicloud:ecsEndpoint=${emulatorUrl}, huaweicloud:projectId=${projectId}, huaweicloud:accessKey=${accessKey}, huaweicloud:secretKey=[secret]`,
+  );
+  const toStop = await previewAct(scene);
+  await firstUpAct(scene);
+  await driftAct(scene, toStop);
+  await destroyAct(scene);
+  const { step } = scene;
+  await tellTagStory({
+    say,
+    palette,
+    emulatorUrl,
+    projectId,
+    accessKey,
+    secretKey,
+    stateFile: story.tagStateFile,
+    step,
+  });
+}
+
+async function setScene({
   say,
   palette,
   emulatorUrl,
@@ -124,8 +168,7 @@ async function tellStory({
   accessKey,
   secretKey,
   stateFile,
-  tagStateFile,
-}: Story): Promise<void> {
+}: Story): Promise<Scene> {
   const admin = new EmulatorAdmin(emulatorUrl);
   const initial = await emulatorStatuses(admin);
   const fleetIds = Object.keys(initial);
@@ -177,14 +220,11 @@ async function tellStory({
       );
     }
   };
+  return { say, palette, admin, session, fleetIds, initial, heading, step, record, expectAllStopped };
+}
 
-  say(
-    `Stack "demo" of project ecs-power: ecs-power:state=stopped, ecs-power:onDelete=restore, ${fleetIds.length} ids in ecs-power:serverIds,`,
-  );
-  say(
-    `  huaweicloud:ecsEndpoint=${emulatorUrl}, huaweicloud:projectId=${projectId}, huaweicloud:accessKey=${accessKey}, huaweicloud:secretKey=[secret]`,
-  );
-
+/** `pulumi preview`: no API call; the demo shows what the create will do. Returns the servers it will stop. */
+async function previewAct({ say, session, fleetIds, initial, step }: Scene): Promise<string[]> {
   await step("pulumi preview", () => session.preview());
   say("  The provider makes no API call at preview. The demo itself reads the emulator's admin API to show");
   say("  what the create will do:");
@@ -195,7 +235,11 @@ async function tellStory({
   ]))
     say(`    ${line}`);
   say(`  ${toStop.length} of ${countOf(fleetIds.length, "server")} will be stopped.`);
+  return toStop;
+}
 
+/** The first `pulumi up`: every server SHUTOFF, each with its job and how long it took. */
+async function firstUpAct({ say, session, fleetIds, step, record, expectAllStopped }: Scene): Promise<void> {
   await step("pulumi up", () => session.up());
   await expectAllStopped("up");
   const afterUp = record().outputs;
@@ -214,7 +258,11 @@ async function tellStory({
     }),
   ]))
     say(`  ${line}`);
+}
 
+/** A server started by hand: refresh finds it, the preview's plan names it, the next up stops it alone. */
+async function driftAct(scene: Scene, toStop: readonly string[]): Promise<void> {
+  const { say, palette, admin, session, fleetIds, heading, step, record, expectAllStopped } = scene;
   const drifted = toStop[0];
   if (drifted === undefined)
     throw new DemoCheckError("the fleet has no server the first up stopped, so none to start by hand");
@@ -255,7 +303,10 @@ async function tellStory({
       `the second up should have sent one job for ${drifted} alone; it sent ${jobs.map(describeJob).join("; ") || "none"}`,
     );
   }
+}
 
+/** `pulumi destroy` with onDelete restore: every server back to its initial status. */
+async function destroyAct({ say, admin, session, fleetIds, initial, step }: Scene): Promise<void> {
   await step("pulumi destroy", () => session.destroy());
   if (readFleetRecord(session.readState()) !== undefined) throw new DemoCheckError("destroy left fleet in the stack");
   const final = await emulatorStatuses(admin);
@@ -271,6 +322,4 @@ async function tellStory({
       `after destroy, not back to the initial status: ${mismatched.map((id) => `${id} is ${final[id]}, was ${initial[id]}`).join(", ")}`,
     );
   }
-
-  await tellTagStory({ say, palette, emulatorUrl, projectId, accessKey, secretKey, stateFile: tagStateFile, step });
 }
