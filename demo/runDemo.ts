@@ -135,8 +135,8 @@ interface Scene {
 
 async function tellStory(story: Story): Promise<void> {
   const scene = await setScene(story);
-  const { say, palette, fleetIds } = scene;
-  const { emulatorUrl, projectId, accessKey, secretKey } = story;
+  const { say, fleetIds } = scene;
+  const { emulatorUrl, projectId, accessKey } = story;
   say(
     `Stack "demo" of project ecs-power: ecs-power:state=stopped, ecs-power:onDelete=restore, ${fleetIds.length} ids in ecs-power:serverIds,`,
   );
@@ -147,17 +147,7 @@ async function tellStory(story: Story): Promise<void> {
   await firstUpAct(scene);
   await driftAct(scene, toStop);
   await destroyAct(scene);
-  const { step } = scene;
-  await tellTagStory({
-    say,
-    palette,
-    emulatorUrl,
-    projectId,
-    accessKey,
-    secretKey,
-    stateFile: story.tagStateFile,
-    step,
-  });
+  await tellTagStory({ ...story, stateFile: story.tagStateFile, step: scene.step });
 }
 
 async function setScene({
