@@ -372,25 +372,18 @@ export interface EcsErrorInit {
   readonly route?: string;
   readonly serverIds?: readonly string[];
   readonly hint?: string;
+  /** Attempts made before giving up (1 when not retried). */
   readonly attempts?: number;
   readonly submitted?: readonly BatchSubmission[];
   readonly cause?: unknown;
 }
 
-/** The one error of the ECS client: match on `code`; `message` is one line for a human. */
-export interface EcsError extends Error {
-  readonly code: EcsErrorCode;
-  readonly operation: string;
-  readonly reason?: string;
-  readonly statusCode?: number;
-  readonly huaweiCode?: string;
-  readonly huaweiMessage?: string;
-  readonly requestId?: string;
-  readonly route?: string;
+/**
+ * The one error of the ECS client: match on `code`; `message` is one line for a human. It carries
+ * the fields it was made with (EcsErrorInit), `serverIds` and `submitted` always set.
+ */
+export interface EcsError extends Error, Omit<EcsErrorInit, "serverIds" | "submitted" | "cause"> {
   readonly serverIds: readonly string[];
-  readonly hint?: string;
-  /** Attempts made before giving up (1 when not retried). */
-  readonly attempts?: number;
   /** Batch calls accepted before this error: their jobs are running, the caller must not lose them. */
   readonly submitted: readonly BatchSubmission[];
   /** The structured fields for logs (`cause` left out). */
