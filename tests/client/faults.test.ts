@@ -4,28 +4,24 @@
  */
 import type { EcsClient } from "../../provider/ecsClient";
 import { findProjectId } from "../../provider/findProjectId";
-import { CREDENTIALS, newClient, recordingSleep, REGION, startCaptureServer, startTestEmulator } from "./clientTestKit";
-import type { EmulatorHandle } from "./clientTestKit";
+import {
+  CREDENTIALS,
+  FAST_TRANSITIONS,
+  newClient,
+  recordingSleep,
+  REGION,
+  startCaptureServer,
+  testEmulatorPerSuite,
+} from "./clientTestKit";
 
 type GetRoute = "job" | "list" | "show" | "projects";
 
-let handle: EmulatorHandle;
+const handle = testEmulatorPerSuite(FAST_TRANSITIONS, [
+  { id: "a", status: "ACTIVE" },
+  { id: "b", status: "ACTIVE" },
+  { id: "c", status: "SHUTOFF" },
+]);
 let jobId: string;
-
-beforeAll(async () => {
-  handle = await startTestEmulator({ stopSeconds: 0.05, startSeconds: 0.05, jobInitMs: 5 });
-});
-afterAll(async () => {
-  await handle.emulator.stop();
-});
-beforeEach(async () => {
-  await handle.admin.reset();
-  await handle.admin.putServers([
-    { id: "a", status: "ACTIVE" },
-    { id: "b", status: "ACTIVE" },
-    { id: "c", status: "SHUTOFF" },
-  ]);
-});
 
 /** Clients that sleep through a recorder: the delays are asserted, not waited for. */
 function recordingClient(extra: Parameters<typeof newClient>[1] = {}) {
