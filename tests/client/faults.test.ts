@@ -3,6 +3,7 @@
  * which delays), which are not, counted by the emulator's own stats.
  */
 import type { EcsClient } from "../../provider/ecsClient";
+import type { RetryPolicy } from "../../provider/retryPolicy";
 import { findProjectId } from "../../provider/findProjectId";
 import {
   CREDENTIALS,
@@ -53,15 +54,26 @@ async function callRoute(
     case "show":
       return (await client.getServer("a")).status;
     case "projects":
-      return findProjectId({
-        region: REGION,
-        credentials: CREDENTIALS,
-        iamEndpoint: handle.emulator.url,
-        sleep,
-        random: () => 0.5,
-        retry,
-      });
+      return lookUpProject({ sleep, retry });
   }
+}
+
+/** What a call on a GET route is made with: the recorded sleep, the retry policy, maybe a timeout. */
+interface CallOptions {
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly retry: Partial<RetryPolicy>;
+  readonly headersTimeoutMs?: number;
+}
+
+/** The project-id lookup against the emulator's IAM route, random 0.5. */
+function lookUpProject(options: CallOptions): Promise<string> {
+  return findProjectId({
+    region: REGION,
+    credentials: CREDENTIALS,
+    iamEndpoint: handle.emulator.url,
+    random: () => 0.5,
+    ...options,
+  });
 }
 
 /** A client for one call, closed afterwards whatever happens. */
@@ -75,6 +87,13 @@ async function withClient<T>(
   } finally {
     await client.close();
   }
+}
+
+/** One call on `route` with `options` (random 0.5): the lookup itself, or a client of its own, closed afterwards. */
+function callOnce(route: GetRoute, options: CallOptions): Promise<unknown> {
+  return route === "projects"
+    ? lookUpProject(options)
+    : withClient({ random: () => 0.5, ...options }, (c) => callRoute(route, c, options.sleep));
 }
 
 async function requests(route: GetRoute | "action"): Promise<number> {
@@ -158,19 +177,7 @@ describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) =
   it("retries a headers timeout", async () => {
     // The retry must answer within the timeout even on a loaded machine: a second of slack.
     await handle.admin.injectFault({ route, kind: "delay", delayMs: 5000, times: 1 });
-    const timeouts = { headersTimeoutMs: 1000 };
-    const result =
-      route === "projects"
-        ? findProjectId({
-            region: REGION,
-            credentials: CREDENTIALS,
-            iamEndpoint: handle.emulator.url,
-            sleep,
-            random: () => 0.5,
-            retry,
-            ...timeouts,
-          })
-        : withClient({ sleep, random: () => 0.5, retry, ...timeouts }, (c) => callRoute(route, c, sleep));
+    const result = callOnce(route, { sleep, retry, headersTimeoutMs: 1000 });
     await expect(result).resolves.toEqual(expected());
     expect(delays).toEqual([50]);
     expect(await requests(route)).toBe(2);
@@ -178,18 +185,7 @@ describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) =
 
   it("gives up after maxAttempts with the last answer's code", async () => {
     await handle.admin.injectFault({ route, kind: "server-error", times: 10 });
-    const few = { ...retry, maxAttempts: 3 };
-    const call =
-      route === "projects"
-        ? findProjectId({
-            region: REGION,
-            credentials: CREDENTIALS,
-            iamEndpoint: handle.emulator.url,
-            sleep,
-            random: () => 0.5,
-            retry: few,
-          })
-        : withClient({ sleep, random: () => 0.5, retry: few }, (c) => callRoute(route, c, sleep));
+    const call = callOnce(route, { sleep, retry: { ...retry, maxAttempts: 3 } });
     await expect(call).rejects.toMatchObject({
       code: "ECS_SERVER_ERROR",
       statusCode: 500,
