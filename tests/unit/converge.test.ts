@@ -9,14 +9,9 @@ import {
   type PowerApi,
   type SubmissionView,
 } from "../../provider/converge";
-import {
-  DEFAULT_EMULATOR_CREDENTIALS,
-  EmulatorAdmin,
-  startEmulator,
-  type FaultInput,
-  type RunningEmulator,
-} from "../../emulator";
+import { DEFAULT_EMULATOR_CREDENTIALS, type FaultInput } from "../../emulator";
 import { EcsClient } from "../../provider/ecsClient";
+import { emulatorPerSuite } from "../emulatorPerSuite";
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";
@@ -105,27 +100,17 @@ describe("converge over the emulator", () => {
   const S1 = "00000000-0000-4000-8000-000000000101";
   const S2 = "00000000-0000-4000-8000-000000000102";
   const S3 = "00000000-0000-4000-8000-000000000103";
-  let emulator: RunningEmulator;
-  let admin: EmulatorAdmin;
+  const handle = emulatorPerSuite({ stopSeconds: 0.2, startSeconds: 0.2 }, [
+    { id: S1, status: "ACTIVE" },
+    { id: S2, status: "ACTIVE" },
+    { id: S3, status: "SHUTOFF" },
+  ]);
   let client: EcsClient;
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ stopSeconds: 0.2, startSeconds: 0.2 });
-    admin = new EmulatorAdmin(emulator.url);
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
-  beforeEach(async () => {
-    await admin.reset();
-    await admin.putServers([
-      { id: S1, status: "ACTIVE" },
-      { id: S2, status: "ACTIVE" },
-      { id: S3, status: "SHUTOFF" },
-    ]);
+  beforeEach(() => {
     // One attempt per call: each failure reaches the converger as it would after the client's retries.
     client = new EcsClient({
-      endpoint: emulator.url,
+      endpoint: handle.emulator.url,
       projectId,
       credentials: { accessKey, secretKey },
       retry: { maxAttempts: 1 },
@@ -135,11 +120,11 @@ describe("converge over the emulator", () => {
     await client.close();
   });
 
-  const posts = async (): Promise<number> => (await admin.stats()).requests["POST action"] ?? 0;
+  const posts = async (): Promise<number> => (await handle.admin.stats()).requests["POST action"] ?? 0;
 
   it("a job that cannot be read, for a server that never moves: JOB_UNREADABLE at the deadline", async () => {
-    await admin.injectFault({ kind: "fail-job" });
-    await admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
+    await handle.admin.injectFault({ kind: "fail-job" });
+    await handle.admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
     const lines: string[] = [];
     const result = await converge({
       api: client,
@@ -176,8 +161,8 @@ describe("converge over the emulator", () => {
   });
 
   it("a job that cannot be read: JOB_UNREADABLE once the grace has passed, before the deadline", async () => {
-    await admin.injectFault({ kind: "fail-job" });
-    await admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
+    await handle.admin.injectFault({ kind: "fail-job" });
+    await handle.admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
     const result = await converge({
       api: client,
       goals: { [S1]: "stopped", [S2]: "stopped" },
@@ -194,7 +179,7 @@ describe("converge over the emulator", () => {
   });
 
   it("an unanswered call for a server that never moves: ECS_AMBIGUOUS_SUBMIT once the grace has passed, never re-sent", async () => {
-    await admin.injectFault({ route: "action", kind: "reset", times: 1 });
+    await handle.admin.injectFault({ route: "action", kind: "reset", times: 1 });
     const result = await converge({
       api: client,
       goals: { [S1]: "stopped" },
@@ -216,7 +201,7 @@ describe("converge over the emulator", () => {
   });
 
   it("job reads failing twice are tried again; the third failure in a row gives the job up", async () => {
-    await admin.injectFault({ route: "job", kind: "server-error", times: 2 });
+    await handle.admin.injectFault({ route: "job", kind: "server-error", times: 2 });
     const lines: string[] = [];
     const first = await converge({
       api: client,
@@ -233,7 +218,7 @@ describe("converge over the emulator", () => {
       expect.stringMatching(/^L: cannot read job \w+ \(Common\.0001: .*\); trying again$/),
     ]);
 
-    await admin.injectFault({ route: "job", kind: "server-error", times: 3 });
+    await handle.admin.injectFault({ route: "job", kind: "server-error", times: 3 });
     lines.length = 0;
     const second = await converge({
       api: client,
@@ -262,7 +247,7 @@ describe("converge over the emulator", () => {
       async listServers(ids, options) {
         const observations = await client.listServers(ids, options);
         lists += 1;
-        if (lists === 1) await admin.injectFault(fault);
+        if (lists === 1) await handle.admin.injectFault(fault);
         return observations;
       },
     };
@@ -312,7 +297,7 @@ describe("converge over the emulator", () => {
   });
 
   it("a cancelled operation: ABORTED, with what was last seen (its job was followed, the server not listed again)", async () => {
-    await admin.injectFault({ serverId: S1, kind: "stuck" });
+    await handle.admin.injectFault({ serverId: S1, kind: "stuck" });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 1500);
     const result = await converge({
@@ -334,7 +319,7 @@ describe("converge over the emulator", () => {
   });
 
   it("says what it does: the first round's counts, the HARD stop, the end", async () => {
-    await admin.injectFault({ serverId: S1, kind: "stuck" });
+    await handle.admin.injectFault({ serverId: S1, kind: "stuck" });
     const lines: string[] = [];
     const result = await converge({
       api: client,
@@ -375,7 +360,7 @@ describe("converge over the emulator", () => {
     beforeEach(() => {
       // Still one attempt per call for everything else: only throttling is retried, until the deadline.
       patient = new EcsClient({
-        endpoint: emulator.url,
+        endpoint: handle.emulator.url,
         projectId,
         credentials: { accessKey, secretKey },
         retry: { maxAttempts: 1, throttleBaseDelayMs: 10, maxThrottleDelayMs: 40 },
@@ -386,8 +371,8 @@ describe("converge over the emulator", () => {
     });
 
     it("far over the old 5-attempt budget, on the first list and the action alike: converges, one action per server, and says it was throttled", async () => {
-      await admin.injectFault({ route: "list", kind: "throttle", times: 12, retryAfterSeconds: null });
-      await admin.injectFault({ route: "action", kind: "throttle", times: 12, retryAfterSeconds: null });
+      await handle.admin.injectFault({ route: "list", kind: "throttle", times: 12, retryAfterSeconds: null });
+      await handle.admin.injectFault({ route: "action", kind: "throttle", times: 12, retryAfterSeconds: null });
       const lines: string[] = [];
       const result = await converge({
         api: patient,
@@ -399,7 +384,7 @@ describe("converge over the emulator", () => {
       });
       expect(result.outcome).toBe("SUCCESS");
       expect(result.failures).toEqual([]);
-      const stats = await admin.stats();
+      const stats = await handle.admin.stats();
       expect(stats.serversSubmitted).toEqual({ "os-stop": 2 });
       expect(stats.requests["POST action"]).toBe(13);
       // The first throttled answer of the run is told; the next ones within the progress interval are not.
@@ -411,7 +396,7 @@ describe("converge over the emulator", () => {
     });
 
     it("throttled until the deadline: nothing sent, each server TIMEOUT naming the gateway's refusal", async () => {
-      await admin.injectFault({ route: "action", kind: "throttle", times: 100_000, retryAfterSeconds: null });
+      await handle.admin.injectFault({ route: "action", kind: "throttle", times: 100_000, retryAfterSeconds: null });
       const result = await converge({
         api: patient,
         goals: { [S1]: "stopped" },
@@ -427,11 +412,11 @@ describe("converge over the emulator", () => {
           ),
         },
       ]);
-      expect((await admin.stats()).serversSubmitted).toEqual({});
+      expect((await handle.admin.stats()).serversSubmitted).toEqual({});
     });
 
     it("the first list throttled until the deadline: each server fails with APIGW.0308, still failing at the deadline", async () => {
-      await admin.injectFault({ route: "list", kind: "throttle", times: 100_000, retryAfterSeconds: null });
+      await handle.admin.injectFault({ route: "list", kind: "throttle", times: 100_000, retryAfterSeconds: null });
       const result = await converge({
         api: patient,
         goals: { [S1]: "stopped" },
@@ -445,7 +430,7 @@ describe("converge over the emulator", () => {
           message: expect.stringMatching(/throttled for \d+ s.*\(still failing at the 1s deadline\)$/),
         },
       ]);
-      expect((await admin.stats()).requests["POST action"] ?? 0).toBe(0);
+      expect((await handle.admin.stats()).requests["POST action"] ?? 0).toBe(0);
     });
   });
 });
