@@ -4,6 +4,8 @@
  */
 import {
   converge,
+  type ConvergeOptions,
+  type ConvergeResult,
   type JobView,
   type ObservationView,
   type PowerApi,
@@ -122,18 +124,28 @@ describe("converge over the emulator", () => {
 
   const posts = async (): Promise<number> => (await handle.admin.stats()).requests["POST action"] ?? 0;
 
-  it("a job that cannot be read, for a server that never moves: JOB_UNREADABLE at the deadline", async () => {
-    await handle.admin.injectFault({ kind: "fail-job" });
-    await handle.admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
+  /**
+   * A SOFT-stop convergence through the one-attempt client (unless `options.api` names another), with
+   * its progress lines (label "L") collected.
+   */
+  async function convergeSoft(
+    options: Pick<ConvergeOptions, "goals" | "timeoutSeconds"> & Partial<ConvergeOptions>,
+  ): Promise<{ result: ConvergeResult; lines: string[] }> {
     const lines: string[] = [];
     const result = await converge({
       api: client,
-      goals: { [S1]: "stopped" },
       stopType: "SOFT",
-      timeoutSeconds: 2,
       label: "L",
       log: (line) => lines.push(line),
+      ...options,
     });
+    return { result, lines };
+  }
+
+  it("a job that cannot be read, for a server that never moves: JOB_UNREADABLE at the deadline", async () => {
+    await handle.admin.injectFault({ kind: "fail-job" });
+    await handle.admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
+    const { result, lines } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 2 });
     const jobId = result.jobs[0].jobId;
     expect(result.outcome).toBe("TIMEOUT");
     expect(result.failures).toEqual([
@@ -163,10 +175,8 @@ describe("converge over the emulator", () => {
   it("a job that cannot be read: JOB_UNREADABLE once the grace has passed, before the deadline", async () => {
     await handle.admin.injectFault({ kind: "fail-job" });
     await handle.admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
-    const result = await converge({
-      api: client,
+    const { result } = await convergeSoft({
       goals: { [S1]: "stopped", [S2]: "stopped" },
-      stopType: "SOFT",
       timeoutSeconds: 60,
       ambiguousGraceMs: 300,
     });
@@ -180,13 +190,7 @@ describe("converge over the emulator", () => {
 
   it("an unanswered call for a server that never moves: ECS_AMBIGUOUS_SUBMIT once the grace has passed, never re-sent", async () => {
     await handle.admin.injectFault({ route: "action", kind: "reset", times: 1 });
-    const result = await converge({
-      api: client,
-      goals: { [S1]: "stopped" },
-      stopType: "SOFT",
-      timeoutSeconds: 60,
-      ambiguousGraceMs: 300,
-    });
+    const { result } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 60, ambiguousGraceMs: 300 });
     expect(result.outcome).toBe("SUCCESS");
     expect(result.failures).toEqual([
       {
@@ -202,15 +206,7 @@ describe("converge over the emulator", () => {
 
   it("job reads failing twice are tried again; the third failure in a row gives the job up", async () => {
     await handle.admin.injectFault({ route: "job", kind: "server-error", times: 2 });
-    const lines: string[] = [];
-    const first = await converge({
-      api: client,
-      goals: { [S1]: "stopped" },
-      stopType: "SOFT",
-      timeoutSeconds: 60,
-      label: "L",
-      log: (line) => lines.push(line),
-    });
+    const { result: first, lines } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 60 });
     expect(first.failures).toEqual([]);
     expect(first.jobs.map((j) => j.status)).toEqual(["SUCCESS"]);
     expect(lines.filter((line) => line.includes("cannot read job"))).toEqual([
@@ -219,19 +215,11 @@ describe("converge over the emulator", () => {
     ]);
 
     await handle.admin.injectFault({ route: "job", kind: "server-error", times: 3 });
-    lines.length = 0;
-    const second = await converge({
-      api: client,
-      goals: { [S2]: "stopped" },
-      stopType: "SOFT",
-      timeoutSeconds: 60,
-      label: "L",
-      log: (line) => lines.push(line),
-    });
+    const { result: second, lines: again } = await convergeSoft({ goals: { [S2]: "stopped" }, timeoutSeconds: 60 });
     expect(second.failures).toEqual([]);
     expect(second.servers[S2]).toMatchObject({ status: "SHUTOFF", error: null });
     expect(second.jobs.map((j) => j.status)).toEqual(["UNKNOWN"]);
-    expect(lines.filter((line) => line.includes("cannot read job"))).toEqual([
+    expect(again.filter((line) => line.includes("cannot read job"))).toEqual([
       expect.stringMatching(/trying again$/),
       expect.stringMatching(/trying again$/),
       expect.stringMatching(/^L: cannot read job \w+ \(.*\); following its servers instead$/),
@@ -254,14 +242,10 @@ describe("converge over the emulator", () => {
   }
 
   it("server lists failing transiently until the deadline: tried again, then each server fails with the last error", async () => {
-    const lines: string[] = [];
-    const result = await converge({
+    const { result, lines } = await convergeSoft({
       api: listFailingAfterFirst({ route: "list", kind: "server-error", times: 1000 }),
       goals: { [S1]: "stopped" },
-      stopType: "SOFT",
       timeoutSeconds: 2,
-      label: "L",
-      log: (line) => lines.push(line),
     });
     expect(result.outcome).toBe("TIMEOUT");
     expect(result.failures).toEqual([
@@ -280,10 +264,9 @@ describe("converge over the emulator", () => {
   });
 
   it("a list refused for good mid-operation: FAILURE, each unfinished server named with Huawei's code", async () => {
-    const result = await converge({
+    const { result } = await convergeSoft({
       api: listFailingAfterFirst({ route: "list", kind: "forbidden", times: 1000 }),
       goals: { [S1]: "stopped", [S3]: "stopped" },
-      stopType: "SOFT",
       timeoutSeconds: 60,
     });
     expect(result.outcome).toBe("FAILURE");
@@ -300,10 +283,8 @@ describe("converge over the emulator", () => {
     await handle.admin.injectFault({ serverId: S1, kind: "stuck" });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 1500);
-    const result = await converge({
-      api: client,
+    const { result } = await convergeSoft({
       goals: { [S1]: "stopped" },
-      stopType: "SOFT",
       timeoutSeconds: 60,
       signal: controller.signal,
     });
@@ -320,15 +301,10 @@ describe("converge over the emulator", () => {
 
   it("says what it does: the first round's counts, the HARD stop, the end", async () => {
     await handle.admin.injectFault({ serverId: S1, kind: "stuck" });
-    const lines: string[] = [];
-    const result = await converge({
-      api: client,
+    const { result, lines } = await convergeSoft({
       goals: { [S1]: "stopped", [S2]: "running", [S3]: "running" },
-      stopType: "SOFT",
       hardStopAfterSeconds: 1,
       timeoutSeconds: 60,
-      label: "L",
-      log: (line) => lines.push(line),
     });
     expect(result.failures).toEqual([]);
     expect(lines[0]).toBe("L: 3 servers: 1 already in state, stopping 1, starting 1");
@@ -342,15 +318,7 @@ describe("converge over the emulator", () => {
   });
 
   it('a one-server fleet: "1 server", not "1 servers"', async () => {
-    const lines: string[] = [];
-    await converge({
-      api: client,
-      goals: { [S1]: "stopped" },
-      stopType: "SOFT",
-      timeoutSeconds: 60,
-      label: "L",
-      log: (line) => lines.push(line),
-    });
+    const { lines } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 60 });
     expect(lines[0]).toBe("L: 1 server: 0 already in state, stopping 1");
     expect(lines[lines.length - 1]).toBe("L: 1/1 server done");
   });
@@ -373,14 +341,10 @@ describe("converge over the emulator", () => {
     it("far over the old 5-attempt budget, on the first list and the action alike: converges, one action per server, and says it was throttled", async () => {
       await handle.admin.injectFault({ route: "list", kind: "throttle", times: 12, retryAfterSeconds: null });
       await handle.admin.injectFault({ route: "action", kind: "throttle", times: 12, retryAfterSeconds: null });
-      const lines: string[] = [];
-      const result = await converge({
+      const { result, lines } = await convergeSoft({
         api: patient,
         goals: { [S1]: "stopped", [S2]: "stopped" },
-        stopType: "SOFT",
         timeoutSeconds: 60,
-        label: "L",
-        log: (line) => lines.push(line),
       });
       expect(result.outcome).toBe("SUCCESS");
       expect(result.failures).toEqual([]);
@@ -397,12 +361,7 @@ describe("converge over the emulator", () => {
 
     it("throttled until the deadline: nothing sent, each server TIMEOUT naming the gateway's refusal", async () => {
       await handle.admin.injectFault({ route: "action", kind: "throttle", times: 100_000, retryAfterSeconds: null });
-      const result = await converge({
-        api: patient,
-        goals: { [S1]: "stopped" },
-        stopType: "SOFT",
-        timeoutSeconds: 1,
-      });
+      const { result } = await convergeSoft({ api: patient, goals: { [S1]: "stopped" }, timeoutSeconds: 1 });
       expect(result.failures).toEqual([
         {
           id: S1,
@@ -417,12 +376,7 @@ describe("converge over the emulator", () => {
 
     it("the first list throttled until the deadline: each server fails with APIGW.0308, still failing at the deadline", async () => {
       await handle.admin.injectFault({ route: "list", kind: "throttle", times: 100_000, retryAfterSeconds: null });
-      const result = await converge({
-        api: patient,
-        goals: { [S1]: "stopped" },
-        stopType: "SOFT",
-        timeoutSeconds: 1,
-      });
+      const { result } = await convergeSoft({ api: patient, goals: { [S1]: "stopped" }, timeoutSeconds: 1 });
       expect(result.failures).toEqual([
         {
           id: S1,
