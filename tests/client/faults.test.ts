@@ -4,6 +4,7 @@
  */
 import type { EcsClient } from "../../provider/ecsClient";
 import type { RetryPolicy } from "../../provider/retryPolicy";
+import type { TransportFaultInput } from "../../emulator";
 import { findProjectId } from "../../provider/findProjectId";
 import {
   CREDENTIALS,
@@ -138,40 +139,36 @@ describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) =
           ? "ACTIVE"
           : expect.any(String);
 
-  it("retries a throttle (429 APIGW.0308), waiting Retry-After capped at maxRetryAfterMs", async () => {
-    await handle.admin.injectFault({ route, kind: "throttle", times: 1, retryAfterSeconds: 2 });
-    await handle.admin.injectFault({ route, kind: "throttle", times: 1, retryAfterSeconds: 30 });
+  // Each row: the faults injected on the route (in order), then the waits and the requests that get it answered.
+  it.each<[string, Omit<TransportFaultInput, "route">[], number[], number]>([
+    [
+      "retries a throttle (429 APIGW.0308), waiting Retry-After capped at maxRetryAfterMs",
+      [
+        { kind: "throttle", times: 1, retryAfterSeconds: 2 },
+        { kind: "throttle", times: 1, retryAfterSeconds: 30 },
+      ],
+      [2000, 2500],
+      3,
+    ],
+    [
+      "retries 500 Common.0001 with full-jitter backoff (random 0.5: 50, 100 ms)",
+      [{ kind: "server-error", times: 2 }],
+      [50, 100],
+      3,
+    ],
+    ["retries a connection reset", [{ kind: "reset", times: 1 }], [50], 2],
+    [
+      "retries a 202 Common.0024 without body (a throttle in disguise), with the throttle's equal jitter (random 0.5: 300 ms)",
+      [{ kind: "accepted-no-job", times: 1 }],
+      [300],
+      2,
+    ],
+    ["retries 501 Ecs.0603 after exactly busyDelayMs", [{ kind: "busy", times: 1 }], [7000], 2],
+  ])("%s", async (_name, faults, expectedDelays, expectedRequests) => {
+    for (const fault of faults) await handle.admin.injectFault({ route, ...fault });
     await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([2000, 2500]);
-    expect(await requests(route)).toBe(3);
-  });
-
-  it("retries 500 Common.0001 with full-jitter backoff (random 0.5: 50, 100 ms)", async () => {
-    await handle.admin.injectFault({ route, kind: "server-error", times: 2 });
-    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([50, 100]);
-    expect(await requests(route)).toBe(3);
-  });
-
-  it("retries a connection reset", async () => {
-    await handle.admin.injectFault({ route, kind: "reset", times: 1 });
-    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([50]);
-    expect(await requests(route)).toBe(2);
-  });
-
-  it("retries a 202 Common.0024 without body (a throttle in disguise), with the throttle's equal jitter (random 0.5: 300 ms)", async () => {
-    await handle.admin.injectFault({ route, kind: "accepted-no-job", times: 1 });
-    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([300]);
-    expect(await requests(route)).toBe(2);
-  });
-
-  it("retries 501 Ecs.0603 after exactly busyDelayMs", async () => {
-    await handle.admin.injectFault({ route, kind: "busy", times: 1 });
-    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([7000]);
-    expect(await requests(route)).toBe(2);
+    expect(delays).toEqual(expectedDelays);
+    expect(await requests(route)).toBe(expectedRequests);
   });
 
   it("retries a headers timeout", async () => {
