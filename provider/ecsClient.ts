@@ -31,47 +31,19 @@ import { reserve, settle, PACING_WINDOW_MS, type PacingLedger } from "./pacing";
 import { countOf } from "./plural";
 import { waitOrAbort } from "./sleep";
 import { percentEncode } from "./signer";
-import type { Credentials } from "./signer";
 import { createPool, parseAnswer, positiveNumberSetting, resolveTransportOptions, sendSigned } from "./transport";
-import type { ThrottleNotice } from "./transport";
-import type { SignedCall, TransportOptions, TransportSettings, TransportTarget } from "./transport";
+import type { SignedCall, TransportSettings, TransportTarget } from "./transport";
+import type * as Public from "./publicTypes";
+import type { BatchActionOptions, RequestOptions } from "./publicTypes";
 
 export type { BatchActionName, BatchSubmission, PowerActionType } from "./errors";
 export type { Job, ServerObservation, SubJob } from "./schemas";
+export type { BatchActionOptions, RequestOptions } from "./publicTypes";
 
-export interface EcsClientOptions extends TransportOptions {
-  /** ECS origin, e.g. `https://ecs.cn-north-4.myhuaweicloud.com` (https only, except loopback). */
-  readonly endpoint: string;
-  readonly projectId: string;
-  readonly credentials: Credentials;
+/** The public options, with the dispatcher typed as the undici Dispatcher the client uses. */
+export interface EcsClientOptions extends Omit<Public.EcsClientOptions, "dispatcher"> {
   /** Use this dispatcher instead of a pool of our own; the caller then owns (and closes) it. */
   readonly dispatcher?: Dispatcher;
-  /** At most this many servers submitted per rolling pacing window (Huawei documents 1000 per minute). */
-  readonly serversPerMinute?: number;
-  /** The pacing window, default PACING_WINDOW_MS (Huawei's minute); shorter only for a cloud (or emulator) that counts so. */
-  readonly pacingWindowMs?: number;
-  /** Detail queries run at most this many at once. */
-  readonly listConcurrency?: number;
-  /** Share one ledger between clients so that together they keep to `serversPerMinute`. */
-  readonly pacing?: PacingLedger;
-}
-
-export interface BatchActionOptions {
-  /** os-stop: SOFT (default) or HARD; reboot: SOFT (default) or HARD; os-start takes none. */
-  readonly type?: PowerActionType;
-  /** Cancels the pacing waits and the remaining chunks; a POST in flight is let finish. */
-  readonly signal?: AbortSignal;
-  /** Called as each chunk is accepted, before the next is sent. */
-  readonly onSubmitted?: (submission: BatchSubmission) => void;
-  /** Told before each wait while a call is throttled (it is retried until `signal` fires). */
-  readonly onThrottled?: (notice: ThrottleNotice) => void;
-}
-
-export interface RequestOptions {
-  /** Bounds the call: a throttled call is retried until it fires. */
-  readonly signal?: AbortSignal;
-  /** Told before each wait while the call is throttled. */
-  readonly onThrottled?: (notice: ThrottleNotice) => void;
 }
 
 const ACTION_ROUTE = "POST /v1/{project_id}/cloudservers/action";

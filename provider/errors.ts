@@ -6,63 +6,14 @@
  * Nothing here ever sees a secret key, security token or Authorization header: the transport only
  * passes response data in, and scrubs it with `redactSecrets` first in case a server echoes them.
  */
-import type { StableStatus } from "./plan";
+import type { BatchSubmission, EcsErrorCode, EcsErrorInit, HuaweiErrorCode } from "./publicTypes";
 
-export type EcsErrorCode =
-  | "ECS_AUTH_FAILED"
-  | "ECS_FORBIDDEN"
-  | "ECS_NOT_FOUND"
-  | "ECS_JOB_NOT_FOUND"
-  | "ECS_PROJECT_NOT_FOUND"
-  | "ECS_BAD_REQUEST"
-  | "ECS_SERVER_STATE"
-  | "ECS_SERVER_LOCKED"
-  | "ECS_TOO_MANY_SERVERS"
-  | "ECS_THROTTLED"
-  | "ECS_BUSY"
-  | "ECS_SERVER_ERROR"
-  | "ECS_NETWORK"
-  | "ECS_TIMEOUT"
-  | "ECS_BAD_RESPONSE"
-  | "ECS_AMBIGUOUS_SUBMIT"
-  | "ECS_INVALID_ENDPOINT"
-  | "ECS_INVALID_ARGUMENT"
-  | "ECS_ABORTED"
-  | "ECS_INTERNAL";
-
-/**
- * A code as Huawei's API gives it (`Ecs.0114`, `APIGW.0301`, `Common.0011`), kept as it came: the
- * user can look it up in Huawei's error-code pages.
- */
-export type HuaweiErrorCode = `${string}.${string}`;
+export type { BatchSubmission, EcsErrorCode, EcsErrorInit, HuaweiErrorCode, ServerErrorCode } from "./publicTypes";
 
 /** Huawei's code as the API gave it (a response's `error.code`/`error_code`, a sub-job's `error_code`). */
 export function asHuaweiCode(code: string): HuaweiErrorCode {
   return code as HuaweiErrorCode;
 }
-
-/**
- * The codes a server's record (`servers[id].error.code`) and a partial failure show, one
- * vocabulary for the plan, the converger and the provider:
- * - Huawei's own code when the API gave one (a refused call, a failed sub-job or job);
- * - our client's code when it gave none (`ECS_NETWORK`, `ECS_AMBIGUOUS_SUBMIT`, ...; `ERROR` for anything else thrown);
- * - what the converger concluded: `TIMEOUT` and `ABORTED` (not in the goal status when the
- *   deadline came or the operation was cancelled), `JOB_UNREADABLE` (its job could not be read
- *   and the server never moved), `SUBJOB_FAILED` / `JOB_FAILED` (a failure without a Huawei code);
- * - what the plan concluded: `STILL_<status>` (still in the other stable status after its job
- *   ended), `STATUS_<status>` (a status that cannot be turned into the goal).
- */
-export type ServerErrorCode =
-  | HuaweiErrorCode
-  | EcsErrorCode
-  | "ERROR"
-  | "TIMEOUT"
-  | "ABORTED"
-  | "JOB_UNREADABLE"
-  | "SUBJOB_FAILED"
-  | "JOB_FAILED"
-  | `STILL_${StableStatus}`
-  | `STATUS_${string}`;
 
 /** The batch actions of `POST /v1/{project_id}/cloudservers/action`. */
 export const BATCH_ACTIONS = ["os-stop", "os-start", "reboot"] as const;
@@ -70,35 +21,6 @@ export type BatchActionName = (typeof BATCH_ACTIONS)[number];
 /** os-stop's and reboot's `type`: SOFT (ACPI, the guest shuts down) or HARD (forced). */
 export const POWER_ACTION_TYPES = ["SOFT", "HARD"] as const;
 export type PowerActionType = (typeof POWER_ACTION_TYPES)[number];
-
-/** A batch action call the API accepted (answered 2xx with a job id). */
-export interface BatchSubmission {
-  readonly jobId: string;
-  readonly action: BatchActionName;
-  /** Set for os-stop and reboot; os-start takes no type. */
-  readonly type?: PowerActionType;
-  readonly serverIds: readonly string[];
-  readonly submittedAt: Date;
-}
-
-export interface EcsErrorInit {
-  readonly code: EcsErrorCode;
-  /** What was being done, e.g. `os-stop (SOFT) of 3 servers`; the message starts with it. */
-  readonly operation: string;
-  /** Why it failed when there is no HTTP answer to quote, e.g. `connection reset (ECONNRESET)`. */
-  readonly reason?: string;
-  readonly statusCode?: number;
-  readonly huaweiCode?: string;
-  readonly huaweiMessage?: string;
-  readonly requestId?: string;
-  /** Route template, e.g. `POST /v1/{project_id}/cloudservers/action`. */
-  readonly route?: string;
-  readonly serverIds?: readonly string[];
-  readonly hint?: string;
-  readonly attempts?: number;
-  readonly submitted?: readonly BatchSubmission[];
-  readonly cause?: unknown;
-}
 
 /** How many server ids a message lists before "and N more". */
 const MAX_IDS_IN_MESSAGE = 10;

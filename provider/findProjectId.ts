@@ -7,18 +7,14 @@ import type { Dispatcher } from "undici";
 import { defaultIamEndpoint, validateEndpoint, validateRegion } from "./endpoint";
 import { EcsError, hintFor } from "./errors";
 import { projectsResponseSchema, validateBody } from "./schemas";
-import type { Credentials } from "./signer";
+import type * as Public from "./publicTypes";
 import { createPool, parseAnswer, resolveTransportOptions, sendSigned } from "./transport";
-import type { SignedCall, TransportOptions } from "./transport";
+import type { SignedCall } from "./transport";
 
-export interface FindProjectIdOptions extends TransportOptions {
-  readonly region: string;
-  readonly credentials: Credentials;
-  /** Defaults to `https://iam.{region}.myhuaweicloud.com`. */
-  readonly iamEndpoint?: string;
+/** The public options, with the dispatcher typed as the undici Dispatcher the lookup uses. */
+export interface FindProjectIdOptions extends Omit<Public.FindProjectIdOptions, "dispatcher"> {
   /** Use this dispatcher instead of a short-lived pool of our own. */
   readonly dispatcher?: Dispatcher;
-  readonly signal?: AbortSignal;
 }
 
 /** Resolves with the id of the project named exactly `region`; throws `ECS_PROJECT_NOT_FOUND` when there is none. */

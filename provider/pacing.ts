@@ -4,27 +4,12 @@
  * concurrent callers see it at once), then settles as accepted, maybe accepted, or refused.
  */
 import { EcsError } from "./errors";
+import type { PacingLedger, SubmitRecord } from "./publicTypes";
 
 /** The pacing window of batch actions: Huawei counts servers per minute. */
 export const PACING_WINDOW_MS = 60_000;
 
-/**
- * The servers submitted per rolling minute, shareable between clients: Huawei's limit is per
- * account, so every client of one process (one per resource) should draw on the same ledger.
- */
-export interface PacingLedger {
-  records: SubmitRecord[];
-}
-
-/**
- * One batch of `count` servers the cloud accepted at about `atMs` (epoch ms: when its answer came).
- * `pending` while the call is still in flight: it counts as accepted now, and is never pruned.
- */
-export interface SubmitRecord {
-  readonly atMs: number;
-  readonly count: number;
-  readonly pending?: true;
-}
+export type { PacingLedger, SubmitRecord } from "./publicTypes";
 
 /** At most `limit` servers in any window of `windowMs`. */
 export interface PacingLimits {

@@ -4,11 +4,12 @@
  */
 import type { BatchActionName, ServerErrorCode } from "./errors";
 import type { DesiredState } from "./inputs";
+import type { StableStatus } from "./publicTypes";
 import type { ServerObservation } from "./schemas";
 
 /** The actions the plan sends: the batch actions that change the power state. */
 export type PowerAction = Extract<BatchActionName, "os-stop" | "os-start">;
-export type StableStatus = "ACTIVE" | "SHUTOFF";
+export type { StableStatus } from "./publicTypes";
 
 /** What the converger needs to know about one server (a subset of the client's observation). */
 export type ServerSnapshot = Readonly<Pick<ServerObservation, "id" | "found" | "status" | "taskState" | "locked">>;

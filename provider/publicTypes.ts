@@ -3,10 +3,16 @@
  * name no zod and no undici type: a program made from Pulumi's TypeScript template (strict, no
  * `skipLibCheck`, no `esModuleInterop`) type-checks against them with any TypeScript 5.x or later.
  *
- * The schemas stay the source of truth: tests/types/publicTypes.typecheck.ts asserts, in both
- * directions, that each type here and the one inferred from its schema (or declared by its module)
- * are assignable to each other, so `npm run typecheck` fails as soon as one drifts from the other.
- * A new input, output or record field goes into its schema first, then here.
+ * Each plain shape (error codes, records, options, the retry policy...) is declared here once: the
+ * implementation modules import it (and re-export it) instead of declaring it again, and where the
+ * implementation holds a richer type (an undici `Dispatcher` for `dispatcher`) it extends the one
+ * here with only that field changed.
+ *
+ * The schemas stay the source of truth for what they validate: a type inferred from a schema (the
+ * inputs, a job, a server) or derived from a list of values (`DesiredState`, `BatchActionName`...)
+ * is written out here too, and tests/types/publicTypes.typecheck.ts asserts, in both directions,
+ * that the two are assignable to each other, so `npm run typecheck` fails as soon as one drifts
+ * from the other. A new input, output or record field goes into its schema first, then here.
  */
 
 /** The power state a ServerPowerState declares. */
@@ -47,10 +53,23 @@ export type EcsErrorCode =
   | "ECS_ABORTED"
   | "ECS_INTERNAL";
 
-/** A code as Huawei's API gives it (`Ecs.0114`, `APIGW.0301`, `Common.0011`). */
+/**
+ * A code as Huawei's API gives it (`Ecs.0114`, `APIGW.0301`, `Common.0011`), kept as it came: the
+ * user can look it up in Huawei's error-code pages.
+ */
 export type HuaweiErrorCode = `${string}.${string}`;
 
-/** The codes of a server's record (`servers[id].error.code`) and of a partial failure; see README, Errors. */
+/**
+ * The codes a server's record (`servers[id].error.code`) and a partial failure show, one
+ * vocabulary for the plan, the converger and the provider (README, Errors):
+ * - Huawei's own code when the API gave one (a refused call, a failed sub-job or job);
+ * - our client's code when it gave none (`ECS_NETWORK`, `ECS_AMBIGUOUS_SUBMIT`, ...; `ERROR` for anything else thrown);
+ * - what the converger concluded: `TIMEOUT` and `ABORTED` (not in the goal status when the
+ *   deadline came or the operation was cancelled), `JOB_UNREADABLE` (its job could not be read
+ *   and the server never moved), `SUBJOB_FAILED` / `JOB_FAILED` (a failure without a Huawei code);
+ * - what the plan concluded: `STILL_<status>` (still in the other stable status after its job
+ *   ended), `STATUS_<status>` (a status that cannot be turned into the goal).
+ */
 export type ServerErrorCode =
   | HuaweiErrorCode
   | EcsErrorCode
@@ -208,7 +227,11 @@ export interface RetryPolicy {
   readonly throttleHuaweiCodes: readonly string[];
   /** Huawei codes meaning "busy, try again in a minute": retried after busyDelayMs, every method. */
   readonly busyHuaweiCodes: readonly string[];
-  /** Huawei codes meaning "over the servers-per-minute limit" (`Ecs.0118`): retried after pacedDelayMs. */
+  /**
+   * Huawei codes meaning "over the servers-per-minute limit": refused, nothing done; retried after
+   * pacedDelayMs. `Ecs.0118` ("too many servers in one batch") on a call of at most 1000 servers can
+   * only mean the per-minute limit: the client never sends more than 1000.
+   */
   readonly pacedHuaweiCodes: readonly string[];
   /** Network error codes after which a GET is retried. */
   readonly retryableNetworkErrors: readonly string[];
@@ -216,7 +239,11 @@ export interface RetryPolicy {
   readonly unsentNetworkErrors: readonly string[];
 }
 
-/** Access keys the gateway refused, shared between clients so that none sends another call with them. */
+/**
+ * The access keys the gateway refused (401) in this process. Five failed authentications in a row
+ * lock a key for five minutes, so after one refusal no client sharing the gate sends another call
+ * with that key: N resources with a wrong key make one failed call, not N, and do not lock it.
+ */
 export interface AuthGate {
   refused: { readonly accessKey: string; readonly error: EcsError }[];
 }
@@ -227,6 +254,7 @@ export interface AuthGate {
  */
 export type HttpDispatcher = object;
 
+/** Tunables shared by the ECS client and the project-id lookup. */
 export interface TransportOptions {
   /** TCP + TLS connect timeout of the pool the client owns (ignored with an injected dispatcher). */
   readonly connectTimeoutMs?: number;
@@ -245,14 +273,20 @@ export interface TransportOptions {
   readonly authGate?: AuthGate;
 }
 
-/** One batch of `count` servers the cloud accepted at about `atMs`; `pending` while still in flight. */
+/**
+ * One batch of `count` servers the cloud accepted at about `atMs` (epoch ms: when its answer came).
+ * `pending` while the call is still in flight: it counts as accepted now, and is never pruned.
+ */
 export interface SubmitRecord {
   readonly atMs: number;
   readonly count: number;
   readonly pending?: true;
 }
 
-/** The servers submitted per rolling minute, shareable between clients (Huawei's limit is per account). */
+/**
+ * The servers submitted per rolling minute, shareable between clients: Huawei's limit is per
+ * account, so every client of one process (one per resource) should draw on the same ledger.
+ */
 export interface PacingLedger {
   records: SubmitRecord[];
 }
@@ -266,7 +300,7 @@ export interface EcsClientOptions extends TransportOptions {
   readonly dispatcher?: HttpDispatcher;
   /** At most this many servers submitted per rolling pacing window (Huawei documents 1000 per minute). */
   readonly serversPerMinute?: number;
-  /** The pacing window, default 60 000 (Huawei's minute). */
+  /** The pacing window, default 60 000 (Huawei's minute); shorter only for a cloud (or emulator) that counts so. */
   readonly pacingWindowMs?: number;
   /** Detail queries run at most this many at once. */
   readonly listConcurrency?: number;
@@ -292,7 +326,7 @@ export interface RequestOptions {
   readonly onThrottled?: (notice: ThrottleNotice) => void;
 }
 
-/** A call is being throttled: since when, by what, and how long until the next attempt. */
+/** The call is being throttled: since when, by what, and how long until the next attempt. */
 export interface ThrottleNotice {
   readonly operation: string;
   /** Huawei's code of the last refusal (`APIGW.0308`, `Common.0024`, `Ecs.0118`...), when it had one. */
@@ -338,25 +372,18 @@ export interface EcsErrorInit {
   readonly route?: string;
   readonly serverIds?: readonly string[];
   readonly hint?: string;
+  /** Attempts made before giving up (1 when not retried). */
   readonly attempts?: number;
   readonly submitted?: readonly BatchSubmission[];
   readonly cause?: unknown;
 }
 
-/** The one error of the ECS client: match on `code`; `message` is one line for a human. */
-export interface EcsError extends Error {
-  readonly code: EcsErrorCode;
-  readonly operation: string;
-  readonly reason?: string;
-  readonly statusCode?: number;
-  readonly huaweiCode?: string;
-  readonly huaweiMessage?: string;
-  readonly requestId?: string;
-  readonly route?: string;
+/**
+ * The one error of the ECS client: match on `code`; `message` is one line for a human. It carries
+ * the fields it was made with (EcsErrorInit), `serverIds` and `submitted` always set.
+ */
+export interface EcsError extends Error, Omit<EcsErrorInit, "serverIds" | "submitted" | "cause"> {
   readonly serverIds: readonly string[];
-  readonly hint?: string;
-  /** Attempts made before giving up (1 when not retried). */
-  readonly attempts?: number;
   /** Batch calls accepted before this error: their jobs are running, the caller must not lose them. */
   readonly submitted: readonly BatchSubmission[];
   /** The structured fields for logs (`cause` left out). */

@@ -6,31 +6,19 @@
  */
 import { z } from "zod";
 import type { JobRecord, ServerRecord } from "./converge";
+import type * as Public from "./publicTypes";
 import { selectorSchema } from "./selector";
 import { DESIRED_STATES, ON_DELETE_MODES, STOP_TYPES, UNKNOWN_VALUE, inputKeys, type PowerStateInputs } from "./inputs";
 
 /** Untyped properties, as the engine passes them. */
 export type Props = Record<string, unknown>;
 
-/** What the stack records for a ServerPowerState: the inputs, plus what was observed. */
-export interface PowerStateOutputs extends PowerStateInputs {
-  /** Server id → its status as last observed. */
-  servers: Record<string, ServerRecord>;
-  /** The jobs submitted by the last operation. */
-  jobs: JobRecord[];
-  /** Server id → status before this resource first changed it. */
-  initialStates: Record<string, string>;
-  /** When the last operation ended with every server in the declared state. */
-  convergedAt: string | null;
-  /** The endpoint and project the servers were acted on through; a change means a replacement. */
-  resolvedEndpoint: string;
-  resolvedProjectId: string;
-  resolvedRegion: string | null;
-  /** With a selector: the ids it matched at the last up or refresh, sorted. */
-  members?: string[] | undefined;
-  /** With a selector: when `members` was resolved (ISO time). */
-  membersResolvedAt?: string | undefined;
-}
+/**
+ * What the stack records for a ServerPowerState: the inputs as their schema infers them, plus what was
+ * observed, whose fields are declared once, in the public type.
+ */
+export interface PowerStateOutputs
+  extends PowerStateInputs, Omit<Public.PowerStateOutputs, keyof Public.PowerStateInputs> {}
 
 /** The outputs that are not inputs: what an operation observed and resolved. */
 export type ObservedOutputs = Omit<PowerStateOutputs, keyof PowerStateInputs>;

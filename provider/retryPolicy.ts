@@ -15,39 +15,9 @@
  */
 import { equalJitterMs, fullJitterMs } from "./backoff";
 import { EcsError } from "./errors";
+import type { RetryPolicy } from "./publicTypes";
 
-export interface RetryPolicy {
-  /** Attempts in all, the first one included. */
-  readonly maxAttempts: number;
-  /** Full-jitter backoff: uniform in [0, min(maxDelayMs, baseDelayMs * 2^retry)). */
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-  /** Delay before retrying after Ecs.0603 ("try again in a minute"). */
-  readonly busyDelayMs: number;
-  /** A `Retry-After` longer than this is cut down to it. */
-  readonly maxRetryAfterMs: number;
-  /** While throttled without `Retry-After`: equal jitter in [c/2, c], c = min(maxThrottleDelayMs, throttleBaseDelayMs * 2^retry). */
-  readonly throttleBaseDelayMs: number;
-  readonly maxThrottleDelayMs: number;
-  /** Delay before sending again an action refused for the per-minute limit: the pacing window. */
-  readonly pacedDelayMs: number;
-  /** HTTP statuses after which a GET is retried. */
-  readonly retryableStatuses: readonly number[];
-  /** Huawei codes meaning "throttled, nothing done": retried for every method. */
-  readonly throttleHuaweiCodes: readonly string[];
-  /** Huawei codes meaning "busy, try again in a minute": retried after busyDelayMs, every method. */
-  readonly busyHuaweiCodes: readonly string[];
-  /**
-   * Huawei codes meaning "over the servers-per-minute limit": refused, nothing done; retried after
-   * pacedDelayMs. `Ecs.0118` ("too many servers in one batch") on a call of at most 1000 servers can
-   * only mean the per-minute limit: the client never sends more than 1000.
-   */
-  readonly pacedHuaweiCodes: readonly string[];
-  /** Network error codes after which a GET is retried. */
-  readonly retryableNetworkErrors: readonly string[];
-  /** Network error codes that prove the request was never sent: the POST may be retried too. */
-  readonly unsentNetworkErrors: readonly string[];
-}
+export type { RetryPolicy } from "./publicTypes";
 
 /** undici's code for a body shorter than its Content-Length: what a garbled 2xx read is treated as. */
 const TRUNCATED_BODY = "UND_ERR_RES_CONTENT_LENGTH_MISMATCH";

@@ -11,14 +11,10 @@
  * The schema is built inside a function: the provider is serialized by Pulumi's closure serializer.
  */
 import { z } from "zod";
+import type { Selector } from "./publicTypes";
 import { MAX_TAGS_PER_SERVER, MAX_VALUES_PER_KEY, tagKeyProblem, tagValueProblem } from "./tagRules";
 
-/** The selector after `check`: every key's values a list of distinct values, keys sorted. */
-export interface Selector {
-  readonly tags: Readonly<Record<string, readonly string[]>>;
-  readonly notTags: Readonly<Record<string, readonly string[]>>;
-  readonly name?: string;
-}
+export type { Selector } from "./publicTypes";
 
 export const MAX_NAME_LENGTH = 255;
 

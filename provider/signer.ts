@@ -15,13 +15,9 @@ import {
   HEADER_SECURITY_TOKEN,
   SIGNING_ALGORITHM,
 } from "./constants";
+import type { Credentials } from "./publicTypes";
 
-export interface Credentials {
-  readonly accessKey: string;
-  readonly secretKey: string;
-  /** Set with temporary (STS) credentials; sent as X-Security-Token and signed. */
-  readonly securityToken?: string;
-}
+export type { Credentials } from "./publicTypes";
 
 export interface SignableRequest {
   readonly method: string;

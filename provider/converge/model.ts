@@ -4,15 +4,19 @@
  * last and an event; decisions (`round.ts`) read it; only the driver (`converge.ts`) does I/O.
  *
  * The shapes the converger reads from the ECS client are views of the client's own types, so each
- * is declared once (in the client's schemas); `EcsClient implements PowerApi`.
+ * is declared once (in the client's schemas); `EcsClient implements PowerApi`. The records it
+ * returns (ServerRecord, JobRecord, ServerError) and the call options are the public ones
+ * (publicTypes.ts), declared once there.
  */
 import type { ErrorInfo } from "../classify";
-import type { BatchSubmission, PowerActionType, ServerErrorCode } from "../errors";
+import type { BatchSubmission, PowerActionType } from "../errors";
 import type { DesiredState, StopType } from "../inputs";
 import type { PowerAction, ServerSnapshot } from "../plan";
 import type { Job, ServerObservation, SubJob } from "../schemas";
-import type { ThrottleNotice } from "../transport";
+import type { JobRecord, RequestOptions, ServerError, ServerRecord } from "../publicTypes";
 import type { WaiterOptions, WaiterState } from "../waiter";
+
+export type { JobRecord, RequestOptions, ServerError, ServerRecord } from "../publicTypes";
 
 /** Some fields of T, each optional: what the converger reads of the client's richer records. */
 type Slice<T, K extends keyof T> = { readonly [P in K]?: T[P] };
@@ -23,12 +27,6 @@ export type SubJobView = Readonly<Pick<SubJob, "status">> &
 export type JobView = Readonly<Pick<Job, "status">> &
   Slice<Job, "beginTime" | "endTime" | "errorCode" | "failReason"> & { readonly subJobs: readonly SubJobView[] };
 export type ObservationView = ServerSnapshot & Slice<ServerObservation, "fault">;
-
-/** Every call's options: the operation's signal bounds it; throttling is told as it is waited out. */
-export interface RequestOptions {
-  readonly signal?: AbortSignal;
-  readonly onThrottled?: (notice: ThrottleNotice) => void;
-}
 
 /** What the converger needs from the ECS client. */
 export interface PowerApi {
@@ -42,30 +40,6 @@ export interface PowerApi {
   ): Promise<SubmissionView[]>;
   getJob(jobId: string, options?: RequestOptions): Promise<JobView>;
   listServers(ids: readonly string[], options?: RequestOptions): Promise<ObservationView[]>;
-}
-
-export interface ServerError {
-  readonly code: ServerErrorCode;
-  readonly message: string;
-}
-
-/** One server as recorded in the stack (the `servers` output). */
-export interface ServerRecord {
-  readonly status: string | null;
-  readonly taskState: string | null;
-  readonly lastJobId: string | null;
-  readonly error: ServerError | null;
-}
-
-/** One submitted job as recorded in the stack (the `jobs` output). */
-export interface JobRecord {
-  jobId: string;
-  action: PowerAction;
-  type: StopType | null;
-  status: string;
-  serverIds: string[];
-  beginTime: string | null;
-  endTime: string | null;
 }
 
 export interface ServerFailure extends ServerError {

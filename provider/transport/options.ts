@@ -2,6 +2,7 @@
 import { Pool } from "undici";
 import { CLIENT_USER_AGENT } from "../constants";
 import { EcsError } from "../errors";
+import type { AuthGate, TransportOptions } from "../publicTypes";
 import { resolveRetryPolicy } from "../retryPolicy";
 import type { RetryPolicy } from "../retryPolicy";
 import { sleep as defaultSleep } from "../sleep";
@@ -10,33 +11,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 30_000;
 export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
-/** Tunables shared by the ECS client and the project-id lookup. */
-export interface TransportOptions {
-  /** TCP + TLS connect timeout of the pool the client owns (ignored with an injected dispatcher). */
-  readonly connectTimeoutMs?: number;
-  /** Time allowed for the response headers to arrive. */
-  readonly headersTimeoutMs?: number;
-  /** Longest pause allowed between two chunks of the response body. */
-  readonly bodyTimeoutMs?: number;
-  readonly retry?: Partial<RetryPolicy>;
-  readonly userAgent?: string;
-  /** Clock used for X-Sdk-Date, Retry-After dates and pacing. */
-  readonly now?: () => Date;
-  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  /** Uniform in [0, 1): the jitter of retry delays. */
-  readonly random?: () => number;
-  /** Clients sharing a gate stop sending with an access key the gateway refused (see AuthGate); none without one. */
-  readonly authGate?: AuthGate;
-}
-
-/**
- * The access keys the gateway refused (401) in this process. Five failed authentications in a row
- * lock a key for five minutes, so after one refusal no client sharing the gate sends another call
- * with that key: N resources with a wrong key make one failed call, not N, and do not lock it.
- */
-export interface AuthGate {
-  refused: { readonly accessKey: string; readonly error: EcsError }[];
-}
+export type { AuthGate, TransportOptions } from "../publicTypes";
 
 export interface TransportSettings {
   readonly connectTimeoutMs: number;

@@ -11,6 +11,7 @@ import { classifyAttempt } from "../retryPolicy";
 import type { AttemptContext } from "../retryPolicy";
 import { percentEncode, signRequest } from "../signer";
 import type { Credentials } from "../signer";
+import type { ThrottleNotice } from "../publicTypes";
 import { waitOrAbort } from "../sleep";
 import {
   abortedError,
@@ -61,16 +62,7 @@ export interface SignedCall {
   readonly onThrottled?: (notice: ThrottleNotice) => void;
 }
 
-/** The call is being throttled: since when, by what, and how long until the next attempt. */
-export interface ThrottleNotice {
-  readonly operation: string;
-  /** Huawei's code of the last refusal (`APIGW.0308`, `Common.0024`, `Ecs.0118`...), when it had one. */
-  readonly huaweiCode?: string;
-  /** Since the first throttled answer of this call. */
-  readonly throttledForMs: number;
-  readonly nextAttemptInMs: number;
-  readonly attempts: number;
-}
+export type { ThrottleNotice } from "../publicTypes";
 
 /** The throttling a call is going through: when it started and what the last refusal said. */
 interface Throttling {

@@ -1,19 +1,16 @@
 /** Splitting into API-sized calls, bounded list concurrency, and never losing an accepted job id. */
 import type { BatchSubmission } from "../../provider/ecsClient";
-import { ids, newClient, PROJECT_ID, recordingSleep, startCaptureServer, startTestEmulator } from "./clientTestKit";
-import type { EmulatorHandle } from "./clientTestKit";
+import {
+  FAST_TRANSITIONS,
+  ids,
+  newClient,
+  PROJECT_ID,
+  recordingSleep,
+  startCaptureServer,
+  testEmulatorPerSuite,
+} from "./clientTestKit";
 
-let handle: EmulatorHandle;
-
-beforeAll(async () => {
-  handle = await startTestEmulator({ jobInitMs: 5, stopSeconds: 0.05, startSeconds: 0.05 });
-});
-afterAll(async () => {
-  await handle.emulator.stop();
-});
-beforeEach(async () => {
-  await handle.admin.reset();
-});
+const handle = testEmulatorPerSuite(FAST_TRANSITIONS);
 
 describe("batchAction chunking", () => {
   it("sends 2500 servers as 3 calls of 1000, 1000 and 500 (Ecs.0118 is never provoked)", async () => {

@@ -6,10 +6,13 @@
 import { createServer } from "node:http";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator } from "../../emulator";
-import type { EmulatorOptions, RunningEmulator } from "../../emulator";
+import { DEFAULT_EMULATOR_CREDENTIALS } from "../../emulator";
+import type { AdminServerInput, EmulatorOptions } from "../../emulator";
 import { EcsClient } from "../../provider/ecsClient";
 import type { EcsClientOptions } from "../../provider/ecsClient";
+import { emulatorPerSuite, startEmulatorHandle, type EmulatorHandle } from "../emulatorPerSuite";
+
+export type { EmulatorHandle } from "../emulatorPerSuite";
 
 export const CREDENTIALS = {
   accessKey: DEFAULT_EMULATOR_CREDENTIALS.accessKey,
@@ -28,15 +31,22 @@ export const FAST_RETRY = {
   maxThrottleDelayMs: 4,
 } as const;
 
-export interface EmulatorHandle {
-  readonly emulator: RunningEmulator;
-  readonly admin: EmulatorAdmin;
-}
+/** Server transitions and job start fast enough for a suite that runs in seconds. */
+export const FAST_TRANSITIONS: EmulatorOptions = { stopSeconds: 0.05, startSeconds: 0.05, jobInitMs: 5 };
+
+/** batchPerMinute 0: the emulator's own batch limit is exercised only where a test asks for it. */
+const TEST_EMULATOR: EmulatorOptions = { batchPerMinute: 0 };
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<EmulatorHandle> {
-  // batchPerMinute 0: the emulator's own batch limit is exercised only where a test asks for it.
-  const emulator = await startEmulator({ batchPerMinute: 0, ...options });
-  return { emulator, admin: new EmulatorAdmin(emulator.url) };
+  return startEmulatorHandle({ ...TEST_EMULATOR, ...options });
+}
+
+/** The suite's emulator (as startTestEmulator's), reset and seeded with `servers` before each test: see emulatorPerSuite. */
+export function testEmulatorPerSuite(
+  options: EmulatorOptions = {},
+  servers: readonly AdminServerInput[] = [],
+): EmulatorHandle {
+  return emulatorPerSuite({ ...TEST_EMULATOR, ...options }, servers);
 }
 
 /** A sleep that records each delay and returns at once. */

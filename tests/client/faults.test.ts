@@ -3,29 +3,27 @@
  * which delays), which are not, counted by the emulator's own stats.
  */
 import type { EcsClient } from "../../provider/ecsClient";
+import type { RetryPolicy } from "../../provider/retryPolicy";
+import type { TransportFaultInput } from "../../emulator";
 import { findProjectId } from "../../provider/findProjectId";
-import { CREDENTIALS, newClient, recordingSleep, REGION, startCaptureServer, startTestEmulator } from "./clientTestKit";
-import type { EmulatorHandle } from "./clientTestKit";
+import {
+  CREDENTIALS,
+  FAST_TRANSITIONS,
+  newClient,
+  recordingSleep,
+  REGION,
+  startCaptureServer,
+  testEmulatorPerSuite,
+} from "./clientTestKit";
 
 type GetRoute = "job" | "list" | "show" | "projects";
 
-let handle: EmulatorHandle;
+const handle = testEmulatorPerSuite(FAST_TRANSITIONS, [
+  { id: "a", status: "ACTIVE" },
+  { id: "b", status: "ACTIVE" },
+  { id: "c", status: "SHUTOFF" },
+]);
 let jobId: string;
-
-beforeAll(async () => {
-  handle = await startTestEmulator({ stopSeconds: 0.05, startSeconds: 0.05, jobInitMs: 5 });
-});
-afterAll(async () => {
-  await handle.emulator.stop();
-});
-beforeEach(async () => {
-  await handle.admin.reset();
-  await handle.admin.putServers([
-    { id: "a", status: "ACTIVE" },
-    { id: "b", status: "ACTIVE" },
-    { id: "c", status: "SHUTOFF" },
-  ]);
-});
 
 /** Clients that sleep through a recorder: the delays are asserted, not waited for. */
 function recordingClient(extra: Parameters<typeof newClient>[1] = {}) {
@@ -57,15 +55,26 @@ async function callRoute(
     case "show":
       return (await client.getServer("a")).status;
     case "projects":
-      return findProjectId({
-        region: REGION,
-        credentials: CREDENTIALS,
-        iamEndpoint: handle.emulator.url,
-        sleep,
-        random: () => 0.5,
-        retry,
-      });
+      return lookUpProject({ sleep, retry });
   }
+}
+
+/** What a call on a GET route is made with: the recorded sleep, the retry policy, maybe a timeout. */
+interface CallOptions {
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly retry: Partial<RetryPolicy>;
+  readonly headersTimeoutMs?: number;
+}
+
+/** The project-id lookup against the emulator's IAM route, random 0.5. */
+function lookUpProject(options: CallOptions): Promise<string> {
+  return findProjectId({
+    region: REGION,
+    credentials: CREDENTIALS,
+    iamEndpoint: handle.emulator.url,
+    random: () => 0.5,
+    ...options,
+  });
 }
 
 /** A client for one call, closed afterwards whatever happens. */
@@ -79,6 +88,13 @@ async function withClient<T>(
   } finally {
     await client.close();
   }
+}
+
+/** One call on `route` with `options` (random 0.5): the lookup itself, or a client of its own, closed afterwards. */
+function callOnce(route: GetRoute, options: CallOptions): Promise<unknown> {
+  return route === "projects"
+    ? lookUpProject(options)
+    : withClient({ random: () => 0.5, ...options }, (c) => callRoute(route, c, options.sleep));
 }
 
 async function requests(route: GetRoute | "action"): Promise<number> {
@@ -123,58 +139,42 @@ describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) =
           ? "ACTIVE"
           : expect.any(String);
 
-  it("retries a throttle (429 APIGW.0308), waiting Retry-After capped at maxRetryAfterMs", async () => {
-    await handle.admin.injectFault({ route, kind: "throttle", times: 1, retryAfterSeconds: 2 });
-    await handle.admin.injectFault({ route, kind: "throttle", times: 1, retryAfterSeconds: 30 });
+  // Each row: the faults injected on the route (in order), then the waits and the requests that get it answered.
+  it.each<[string, Omit<TransportFaultInput, "route">[], number[], number]>([
+    [
+      "retries a throttle (429 APIGW.0308), waiting Retry-After capped at maxRetryAfterMs",
+      [
+        { kind: "throttle", times: 1, retryAfterSeconds: 2 },
+        { kind: "throttle", times: 1, retryAfterSeconds: 30 },
+      ],
+      [2000, 2500],
+      3,
+    ],
+    [
+      "retries 500 Common.0001 with full-jitter backoff (random 0.5: 50, 100 ms)",
+      [{ kind: "server-error", times: 2 }],
+      [50, 100],
+      3,
+    ],
+    ["retries a connection reset", [{ kind: "reset", times: 1 }], [50], 2],
+    [
+      "retries a 202 Common.0024 without body (a throttle in disguise), with the throttle's equal jitter (random 0.5: 300 ms)",
+      [{ kind: "accepted-no-job", times: 1 }],
+      [300],
+      2,
+    ],
+    ["retries 501 Ecs.0603 after exactly busyDelayMs", [{ kind: "busy", times: 1 }], [7000], 2],
+  ])("%s", async (_name, faults, expectedDelays, expectedRequests) => {
+    for (const fault of faults) await handle.admin.injectFault({ route, ...fault });
     await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([2000, 2500]);
-    expect(await requests(route)).toBe(3);
-  });
-
-  it("retries 500 Common.0001 with full-jitter backoff (random 0.5: 50, 100 ms)", async () => {
-    await handle.admin.injectFault({ route, kind: "server-error", times: 2 });
-    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([50, 100]);
-    expect(await requests(route)).toBe(3);
-  });
-
-  it("retries a connection reset", async () => {
-    await handle.admin.injectFault({ route, kind: "reset", times: 1 });
-    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([50]);
-    expect(await requests(route)).toBe(2);
-  });
-
-  it("retries a 202 Common.0024 without body (a throttle in disguise), with the throttle's equal jitter (random 0.5: 300 ms)", async () => {
-    await handle.admin.injectFault({ route, kind: "accepted-no-job", times: 1 });
-    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([300]);
-    expect(await requests(route)).toBe(2);
-  });
-
-  it("retries 501 Ecs.0603 after exactly busyDelayMs", async () => {
-    await handle.admin.injectFault({ route, kind: "busy", times: 1 });
-    await expect(callRoute(route, client, sleep, retry)).resolves.toEqual(expected());
-    expect(delays).toEqual([7000]);
-    expect(await requests(route)).toBe(2);
+    expect(delays).toEqual(expectedDelays);
+    expect(await requests(route)).toBe(expectedRequests);
   });
 
   it("retries a headers timeout", async () => {
     // The retry must answer within the timeout even on a loaded machine: a second of slack.
     await handle.admin.injectFault({ route, kind: "delay", delayMs: 5000, times: 1 });
-    const timeouts = { headersTimeoutMs: 1000 };
-    const result =
-      route === "projects"
-        ? findProjectId({
-            region: REGION,
-            credentials: CREDENTIALS,
-            iamEndpoint: handle.emulator.url,
-            sleep,
-            random: () => 0.5,
-            retry,
-            ...timeouts,
-          })
-        : withClient({ sleep, random: () => 0.5, retry, ...timeouts }, (c) => callRoute(route, c, sleep));
+    const result = callOnce(route, { sleep, retry, headersTimeoutMs: 1000 });
     await expect(result).resolves.toEqual(expected());
     expect(delays).toEqual([50]);
     expect(await requests(route)).toBe(2);
@@ -182,18 +182,7 @@ describe.each<GetRoute>(["job", "list", "show", "projects"])("GET %s", (route) =
 
   it("gives up after maxAttempts with the last answer's code", async () => {
     await handle.admin.injectFault({ route, kind: "server-error", times: 10 });
-    const few = { ...retry, maxAttempts: 3 };
-    const call =
-      route === "projects"
-        ? findProjectId({
-            region: REGION,
-            credentials: CREDENTIALS,
-            iamEndpoint: handle.emulator.url,
-            sleep,
-            random: () => 0.5,
-            retry: few,
-          })
-        : withClient({ sleep, random: () => 0.5, retry: few }, (c) => callRoute(route, c, sleep));
+    const call = callOnce(route, { sleep, retry: { ...retry, maxAttempts: 3 } });
     await expect(call).rejects.toMatchObject({
       code: "ECS_SERVER_ERROR",
       statusCode: 500,

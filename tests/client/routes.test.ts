@@ -1,26 +1,17 @@
 /** Every route against the emulator over real HTTP: the happy paths and the documented error shapes. */
 import { EcsClient } from "../../provider/ecsClient";
 import { findProjectId } from "../../provider/findProjectId";
-import { CREDENTIALS, newClient, PROJECT_ID, REGION, startTestEmulator } from "./clientTestKit";
-import type { EmulatorHandle } from "./clientTestKit";
+import { CREDENTIALS, newClient, PROJECT_ID, REGION, testEmulatorPerSuite } from "./clientTestKit";
 
-let handle: EmulatorHandle;
+const handle = testEmulatorPerSuite({ stopSeconds: 0.05, startSeconds: 0.05, rebootSeconds: 0.05, jobInitMs: 10 }, [
+  { id: "web-1", status: "ACTIVE" },
+  { id: "web-2", status: "ACTIVE" },
+  { id: "db-1", status: "SHUTOFF" },
+  { id: "locked-1", status: "ACTIVE", locked: true },
+]);
 let client: EcsClient;
 
-beforeAll(async () => {
-  handle = await startTestEmulator({ stopSeconds: 0.05, startSeconds: 0.05, rebootSeconds: 0.05, jobInitMs: 10 });
-});
-afterAll(async () => {
-  await handle.emulator.stop();
-});
-beforeEach(async () => {
-  await handle.admin.reset();
-  await handle.admin.putServers([
-    { id: "web-1", status: "ACTIVE" },
-    { id: "web-2", status: "ACTIVE" },
-    { id: "db-1", status: "SHUTOFF" },
-    { id: "locked-1", status: "ACTIVE", locked: true },
-  ]);
+beforeEach(() => {
   client = newClient(handle.emulator.url);
 });
 afterEach(async () => {

@@ -4,25 +4,13 @@
  * and says so as it waits; cut off, its error keeps the gateway's code and message. Over real HTTP
  * against the emulator, with a sleep that records the waits instead of taking them.
  */
-import { newClient, recordingSleep, startCaptureServer, startTestEmulator } from "./clientTestKit";
-import type { EmulatorHandle } from "./clientTestKit";
+import { FAST_TRANSITIONS, newClient, recordingSleep, startCaptureServer, testEmulatorPerSuite } from "./clientTestKit";
 import type { ThrottleNotice } from "../../provider/transport";
 
-let handle: EmulatorHandle;
-
-beforeAll(async () => {
-  handle = await startTestEmulator({ stopSeconds: 0.05, startSeconds: 0.05, jobInitMs: 5 });
-});
-afterAll(async () => {
-  await handle.emulator.stop();
-});
-beforeEach(async () => {
-  await handle.admin.reset();
-  await handle.admin.putServers([
-    { id: "a", status: "ACTIVE" },
-    { id: "b", status: "SHUTOFF" },
-  ]);
-});
+const handle = testEmulatorPerSuite(FAST_TRANSITIONS, [
+  { id: "a", status: "ACTIVE" },
+  { id: "b", status: "SHUTOFF" },
+]);
 
 /** A client whose sleeps are recorded and whose throttle backoff is the default shape, scaled down. */
 function throttledClient() {

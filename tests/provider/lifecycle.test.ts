@@ -2,20 +2,26 @@
  * Each lifecycle method of the ServerPowerState provider against the local ECS emulator, over real
  * HTTP (the provider object is called in-process; tests/lifecycle drives it through Pulumi's host).
  */
-import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
+import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator } from "../../emulator";
 import { EcsClient } from "../../provider/ecsClient";
 import type { PowerStateOutputs } from "../../provider/recorded";
 import { serverPowerStateProvider as provider, type PartialFailureError } from "../../provider/provider";
+import { emulatorPerSuite } from "../emulatorPerSuite";
 import { configureProvider } from "./configureProvider";
 
 const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
-let emulator: RunningEmulator;
-let admin: EmulatorAdmin;
+const handle = emulatorPerSuite({ stopSeconds: 0.2, startSeconds: 0.2 }, [
+  { id: id(1), status: "ACTIVE" },
+  { id: id(2), status: "ACTIVE" },
+  { id: id(3), status: "SHUTOFF" },
+  { id: id(4), status: "ACTIVE" },
+  { id: id(5), status: "SHUTOFF" },
+]);
 
 async function configure(extra: Record<string, string> = {}): Promise<void> {
-  await configureProvider(emulator.url, extra);
+  await configureProvider(handle.emulator.url, extra);
 }
 
 /** check, as the engine runs it before create/update; fails the test on any failure. */
@@ -26,29 +32,14 @@ async function checked(news: Record<string, unknown>): Promise<Record<string, un
 }
 
 async function actionCalls(): Promise<number> {
-  return (await admin.stats()).requests["POST action"] ?? 0;
+  return (await handle.admin.stats()).requests["POST action"] ?? 0;
 }
 
 async function statuses(): Promise<Record<string, string>> {
-  return Object.fromEntries((await admin.listServers()).map((s) => [s.id, s.status]));
+  return Object.fromEntries((await handle.admin.listServers()).map((s) => [s.id, s.status]));
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator({ stopSeconds: 0.2, startSeconds: 0.2 });
-  admin = new EmulatorAdmin(emulator.url);
-});
-afterAll(async () => {
-  await emulator?.stop();
-});
 beforeEach(async () => {
-  await admin.reset();
-  await admin.putServers([
-    { id: id(1), status: "ACTIVE" },
-    { id: id(2), status: "ACTIVE" },
-    { id: id(3), status: "SHUTOFF" },
-    { id: id(4), status: "ACTIVE" },
-    { id: id(5), status: "SHUTOFF" },
-  ]);
   await configure();
 });
 
@@ -56,12 +47,15 @@ describe("check and diff", () => {
   it("make no API call", async () => {
     const inputs = await checked({ serverIds: [id(2), id(1)] });
     await provider.diff("x", { ...inputs, servers: {} }, inputs);
-    expect((await admin.stats()).total).toBe(0);
+    expect((await handle.admin.stats()).total).toBe(0);
   });
 
   it("report missing credentials at preview, naming the keys", async () => {
     await provider.configure({
-      config: { get: (k: string) => (k === "huaweicloud:ecsEndpoint" ? emulator.url : undefined), require: () => "" },
+      config: {
+        get: (k: string) => (k === "huaweicloud:ecsEndpoint" ? handle.emulator.url : undefined),
+        require: () => "",
+      },
     });
     const keys = ["HW_ACCESS_KEY", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"];
     const saved = keys.map((k) => [k, process.env[k]] as const);
@@ -126,18 +120,18 @@ describe("create", () => {
             "huaweicloud:accessKey": accessKey,
             "huaweicloud:secretKey": secretKey,
             "huaweicloud:region": DEFAULT_EMULATOR_CREDENTIALS.region,
-            "huaweicloud:ecsEndpoint": emulator.url,
-            "huaweicloud:iamEndpoint": emulator.url,
+            "huaweicloud:ecsEndpoint": handle.emulator.url,
+            "huaweicloud:iamEndpoint": handle.emulator.url,
           })[key],
         require: () => "",
       },
     });
     const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(3)] }));
     expect(outs).toMatchObject({ resolvedProjectId: projectId, resolvedRegion: DEFAULT_EMULATOR_CREDENTIALS.region });
-    expect((await admin.stats()).requests["GET projects"]).toBe(1);
+    expect((await handle.admin.stats()).requests["GET projects"]).toBe(1);
     // an update in the same region reuses the project found then
     await provider.update!(rid, { __provider: "test", ...outs }, await checked({ serverIds: [id(3), id(5)] }));
-    expect((await admin.stats()).requests["GET projects"]).toBe(1);
+    expect((await handle.admin.stats()).requests["GET projects"]).toBe(1);
   });
 
   it("adopts servers already in the declared state without any action", async () => {
@@ -148,12 +142,12 @@ describe("create", () => {
 
   it("waits for a server already stopping instead of sending it the action again", async () => {
     // Someone else's stop is under way on id(1), and takes a while.
-    await admin.injectFault({ serverId: id(1), kind: "stuck" });
-    const other = new EcsClient({ endpoint: emulator.url, projectId, credentials: { accessKey, secretKey } });
+    await handle.admin.injectFault({ serverId: id(1), kind: "stuck" });
+    const other = new EcsClient({ endpoint: handle.emulator.url, projectId, credentials: { accessKey, secretKey } });
     await other.batchAction("os-stop", [id(1)]);
     await other.close();
     const finishLater = new Promise((resolve) => setTimeout(resolve, 1500)).then(() =>
-      admin.setServer(id(1), { status: "SHUTOFF" }),
+      handle.admin.setServer(id(1), { status: "SHUTOFF" }),
     );
     const { outs } = await provider.create(await checked({ serverIds: [id(1)] }));
     await finishLater;
@@ -175,7 +169,7 @@ describe("update", () => {
 
   it("stops only the servers added; leaves removed ones as they are", async () => {
     const { rid, outs } = await created({ serverIds: [id(1), id(3)] });
-    await admin.reset();
+    await handle.admin.reset();
     const news = await checked({ serverIds: [id(2), id(3), id(4)] });
     expect((await provider.diff(rid, outs, news)).changes).toBe(true);
     const { outs: after } = await provider.update!(rid, outs, news);
@@ -204,14 +198,14 @@ describe("update", () => {
     const { rid, outs } = await created({ serverIds: [id(1), id(2), id(3)] });
     const news = await checked({ serverIds: [id(1), id(2), id(3)] });
     expect((await provider.diff(rid, outs, news)).changes).toBe(false);
-    await admin.setServer(id(2), { status: "ACTIVE" });
-    await admin.reset();
+    await handle.admin.setServer(id(2), { status: "ACTIVE" });
+    await handle.admin.reset();
     const read = await provider.read!(rid, outs);
     expect((read.props as PowerStateOutputs).servers[id(2)]).toMatchObject({ status: "ACTIVE", taskState: null });
     // the host adds __provider back to what read returns
     const { __provider: _code, ...declared } = news;
     expect(read.inputs).toEqual(declared);
-    expect((await admin.stats()).requests).toEqual({ "GET list": 1 });
+    expect((await handle.admin.stats()).requests).toEqual({ "GET list": 1 });
     const refreshed = { ...read.props };
     expect((await provider.diff(rid, refreshed, news)).changes).toBe(true);
     const { outs: after } = await provider.update!(rid, refreshed, news);
@@ -220,17 +214,17 @@ describe("update", () => {
 
   it("persists a new provider code without any API call", async () => {
     const { rid, outs } = await created({ serverIds: [id(1)] });
-    await admin.reset();
+    await handle.admin.reset();
     const news = { ...(await checked({ serverIds: [id(1)] })), __provider: "new code" };
     expect(await provider.diff(rid, outs, news)).toMatchObject({ changes: true, replaces: [] });
     const { outs: after } = await provider.update!(rid, outs, news);
     expect(after).toMatchObject({ servers: (outs as unknown as PowerStateOutputs).servers, serverIds: [id(1)] });
-    expect((await admin.stats()).total).toBe(0);
+    expect((await handle.admin.stats()).total).toBe(0);
   });
 
   it("replaces (delete first) when the endpoint changes", async () => {
     const { rid, outs } = await created({ serverIds: [id(1)] });
-    const news = await checked({ serverIds: [id(1)], endpoint: emulator.url.replace("127.0.0.1", "localhost") });
+    const news = await checked({ serverIds: [id(1)], endpoint: handle.emulator.url.replace("127.0.0.1", "localhost") });
     expect(await provider.diff(rid, outs, news)).toEqual({
       changes: true,
       replaces: ["endpoint"],
@@ -241,7 +235,7 @@ describe("update", () => {
 
 describe("failures", () => {
   it("a failed sub-job names the server, its code and reason; the rest converge; the next update retries only it", async () => {
-    await admin.injectFault({
+    await handle.admin.injectFault({
       serverId: id(2),
       kind: "fail-subjob",
       errorCode: "Ecs.1000",
@@ -268,7 +262,7 @@ describe("failures", () => {
 
     const news = await checked({ serverIds: [id(1), id(2), id(3)] });
     expect((await provider.diff(failure.id, failure.properties, news)).changes).toBe(true);
-    await admin.reset();
+    await handle.admin.reset();
     const { outs } = await provider.update!(failure.id, failure.properties, news);
     const o = outs as PowerStateOutputs;
     expect(o.jobs.map((j) => j.serverIds)).toEqual([[id(2)]]);
@@ -288,7 +282,7 @@ describe("failures", () => {
   });
 
   it("a locked server is named with Ecs.0605 and what to do", async () => {
-    await admin.setServer(id(1), { locked: true });
+    await handle.admin.setServer(id(1), { locked: true });
     const error = (await provider
       .create(await checked({ serverIds: [id(1), id(2)] }))
       .catch((e: unknown) => e)) as PartialFailureError;
@@ -297,7 +291,7 @@ describe("failures", () => {
   });
 
   it("a transition that never ends hits the resource's own deadline", async () => {
-    await admin.injectFault({ serverId: id(1), kind: "stuck" });
+    await handle.admin.injectFault({ serverId: id(1), kind: "stuck" });
     const error = (await provider
       .create(await checked({ serverIds: [id(1), id(2)], timeoutSeconds: 2 }))
       .catch((e: unknown) => e)) as PartialFailureError;
@@ -314,7 +308,7 @@ describe("failures", () => {
   });
 
   it("hardStopAfterSeconds forces the servers a SOFT stop did not stop, and only those", async () => {
-    await admin.injectFault({ serverId: id(1), kind: "stuck" }); // a guest that ignores ACPI
+    await handle.admin.injectFault({ serverId: id(1), kind: "stuck" }); // a guest that ignores ACPI
     const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], hardStopAfterSeconds: 1 }));
     const o = outs as PowerStateOutputs;
     expect(o.jobs.map((j) => [j.action, j.type, j.serverIds])).toEqual([
@@ -327,7 +321,7 @@ describe("failures", () => {
   });
 
   it("hardStopAfterSeconds also forces a server whose SOFT stop ended without stopping it", async () => {
-    await admin.injectFault({
+    await handle.admin.injectFault({
       serverId: id(1),
       kind: "fail-subjob",
       errorCode: "Ecs.1000",
@@ -343,7 +337,7 @@ describe("failures", () => {
   });
 
   it("a HARD stop goes only to servers still running when it falls due", async () => {
-    await admin.injectFault({ serverId: id(1), kind: "stuck" });
+    await handle.admin.injectFault({ serverId: id(1), kind: "stuck" });
     // id(2) stops normally long before the HARD stop is due and must not be in the HARD batch
     const { outs } = await provider.create(
       await checked({ serverIds: [id(1), id(2), id(4)], hardStopAfterSeconds: 2 }),
@@ -384,7 +378,7 @@ describe("failures", () => {
   });
 
   it("a job that cannot be read is followed through the servers instead", async () => {
-    await admin.injectFault({ route: "job", kind: "server-error", times: 1000 });
+    await handle.admin.injectFault({ route: "job", kind: "server-error", times: 1000 });
     const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2)] }));
     const o = outs as PowerStateOutputs;
     expect(o.servers[id(1)]).toMatchObject({ status: "SHUTOFF", error: null });
@@ -420,8 +414,8 @@ describe("failures", () => {
   });
 
   it("throttling of the action is retried, and each server is submitted once", async () => {
-    await admin.injectFault({ route: "action", kind: "throttle", times: 1, retryAfterSeconds: 0 });
-    await admin.injectFault({ route: "action", kind: "accepted-no-job", times: 1 });
+    await handle.admin.injectFault({ route: "action", kind: "throttle", times: 1, retryAfterSeconds: 0 });
+    await handle.admin.injectFault({ route: "action", kind: "accepted-no-job", times: 1 });
     const { outs } = await provider.create(await checked({ serverIds: [id(1)] }));
     expect((outs as PowerStateOutputs).servers[id(1)].status).toBe("SHUTOFF");
     expect(await actionCalls()).toBe(3);
@@ -429,7 +423,7 @@ describe("failures", () => {
   });
 
   it("a lost answer to the action is never re-sent blindly; the server is reported", async () => {
-    await admin.injectFault({ route: "action", kind: "reset", times: 1 });
+    await handle.admin.injectFault({ route: "action", kind: "reset", times: 1 });
     const error = (await provider
       .create(await checked({ serverIds: [id(1)], timeoutSeconds: 3 }))
       .catch((e: unknown) => e)) as PartialFailureError;
@@ -439,7 +433,7 @@ describe("failures", () => {
   });
 
   it("a slow answer to the action is waited for, not re-sent", async () => {
-    await admin.injectFault({ route: "action", kind: "delay", delayMs: 1500 });
+    await handle.admin.injectFault({ route: "action", kind: "delay", delayMs: 1500 });
     const { outs } = await provider.create(await checked({ serverIds: [id(1), id(2)] }));
     expect((outs as PowerStateOutputs).jobs).toHaveLength(1);
     expect((outs as PowerStateOutputs).servers[id(2)].status).toBe("SHUTOFF");
@@ -447,8 +441,8 @@ describe("failures", () => {
   });
 
   it("job and list errors are retried (GETs are safe)", async () => {
-    await admin.injectFault({ route: "job", kind: "server-error", times: 2 });
-    await admin.injectFault({ route: "list", kind: "throttle", times: 1, retryAfterSeconds: 0 });
+    await handle.admin.injectFault({ route: "job", kind: "server-error", times: 2 });
+    await handle.admin.injectFault({ route: "list", kind: "throttle", times: 1, retryAfterSeconds: 0 });
     const { outs } = await provider.create(await checked({ serverIds: [id(1)] }));
     expect((outs as PowerStateOutputs).servers[id(1)].status).toBe("SHUTOFF");
   });
@@ -484,7 +478,7 @@ describe("failures", () => {
         (await provider.create(await checked({ serverIds: [id(1)] })).catch((e: unknown) => e)) as PartialFailureError,
       );
     }
-    expect((await admin.stats()).total).toBe(1);
+    expect((await handle.admin.stats()).total).toBe(1);
     expect(errors[0].reasons[0]).toMatch(
       /: APIGW\.0301: listing 1 server: Incorrect IAM authentication information: verify aksk signature fail/,
     );
@@ -509,14 +503,14 @@ describe("failures", () => {
     expect(error.reasons[0]).toMatch(/request id/);
     expect(error.reasons[0]).toMatch(/clock/);
     expect(JSON.stringify({ m: error.message, p: error.properties, r: error.reasons })).not.toContain("wrongSecretKey");
-    expect((await admin.stats()).requests["GET list"]).toBe(1);
+    expect((await handle.admin.stats()).requests["GET list"]).toBe(1);
   });
 });
 
 describe("read", () => {
   it("reports a deleted server as not found instead of dropping it", async () => {
     const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(3)] }));
-    await admin.deleteServer(id(3));
+    await handle.admin.deleteServer(id(3));
     const read = await provider.read!(rid, { __provider: "test", ...outs });
     const servers = (read.props as PowerStateOutputs).servers;
     expect(Object.keys(servers).sort()).toEqual([id(1), id(3)]);
@@ -525,21 +519,21 @@ describe("read", () => {
 
   it("lists servers in ceil(n/100) calls", async () => {
     const many = Array.from({ length: 250 }, (_, i) => id(1000 + i));
-    await admin.putServers(many.map((s) => ({ id: s, status: "SHUTOFF" as const })));
+    await handle.admin.putServers(many.map((s) => ({ id: s, status: "SHUTOFF" as const })));
     const inputs = await checked({ serverIds: many });
     const { id: rid, outs } = await provider.create(inputs);
-    await admin.reset();
+    await handle.admin.reset();
     await provider.read!(rid, { __provider: "test", ...outs });
-    expect((await admin.stats()).requests).toEqual({ "GET list": 3 });
+    expect((await handle.admin.stats()).requests).toEqual({ "GET list": 3 });
   });
 });
 
 describe("delete", () => {
   it('with onDelete "leave" makes no API call', async () => {
     const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1)] }));
-    await admin.reset();
+    await handle.admin.reset();
     await provider.delete!(rid, outs);
-    expect((await admin.stats()).total).toBe(0);
+    expect((await handle.admin.stats()).total).toBe(0);
     expect((await statuses())[id(1)]).toBe("SHUTOFF");
   });
 
@@ -554,7 +548,7 @@ describe("delete", () => {
 
   it('with onDelete "restore", a dropped server whose restore failed stays recorded and is restored by the next update', async () => {
     const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], onDelete: "restore" }));
-    await admin.setServer(id(1), { locked: true });
+    await handle.admin.setServer(id(1), { locked: true });
     const news = await checked({ serverIds: [id(2)], onDelete: "restore" });
     const error = (await provider.update!(rid, { __provider: "test", ...outs }, news).catch(
       (e: unknown) => e,
@@ -564,7 +558,7 @@ describe("delete", () => {
     expect(kept.initialStates).toEqual({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE" });
 
     expect((await provider.diff(rid, error.properties, news)).changes).toBe(true);
-    await admin.setServer(id(1), { locked: false });
+    await handle.admin.setServer(id(1), { locked: false });
     const { outs: after } = await provider.update!(rid, error.properties, news);
     expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "SHUTOFF" });
     expect((after as PowerStateOutputs).initialStates).toEqual({ [id(2)]: "ACTIVE" });

@@ -2,14 +2,19 @@
  * The provider's lifecycle methods with a selector, called in-process against the emulator over real
  * HTTP (tests/lifecycle/selector.test.ts drives the same through Pulumi's host).
  */
-import { EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
 import { serverPowerStateProvider as provider } from "../../provider/provider";
+import { emulatorPerSuite } from "../emulatorPerSuite";
 import { configureProvider } from "./configureProvider";
 
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
-let emulator: RunningEmulator;
-let admin: EmulatorAdmin;
+const handle = emulatorPerSuite({ stopSeconds: 0.2, startSeconds: 0.2 }, [
+  { id: id(1), status: "ACTIVE", tags: { env: "dev" } },
+  { id: id(2), status: "SHUTOFF", tags: { env: "dev" } },
+  { id: id(3), status: "ACTIVE", tags: { env: "prod" } },
+  { id: id(4), status: "ACTIVE" },
+  { id: id(5), status: "ACTIVE" },
+]);
 
 async function checked(news: Record<string, unknown>): Promise<Record<string, unknown>> {
   const result = await provider.check({}, { __provider: "test", ...news });
@@ -17,23 +22,8 @@ async function checked(news: Record<string, unknown>): Promise<Record<string, un
   return result.inputs as Record<string, unknown>;
 }
 
-beforeAll(async () => {
-  emulator = await startEmulator({ stopSeconds: 0.2, startSeconds: 0.2 });
-  admin = new EmulatorAdmin(emulator.url);
-});
-afterAll(async () => {
-  await emulator?.stop();
-});
 beforeEach(async () => {
-  await admin.reset();
-  await admin.putServers([
-    { id: id(1), status: "ACTIVE", tags: { env: "dev" } },
-    { id: id(2), status: "SHUTOFF", tags: { env: "dev" } },
-    { id: id(3), status: "ACTIVE", tags: { env: "prod" } },
-    { id: id(4), status: "ACTIVE" },
-    { id: id(5), status: "ACTIVE" },
-  ]);
-  await configureProvider(emulator.url);
+  await configureProvider(handle.emulator.url);
 });
 
 describe("a selector with serverIds: their union", () => {
@@ -44,7 +34,7 @@ describe("a selector with serverIds: their union", () => {
     expect(outs.members).toEqual([id(1), id(2)]);
     expect(Object.keys(outs.servers as object).sort()).toEqual([id(1), id(2), id(5)]);
     expect((outs.jobs as { serverIds: string[] }[]).map((j) => j.serverIds)).toEqual([[id(1), id(5)]]);
-    expect((await admin.listServers()).find((s) => s.id === id(3))?.status).toBe("ACTIVE");
+    expect((await handle.admin.listServers()).find((s) => s.id === id(3))?.status).toBe("ACTIVE");
   });
 });
 
@@ -52,13 +42,13 @@ describe("read re-resolves; diff reports joined members as an in-place update, w
   it("a newly tagged server joins", async () => {
     const inputs = await checked({ selector: { tags: { env: "dev" } } });
     const { id: resourceId, outs } = await provider.create(inputs);
-    await admin.setServer(id(4), { tags: { env: "dev" } });
+    await handle.admin.setServer(id(4), { tags: { env: "dev" } });
     const read = await provider.read(resourceId, outs);
     expect(read.props?.members).toEqual([id(1), id(2), id(4)]);
-    await admin.reset();
+    await handle.admin.reset();
     const diff = await provider.diff(resourceId, read.props!, inputs);
     expect(diff).toMatchObject({ changes: true, replaces: [] });
-    expect((await admin.stats()).total).toBe(0);
+    expect((await handle.admin.stats()).total).toBe(0);
   });
 
   it("changing the selector updates in place, never replaces", async () => {
@@ -73,7 +63,7 @@ describe("read re-resolves; diff reports joined members as an in-place update, w
 
 describe("failures keep Huawei's code and say what to do", () => {
   it("a refused listing fails the create before any action, naming the listing and the IAM action", async () => {
-    await admin.injectFault({ route: "list", kind: "forbidden", times: 1 });
+    await handle.admin.injectFault({ route: "list", kind: "forbidden", times: 1 });
     const inputs = await checked({ selector: { tags: { env: "dev" } } });
     const error = await provider.create(inputs).then(
       () => undefined,
@@ -82,6 +72,6 @@ describe("failures keep Huawei's code and say what to do", () => {
     expect(error?.message).toMatch(/listing the servers tagged env=dev/);
     expect(error?.message).toMatch(/Pdp\.0001/);
     expect(error?.message).toMatch(/ecs:cloudServers:list/);
-    expect((await admin.stats()).requests["POST action"]).toBeUndefined();
+    expect((await handle.admin.stats()).requests["POST action"]).toBeUndefined();
   });
 });

@@ -4,19 +4,16 @@
  */
 import {
   converge,
+  type ConvergeOptions,
+  type ConvergeResult,
   type JobView,
   type ObservationView,
   type PowerApi,
   type SubmissionView,
 } from "../../provider/converge";
-import {
-  DEFAULT_EMULATOR_CREDENTIALS,
-  EmulatorAdmin,
-  startEmulator,
-  type FaultInput,
-  type RunningEmulator,
-} from "../../emulator";
+import { DEFAULT_EMULATOR_CREDENTIALS, type FaultInput } from "../../emulator";
 import { EcsClient } from "../../provider/ecsClient";
+import { emulatorPerSuite } from "../emulatorPerSuite";
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";
@@ -105,27 +102,17 @@ describe("converge over the emulator", () => {
   const S1 = "00000000-0000-4000-8000-000000000101";
   const S2 = "00000000-0000-4000-8000-000000000102";
   const S3 = "00000000-0000-4000-8000-000000000103";
-  let emulator: RunningEmulator;
-  let admin: EmulatorAdmin;
+  const handle = emulatorPerSuite({ stopSeconds: 0.2, startSeconds: 0.2 }, [
+    { id: S1, status: "ACTIVE" },
+    { id: S2, status: "ACTIVE" },
+    { id: S3, status: "SHUTOFF" },
+  ]);
   let client: EcsClient;
 
-  beforeAll(async () => {
-    emulator = await startEmulator({ stopSeconds: 0.2, startSeconds: 0.2 });
-    admin = new EmulatorAdmin(emulator.url);
-  });
-  afterAll(async () => {
-    await emulator?.stop();
-  });
-  beforeEach(async () => {
-    await admin.reset();
-    await admin.putServers([
-      { id: S1, status: "ACTIVE" },
-      { id: S2, status: "ACTIVE" },
-      { id: S3, status: "SHUTOFF" },
-    ]);
+  beforeEach(() => {
     // One attempt per call: each failure reaches the converger as it would after the client's retries.
     client = new EcsClient({
-      endpoint: emulator.url,
+      endpoint: handle.emulator.url,
       projectId,
       credentials: { accessKey, secretKey },
       retry: { maxAttempts: 1 },
@@ -135,20 +122,30 @@ describe("converge over the emulator", () => {
     await client.close();
   });
 
-  const posts = async (): Promise<number> => (await admin.stats()).requests["POST action"] ?? 0;
+  const posts = async (): Promise<number> => (await handle.admin.stats()).requests["POST action"] ?? 0;
 
-  it("a job that cannot be read, for a server that never moves: JOB_UNREADABLE at the deadline", async () => {
-    await admin.injectFault({ kind: "fail-job" });
-    await admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
+  /**
+   * A SOFT-stop convergence through the one-attempt client (unless `options.api` names another), with
+   * its progress lines (label "L") collected.
+   */
+  async function convergeSoft(
+    options: Pick<ConvergeOptions, "goals" | "timeoutSeconds"> & Partial<ConvergeOptions>,
+  ): Promise<{ result: ConvergeResult; lines: string[] }> {
     const lines: string[] = [];
     const result = await converge({
       api: client,
-      goals: { [S1]: "stopped" },
       stopType: "SOFT",
-      timeoutSeconds: 2,
       label: "L",
       log: (line) => lines.push(line),
+      ...options,
     });
+    return { result, lines };
+  }
+
+  it("a job that cannot be read, for a server that never moves: JOB_UNREADABLE at the deadline", async () => {
+    await handle.admin.injectFault({ kind: "fail-job" });
+    await handle.admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
+    const { result, lines } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 2 });
     const jobId = result.jobs[0].jobId;
     expect(result.outcome).toBe("TIMEOUT");
     expect(result.failures).toEqual([
@@ -176,12 +173,10 @@ describe("converge over the emulator", () => {
   });
 
   it("a job that cannot be read: JOB_UNREADABLE once the grace has passed, before the deadline", async () => {
-    await admin.injectFault({ kind: "fail-job" });
-    await admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
-    const result = await converge({
-      api: client,
+    await handle.admin.injectFault({ kind: "fail-job" });
+    await handle.admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
+    const { result } = await convergeSoft({
       goals: { [S1]: "stopped", [S2]: "stopped" },
-      stopType: "SOFT",
       timeoutSeconds: 60,
       ambiguousGraceMs: 300,
     });
@@ -194,14 +189,8 @@ describe("converge over the emulator", () => {
   });
 
   it("an unanswered call for a server that never moves: ECS_AMBIGUOUS_SUBMIT once the grace has passed, never re-sent", async () => {
-    await admin.injectFault({ route: "action", kind: "reset", times: 1 });
-    const result = await converge({
-      api: client,
-      goals: { [S1]: "stopped" },
-      stopType: "SOFT",
-      timeoutSeconds: 60,
-      ambiguousGraceMs: 300,
-    });
+    await handle.admin.injectFault({ route: "action", kind: "reset", times: 1 });
+    const { result } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 60, ambiguousGraceMs: 300 });
     expect(result.outcome).toBe("SUCCESS");
     expect(result.failures).toEqual([
       {
@@ -216,16 +205,8 @@ describe("converge over the emulator", () => {
   });
 
   it("job reads failing twice are tried again; the third failure in a row gives the job up", async () => {
-    await admin.injectFault({ route: "job", kind: "server-error", times: 2 });
-    const lines: string[] = [];
-    const first = await converge({
-      api: client,
-      goals: { [S1]: "stopped" },
-      stopType: "SOFT",
-      timeoutSeconds: 60,
-      label: "L",
-      log: (line) => lines.push(line),
-    });
+    await handle.admin.injectFault({ route: "job", kind: "server-error", times: 2 });
+    const { result: first, lines } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 60 });
     expect(first.failures).toEqual([]);
     expect(first.jobs.map((j) => j.status)).toEqual(["SUCCESS"]);
     expect(lines.filter((line) => line.includes("cannot read job"))).toEqual([
@@ -233,20 +214,12 @@ describe("converge over the emulator", () => {
       expect.stringMatching(/^L: cannot read job \w+ \(Common\.0001: .*\); trying again$/),
     ]);
 
-    await admin.injectFault({ route: "job", kind: "server-error", times: 3 });
-    lines.length = 0;
-    const second = await converge({
-      api: client,
-      goals: { [S2]: "stopped" },
-      stopType: "SOFT",
-      timeoutSeconds: 60,
-      label: "L",
-      log: (line) => lines.push(line),
-    });
+    await handle.admin.injectFault({ route: "job", kind: "server-error", times: 3 });
+    const { result: second, lines: again } = await convergeSoft({ goals: { [S2]: "stopped" }, timeoutSeconds: 60 });
     expect(second.failures).toEqual([]);
     expect(second.servers[S2]).toMatchObject({ status: "SHUTOFF", error: null });
     expect(second.jobs.map((j) => j.status)).toEqual(["UNKNOWN"]);
-    expect(lines.filter((line) => line.includes("cannot read job"))).toEqual([
+    expect(again.filter((line) => line.includes("cannot read job"))).toEqual([
       expect.stringMatching(/trying again$/),
       expect.stringMatching(/trying again$/),
       expect.stringMatching(/^L: cannot read job \w+ \(.*\); following its servers instead$/),
@@ -262,21 +235,17 @@ describe("converge over the emulator", () => {
       async listServers(ids, options) {
         const observations = await client.listServers(ids, options);
         lists += 1;
-        if (lists === 1) await admin.injectFault(fault);
+        if (lists === 1) await handle.admin.injectFault(fault);
         return observations;
       },
     };
   }
 
   it("server lists failing transiently until the deadline: tried again, then each server fails with the last error", async () => {
-    const lines: string[] = [];
-    const result = await converge({
+    const { result, lines } = await convergeSoft({
       api: listFailingAfterFirst({ route: "list", kind: "server-error", times: 1000 }),
       goals: { [S1]: "stopped" },
-      stopType: "SOFT",
       timeoutSeconds: 2,
-      label: "L",
-      log: (line) => lines.push(line),
     });
     expect(result.outcome).toBe("TIMEOUT");
     expect(result.failures).toEqual([
@@ -295,10 +264,9 @@ describe("converge over the emulator", () => {
   });
 
   it("a list refused for good mid-operation: FAILURE, each unfinished server named with Huawei's code", async () => {
-    const result = await converge({
+    const { result } = await convergeSoft({
       api: listFailingAfterFirst({ route: "list", kind: "forbidden", times: 1000 }),
       goals: { [S1]: "stopped", [S3]: "stopped" },
-      stopType: "SOFT",
       timeoutSeconds: 60,
     });
     expect(result.outcome).toBe("FAILURE");
@@ -312,13 +280,11 @@ describe("converge over the emulator", () => {
   });
 
   it("a cancelled operation: ABORTED, with what was last seen (its job was followed, the server not listed again)", async () => {
-    await admin.injectFault({ serverId: S1, kind: "stuck" });
+    await handle.admin.injectFault({ serverId: S1, kind: "stuck" });
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 1500);
-    const result = await converge({
-      api: client,
+    const { result } = await convergeSoft({
       goals: { [S1]: "stopped" },
-      stopType: "SOFT",
       timeoutSeconds: 60,
       signal: controller.signal,
     });
@@ -334,16 +300,11 @@ describe("converge over the emulator", () => {
   });
 
   it("says what it does: the first round's counts, the HARD stop, the end", async () => {
-    await admin.injectFault({ serverId: S1, kind: "stuck" });
-    const lines: string[] = [];
-    const result = await converge({
-      api: client,
+    await handle.admin.injectFault({ serverId: S1, kind: "stuck" });
+    const { result, lines } = await convergeSoft({
       goals: { [S1]: "stopped", [S2]: "running", [S3]: "running" },
-      stopType: "SOFT",
       hardStopAfterSeconds: 1,
       timeoutSeconds: 60,
-      label: "L",
-      log: (line) => lines.push(line),
     });
     expect(result.failures).toEqual([]);
     expect(lines[0]).toBe("L: 3 servers: 1 already in state, stopping 1, starting 1");
@@ -357,15 +318,7 @@ describe("converge over the emulator", () => {
   });
 
   it('a one-server fleet: "1 server", not "1 servers"', async () => {
-    const lines: string[] = [];
-    await converge({
-      api: client,
-      goals: { [S1]: "stopped" },
-      stopType: "SOFT",
-      timeoutSeconds: 60,
-      label: "L",
-      log: (line) => lines.push(line),
-    });
+    const { lines } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 60 });
     expect(lines[0]).toBe("L: 1 server: 0 already in state, stopping 1");
     expect(lines[lines.length - 1]).toBe("L: 1/1 server done");
   });
@@ -375,7 +328,7 @@ describe("converge over the emulator", () => {
     beforeEach(() => {
       // Still one attempt per call for everything else: only throttling is retried, until the deadline.
       patient = new EcsClient({
-        endpoint: emulator.url,
+        endpoint: handle.emulator.url,
         projectId,
         credentials: { accessKey, secretKey },
         retry: { maxAttempts: 1, throttleBaseDelayMs: 10, maxThrottleDelayMs: 40 },
@@ -386,20 +339,16 @@ describe("converge over the emulator", () => {
     });
 
     it("far over the old 5-attempt budget, on the first list and the action alike: converges, one action per server, and says it was throttled", async () => {
-      await admin.injectFault({ route: "list", kind: "throttle", times: 12, retryAfterSeconds: null });
-      await admin.injectFault({ route: "action", kind: "throttle", times: 12, retryAfterSeconds: null });
-      const lines: string[] = [];
-      const result = await converge({
+      await handle.admin.injectFault({ route: "list", kind: "throttle", times: 12, retryAfterSeconds: null });
+      await handle.admin.injectFault({ route: "action", kind: "throttle", times: 12, retryAfterSeconds: null });
+      const { result, lines } = await convergeSoft({
         api: patient,
         goals: { [S1]: "stopped", [S2]: "stopped" },
-        stopType: "SOFT",
         timeoutSeconds: 60,
-        label: "L",
-        log: (line) => lines.push(line),
       });
       expect(result.outcome).toBe("SUCCESS");
       expect(result.failures).toEqual([]);
-      const stats = await admin.stats();
+      const stats = await handle.admin.stats();
       expect(stats.serversSubmitted).toEqual({ "os-stop": 2 });
       expect(stats.requests["POST action"]).toBe(13);
       // The first throttled answer of the run is told; the next ones within the progress interval are not.
@@ -411,13 +360,8 @@ describe("converge over the emulator", () => {
     });
 
     it("throttled until the deadline: nothing sent, each server TIMEOUT naming the gateway's refusal", async () => {
-      await admin.injectFault({ route: "action", kind: "throttle", times: 100_000, retryAfterSeconds: null });
-      const result = await converge({
-        api: patient,
-        goals: { [S1]: "stopped" },
-        stopType: "SOFT",
-        timeoutSeconds: 1,
-      });
+      await handle.admin.injectFault({ route: "action", kind: "throttle", times: 100_000, retryAfterSeconds: null });
+      const { result } = await convergeSoft({ api: patient, goals: { [S1]: "stopped" }, timeoutSeconds: 1 });
       expect(result.failures).toEqual([
         {
           id: S1,
@@ -427,17 +371,12 @@ describe("converge over the emulator", () => {
           ),
         },
       ]);
-      expect((await admin.stats()).serversSubmitted).toEqual({});
+      expect((await handle.admin.stats()).serversSubmitted).toEqual({});
     });
 
     it("the first list throttled until the deadline: each server fails with APIGW.0308, still failing at the deadline", async () => {
-      await admin.injectFault({ route: "list", kind: "throttle", times: 100_000, retryAfterSeconds: null });
-      const result = await converge({
-        api: patient,
-        goals: { [S1]: "stopped" },
-        stopType: "SOFT",
-        timeoutSeconds: 1,
-      });
+      await handle.admin.injectFault({ route: "list", kind: "throttle", times: 100_000, retryAfterSeconds: null });
+      const { result } = await convergeSoft({ api: patient, goals: { [S1]: "stopped" }, timeoutSeconds: 1 });
       expect(result.failures).toEqual([
         {
           id: S1,
@@ -445,7 +384,7 @@ describe("converge over the emulator", () => {
           message: expect.stringMatching(/throttled for \d+ s.*\(still failing at the 1s deadline\)$/),
         },
       ]);
-      expect((await admin.stats()).requests["POST action"] ?? 0).toBe(0);
+      expect((await handle.admin.stats()).requests["POST action"] ?? 0).toBe(0);
     });
   });
 });
