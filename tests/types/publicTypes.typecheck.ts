@@ -16,15 +16,7 @@ import type { PowerStateOutputs } from "../../provider/recorded";
 import type { Job, ServerObservation, SubJob } from "../../provider/schemas";
 import type * as Public from "../../provider/publicTypes";
 import * as root from "../../provider";
-
-/** `true` when A and B are assignable to each other; the tuple stops unions from distributing. */
-type Assignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-/** Assignable both ways and, for object types, the same keys (an optional field missing on one side counts). */
-type Mutual<A, B> = Assignable<A, B> extends true ? (A extends object ? Assignable<keyof A, keyof B> : true) : false;
-/** Compiles only when its argument is `true`. */
-function same<T extends true>(): T | undefined {
-  return undefined;
-}
+import { same, type Mutual } from "./mutual";
 
 same<Mutual<Public.DesiredState, DesiredState>>();
 same<Mutual<Public.StopType, StopType>>();
