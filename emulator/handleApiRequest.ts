@@ -58,9 +58,14 @@ export function handleApiRequest(state: EmulatorState, request: ApiRequest): Api
   return outcome;
 }
 
+/** An answer sent at once. */
+function answerNow(requestId: string, answer: ApiAnswer): ApiOutcome {
+  return { kind: "answer", requestId, answer };
+}
+
 function decide(state: EmulatorState, request: ApiRequest, url: URL, match: RouteMatch | undefined): ApiOutcome {
   const requestId = newRequestId();
-  const answer = (value: ApiAnswer): ApiOutcome => ({ kind: "answer", requestId, answer: value });
+  const answer = (value: ApiAnswer): ApiOutcome => answerNow(requestId, value);
   const tooLong = uriTooLong(request.rawUrl, state.variants.maxUriBytes, requestId);
   if (tooLong) return answer(tooLong);
   if (!match) {
@@ -126,18 +131,18 @@ function rateRefusal(state: EmulatorState, nowMs: number, requestId: string): Ap
   return throttled(requestId, state.options.rateLimit, window, retryAfterFor(state.variants, rate.retryAfterSeconds));
 }
 
-/** What an injected transport fault makes of the request; `process` runs the real handler (the cloud acts). */
+/** What an injected transport fault makes of the request; `handle` runs the real handler (the cloud acts). */
 function faultOutcome(
   fault: TransportFault,
-  process: () => ApiAnswer,
+  handle: () => ApiAnswer,
   match: RouteMatch,
   requestId: string,
 ): ApiOutcome {
-  const answer = (value: ApiAnswer): ApiOutcome => ({ kind: "answer", requestId, answer: value });
+  const answer = (value: ApiAnswer): ApiOutcome => answerNow(requestId, value);
   switch (fault.kind) {
     case "reset":
       // Processed first when asked: the cloud acted, and only the answer was lost.
-      if (fault.afterProcessing) process();
+      if (fault.afterProcessing) handle();
       return { kind: "reset", requestId };
     case "throttle":
       return answer(throttled(requestId, 200, "5 minute", fault.retryAfterSeconds));
@@ -154,10 +159,10 @@ function faultOutcome(
     case "delay":
       // The request is processed now and only the answer is held back, as when a client times
       // out on a call the cloud has already accepted.
-      return { kind: "answer", requestId, answer: process(), delayMs: fault.delayMs };
+      return { kind: "answer", requestId, answer: handle(), delayMs: fault.delayMs };
     case "malformed-json": {
       // Processed (an action creates its job), then the body is cut short on the way back.
-      const real = process();
+      const real = handle();
       const text = JSON.stringify(real.body);
       return answer({
         status: real.status,
@@ -175,7 +180,7 @@ function faultOutcome(
       return answer(ecsError(400, "Common.0011", `query job fail. Job[${match.jobId}] does not exist or has expired.`));
     case "pending-payment": {
       // Waiting on an order: shown like a job not started, whatever its sub-jobs have done.
-      const real = process();
+      const real = handle();
       if (real.status !== 200) return answer(real);
       const { job_id, job_type, begin_time } = real.body as Record<string, unknown>;
       return answer({

@@ -4,7 +4,7 @@
  * (strict, no `skipLibCheck`, no `esModuleInterop`) that rehearses its pipeline against the emulator
  * type-checks with any TypeScript 5.x or later.
  *
- * The schemas (resolveEmulatorOptions' options schema, adminSchemas.ts, variants.ts) stay the source of
+ * The schemas (emulatorOptionsSchema.ts, adminSchemas.ts, variants.ts) stay the source of
  * truth: tests/types/emulatorPublicTypes.typecheck.ts asserts, in both directions, that each type here
  * and the one inferred from its schema are assignable to each other, so `npm run typecheck` fails as soon
  * as one drifts. A new option, fault field or switch goes into its schema first, then here.
