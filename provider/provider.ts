@@ -35,7 +35,10 @@ import type { PacingLedger } from "./pacing";
 import { restoreGoals, targetStatus } from "./plan";
 import { countOf } from "./plural";
 import { checkedInputs, pickInputs, readRecord, type Props, type Recorded } from "./recorded";
+import { describeLivePlan, readLivePlan } from "./preview";
 import {
+  CONFIG_KEYS,
+  previewReadsEnabled,
   readProviderConfig,
   resolveSettings,
   settingsProblems,
@@ -46,6 +49,9 @@ import {
 import { resolveMembers, resolveTargets } from "./resolveMembers";
 import { describeSelector } from "./selector";
 import type { AuthGate } from "./transport";
+
+/** The longest a preview spends reading the live plan before it prints that it is unavailable. */
+const PREVIEW_READ_TIMEOUT_MS = 60_000;
 
 /** The error shape the engine records as a partial failure: the resource is kept with `properties`. */
 export interface PartialFailureError extends Error {
@@ -75,17 +81,21 @@ interface ProviderState {
   pacing: PacingLedger;
   /** One per provider host process: once the gateway refuses the access key, no resource sends another call with it. */
   authGate: AuthGate;
+  /** One per provider host process: the project ids looked up from a region (region and IAM endpoint → id). */
+  projectIds: Record<string, string>;
 }
 
 export const serverPowerStateProvider = {
   config: {} as ProviderConfig,
   pacing: { records: [] } as PacingLedger,
   authGate: { refused: [] } as AuthGate,
+  projectIds: {} as Record<string, string>,
 
   async configure(this: ProviderState, req: dynamic.ConfigureRequest): Promise<void> {
     this.config = readProviderConfig((key) => req.config.get(key));
     this.pacing = { records: [] };
     this.authGate = { refused: [] };
+    this.projectIds = {};
   },
 
   async check(this: ProviderState, olds: Props, news: Props): Promise<dynamic.CheckResult> {
@@ -100,19 +110,10 @@ export const serverPowerStateProvider = {
     if (failures.length > 0) return { inputs: outcome.inputs, failures };
     if (hasUnknowns(outcome.inputs)) return outcome;
     const inputs = checkedInputs(outcome.inputs);
-    if (olds.serverIds === undefined && inputs.selector !== undefined) {
-      console.log(
-        `ServerPowerState: selector ${describeSelector(inputs.selector)}: membership is resolved at up (no API call at preview)`,
-      );
-    }
-    if (olds.serverIds === undefined && (inputs.serverIds.length > 0 || inputs.selector === undefined)) {
-      // A create: no diff follows, so say here what it will act on (the servers' live status is not read at preview).
-      console.log(
-        inputs.serverIds.length === 0
-          ? "ServerPowerState: no server declared (serverIds is empty): nothing will be acted on until ids are added"
-          : `ServerPowerState: ${countOf(inputs.serverIds.length, "server")} declared ${inputs.state}: ${formatServerList(inputs.serverIds)}; ` +
-              `those not already ${targetStatus(inputs.state)} will be ${inputs.state === "running" ? "started" : "stopped"}`,
-      );
+    if (olds.serverIds === undefined) {
+      // A create: no diff follows, so say here what it will act on, then read the live plan.
+      for (const line of describeCreate(inputs)) console.log(`ServerPowerState: ${line}`);
+      await printLivePlan("ServerPowerState", inputs, undefined, this);
     }
     return { inputs: outcome.inputs, failures: [] };
   },
@@ -124,6 +125,10 @@ export const serverPowerStateProvider = {
     // The engine shows no detail for dynamic resources: say which servers the update will touch.
     const plan = result.changes ? [view.note, describeDiff(diff)].filter(Boolean).join("; ") : undefined;
     if (plan) console.log(`ServerPowerState ${id}: ${plan}`);
+    // A change with known inputs and no replacement is an update: read what it will do. No change, no call.
+    if (result.changes && !diff.unknowns && diff.replaces.length === 0 && !diff.codeOnly) {
+      await printLivePlan(`ServerPowerState ${id}`, checkedInputs(news), readRecord(olds), this);
+    }
     return result;
   },
 
@@ -144,7 +149,7 @@ export const serverPowerStateProvider = {
 
   async read(this: ProviderState, id: string, props: Props): Promise<dynamic.ReadResult> {
     const olds = readRecord(props);
-    const settings = await settingsFor(olds, this.config, this.authGate, olds);
+    const settings = await settingsFor(olds, this, olds);
     const client = newClient(settings, this);
     try {
       const members = olds.selector ? (await resolveMembers(client, olds.selector)).ids : undefined;
@@ -162,7 +167,7 @@ export const serverPowerStateProvider = {
     if (olds.onDelete !== "restore") return;
     const goals = restoreGoals(olds.initialStates ?? {});
     if (Object.keys(goals).length === 0) return;
-    const settings = await settingsFor(olds, this.config, this.authGate, olds);
+    const settings = await settingsFor(olds, this, olds);
     const client = newClient(settings, this);
     try {
       const result = await converge({
@@ -185,7 +190,7 @@ export const serverPowerStateProvider = {
 /** Create and update: converge the declared servers (and, with onDelete "restore", those dropped from the list). */
 async function operate(id: string, news: Props, olds: Recorded | undefined, state: ProviderState): Promise<Props> {
   const declared = checkedInputs(news);
-  const settings = await settingsFor(declared, state.config, state.authGate, undefined, olds);
+  const settings = await settingsFor(declared, state, undefined, olds);
   const client = newClient(settings, state);
   try {
     // With a selector: the declared ids joined by the members resolved now.
@@ -217,8 +222,7 @@ async function operate(id: string, news: Props, olds: Recorded | undefined, stat
  */
 async function settingsFor(
   args: Partial<PowerStateInputs>,
-  config: ProviderConfig,
-  authGate: AuthGate,
+  state: ProviderState,
   recorded: Recorded | undefined,
   lastLookup?: Recorded,
 ): Promise<ResolvedSettings & { projectId: string }> {
@@ -228,7 +232,7 @@ async function settingsFor(
       projectId: args.projectId ?? recorded?.resolvedProjectId,
       endpoint: args.endpoint ?? recorded?.resolvedEndpoint,
     },
-    config,
+    state.config,
     process.env,
   );
   validateEndpoint(settings.endpoint);
@@ -237,13 +241,15 @@ async function settingsFor(
   if (lastLookup?.resolvedProjectId && lastLookup.resolvedRegion === settings.region) {
     return { ...settings, projectId: lastLookup.resolvedProjectId };
   }
-  const projectId = await findProjectId({
+  // Looked up once per region and configure: preview's reads and the up's create share it.
+  const key = `${settings.region}\n${settings.iamEndpoint ?? ""}`;
+  state.projectIds[key] ??= await findProjectId({
     region: settings.region!,
     credentials: settings.credentials,
     iamEndpoint: settings.iamEndpoint,
-    authGate,
+    authGate: state.authGate,
   });
-  return { ...settings, projectId };
+  return { ...settings, projectId: state.projectIds[key] };
 }
 
 function newClient(
@@ -267,9 +273,62 @@ function newClient(
   });
 }
 
+/**
+ * Prints the live plan of a create or an update (GET calls only), or, when the reads are off or fail,
+ * one line saying why there is none: preview never fails because of it, and never takes longer than
+ * PREVIEW_READ_TIMEOUT_MS on it.
+ */
+async function printLivePlan(
+  label: string,
+  inputs: PowerStateInputs,
+  record: Recorded | undefined,
+  state: ProviderState,
+): Promise<void> {
+  if (!previewReadsEnabled(state.config)) {
+    console.log(
+      `${label}: live plan not read (${CONFIG_KEYS.previewReads} is false): the lines above come from the inputs and the record alone`,
+    );
+    return;
+  }
+  const signal = AbortSignal.timeout(PREVIEW_READ_TIMEOUT_MS);
+  let client: EcsClient | undefined;
+  try {
+    const settings = await settingsFor(inputs, state, record, record);
+    client = newClient(settings, state);
+    const reading = await readLivePlan(client, inputs, record, { signal });
+    for (const line of describeLivePlan(reading.plan, reading.moves)) console.log(`${label}: ${line}`);
+  } catch (error) {
+    const why = signal.aborted ? `the reads took longer than ${PREVIEW_READ_TIMEOUT_MS / 1000} s` : errorText(error);
+    console.log(`${label}: live plan unavailable (${why}); the lines above come from the inputs and the record alone`);
+  } finally {
+    await client?.close();
+  }
+}
+
+function errorText(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, "; ");
+}
+
+/** What a create will act on, from the inputs alone (printed before the live plan, or instead of it). */
+function describeCreate(inputs: PowerStateInputs): string[] {
+  const lines: string[] = [];
+  if (inputs.selector !== undefined) {
+    lines.push(`selector ${describeSelector(inputs.selector)}: membership is resolved again at up`);
+  }
+  if (inputs.serverIds.length > 0 || inputs.selector === undefined) {
+    lines.push(
+      inputs.serverIds.length === 0
+        ? "no server declared (serverIds is empty): nothing will be acted on until ids are added"
+        : `${countOf(inputs.serverIds.length, "server")} declared ${inputs.state}: ${formatServerList(inputs.serverIds)}; ` +
+            `those not already ${targetStatus(inputs.state)} will be ${inputs.state === "running" ? "started" : "stopped"}`,
+    );
+  }
+  return lines;
+}
+
 /** Settings problems found at preview, without any API call: one failure per problem, each naming its key. */
 function checkSettings(overrides: TargetArgs, config: ProviderConfig): dynamic.CheckFailure[] {
-  return settingsProblems(overrides, config, process.env).map((problem) => ({
+  return settingsProblems(overrides, config, process.env, { credentials: false }).map((problem) => ({
     property: problem.key,
     reason: problem.reason,
   }));

@@ -188,6 +188,8 @@ export interface Job {
 /** One server of `/cloudservers/detail` or `/cloudservers/{id}`; `found: false` for an unknown id. */
 export interface ServerObservation {
   id: string;
+  /** The server's name, for messages; null for an unknown id. */
+  name: string | null;
   found: boolean;
   status: string | null;
   /** `powering-off` while a stop runs (status still ACTIVE), `powering-on` while a start runs. */

@@ -93,6 +93,7 @@ export function serverSchema() {
   return z
     .object({
       id: z.string().min(1),
+      name: z.string().nullish(),
       status: z.string().nullish(),
       "OS-EXT-STS:task_state": z.string().nullish(),
       "OS-EXT-STS:vm_state": z.string().nullish(),
@@ -104,6 +105,8 @@ export function serverSchema() {
       const status = raw.status || null;
       return {
         id: raw.id,
+        /** The server's name, for messages (null for an unknown id). */
+        name: raw.name || null,
         found: status !== null,
         status,
         /** `powering-off` while a stop runs (status still ACTIVE), `powering-on` while a start runs. */
@@ -165,6 +168,7 @@ export type ErrorBody = z.infer<ReturnType<typeof errorBodySchema>>;
 export function missingServerObservation(id: string): ServerObservation {
   return {
     id,
+    name: null,
     found: false,
     status: null,
     taskState: null,

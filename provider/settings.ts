@@ -26,6 +26,7 @@ export const CONFIG_KEYS = {
   serversPerMinute: "huaweicloud:ecsServersPerMinute",
   requestTimeoutSeconds: "huaweicloud:ecsRequestTimeoutSeconds",
   pacingWindowSeconds: "huaweicloud:ecsPacingWindowSeconds",
+  previewReads: "huaweicloud:ecsPreviewReads",
 } as const;
 
 /** Bounds of huaweicloud:ecsPacingWindowSeconds: Huawei's window is a minute; one hour is generous for any quota. */
@@ -140,16 +141,29 @@ const NO_REGION = `${CONFIG_KEYS.region} is not set (nor the resource's region, 
 
 /**
  * Everything wrong with the settings a resource would be acted on with, without any I/O: each problem
- * names the key, its value (never a credential's) and the rule. `check` shows them at preview.
+ * names the key, its value (never a credential's) and the rule. Create, update, read and delete refuse
+ * to start with any of them. `check` leaves out missing credentials (`credentials: false`): a
+ * preview-only job (a pull request's pipeline) often has none; its preview still succeeds and says
+ * why the live plan is unavailable, and the `up` refuses to start without them.
  */
-export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: Environment): SettingsProblem[] {
+export function settingsProblems(
+  args: TargetArgs,
+  config: ProviderConfig,
+  env: Environment,
+  { credentials = true }: { readonly credentials?: boolean } = {},
+): SettingsProblem[] {
   const sources = targetSources(args, config, env);
   return [
     ...locationProblems(sources),
-    ...credentialProblems(config, env),
+    ...(credentials ? credentialProblems(config, env) : []),
     ...projectProblems(sources, config),
     ...tuningProblems(sources, config),
   ];
+}
+
+/** Whether check and diff read the servers' live status to print the plan (`huaweicloud:ecsPreviewReads`, default true). */
+export function previewReadsEnabled(config: ProviderConfig): boolean {
+  return config.previewReads !== "false";
 }
 
 interface TargetSources {
@@ -239,7 +253,7 @@ function credentialProblems(config: ProviderConfig, env: Environment): SettingsP
   return problems;
 }
 
-/** The pacing and timeout keys. */
+/** The pacing, timeout and preview keys. */
 function tuningProblems({ endpoint }: TargetSources, config: ProviderConfig): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
   if (config.serversPerMinute !== undefined) {
@@ -282,6 +296,14 @@ function tuningProblems({ endpoint }: TargetSources, config: ProviderConfig): Se
         ),
       );
     }
+  }
+  if (config.previewReads !== undefined && config.previewReads !== "true" && config.previewReads !== "false") {
+    problems.push(
+      invalid(
+        { value: config.previewReads, source: CONFIG_KEYS.previewReads },
+        "expected true (preview reads the servers' live status with GET calls and prints the plan) or false (no call at preview)",
+      ),
+    );
   }
   return problems;
 }

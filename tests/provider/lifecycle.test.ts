@@ -44,13 +44,13 @@ beforeEach(async () => {
 });
 
 describe("check and diff", () => {
-  it("make no API call", async () => {
+  it("make no API call when preview reads are off (huaweicloud:ecsPreviewReads false)", async () => {
     const inputs = await checked({ serverIds: [id(2), id(1)] });
     await provider.diff("x", { ...inputs, servers: {} }, inputs);
     expect((await handle.admin.stats()).total).toBe(0);
   });
 
-  it("report missing credentials at preview, naming the keys", async () => {
+  it("without credentials: preview succeeds and says why there is no live plan; create refuses, naming the keys", async () => {
     await provider.configure({
       config: {
         get: (k: string) => (k === "huaweicloud:ecsEndpoint" ? handle.emulator.url : undefined),
@@ -60,23 +60,25 @@ describe("check and diff", () => {
     const keys = ["HW_ACCESS_KEY", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"];
     const saved = keys.map((k) => [k, process.env[k]] as const);
     for (const k of keys) delete process.env[k];
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
     try {
       const result = await provider.check({}, { serverIds: [id(1)], projectId });
-      expect(result.failures).toEqual([
-        {
-          property: "",
-          reason: expect.stringMatching(
-            /^huaweicloud:accessKey is not set \(nor HW_ACCESS_KEY, nor HUAWEICLOUD_SDK_AK\)/,
-          ),
-        },
-        {
-          property: "",
-          reason: expect.stringMatching(
-            /^huaweicloud:secretKey is not set \(nor HW_SECRET_KEY, nor HUAWEICLOUD_SDK_SK\)/,
-          ),
-        },
+      expect(result.failures).toEqual([]);
+      expect(lines.filter((line) => line.includes("live plan"))).toEqual([
+        expect.stringMatching(
+          /^ServerPowerState: live plan unavailable \(huaweicloud:accessKey is not set \(nor HW_ACCESS_KEY, nor HUAWEICLOUD_SDK_AK\).*; huaweicloud:secretKey is not set \(nor HW_SECRET_KEY, nor HUAWEICLOUD_SDK_SK\).*\); the lines above come from the inputs and the record alone$/,
+        ),
       ]);
+      await expect(provider.create(result.inputs as Record<string, unknown>)).rejects.toMatchObject({
+        code: "CONFIG_INVALID",
+        message: expect.stringMatching(
+          /^huaweicloud:accessKey is not set \(nor HW_ACCESS_KEY, nor HUAWEICLOUD_SDK_AK\)[^\n]*\nhuaweicloud:secretKey is not set \(nor HW_SECRET_KEY, nor HUAWEICLOUD_SDK_SK\)/,
+        ),
+      });
+      expect((await handle.admin.stats()).total).toBe(0);
     } finally {
+      spy.mockRestore();
       for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
     }
   });
