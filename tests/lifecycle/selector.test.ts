@@ -54,11 +54,15 @@ describe("a fleet selected by the tag env=dev", () => {
     });
   });
 
-  it("1. preview makes no API call and says membership is resolved at up", async () => {
+  it("1. preview resolves the selector with GET calls only and shows its members' plan", async () => {
     const preview = await s.preview();
     expect(preview.operations).toEqual([expect.objectContaining({ urn: URN, op: "create" })]);
-    expect((await admin.stats()).total).toBe(0);
-    expect(preview.hostOutput.join("\n")).toContain("selector env=dev: membership is resolved at up");
+    // One listing of the tag, one detail query of the members.
+    expect((await admin.stats()).requests).toEqual({ "GET list": 2 });
+    expect(preview.hostOutput.join("\n")).toContain("selector env=dev: membership is resolved again at up");
+    expect(preview.hostOutput.join("\n")).toContain(
+      "3 servers declared stopped: 2 will be stopped, 1 already SHUTOFF, 0 cannot be acted on",
+    );
   });
 
   it("2. up resolves the tag, stops the members and records them", async () => {
@@ -91,7 +95,8 @@ describe("a fleet selected by the tag env=dev", () => {
     const preview = await s.preview();
     expect(preview.operations.map((o) => o.op)).toEqual(["update"]);
     expect(preview.hostOutput.join("\n")).toContain(`joined since the last up: ${id(4)}`);
-    expect((await admin.stats()).total).toBe(0);
+    expect(preview.hostOutput.join("\n")).toContain(`will be stopped: server-${id(4).slice(0, 8)} (${id(4)})`);
+    expect((await admin.stats()).requests).toEqual({ "GET list": 2 });
 
     const up = await s.up();
     expect(up.operations.map((o) => o.op)).toEqual(["update"]);

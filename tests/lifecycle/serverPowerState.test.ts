@@ -88,10 +88,19 @@ describe("a session at the terminal: preview, up, up, drift, refresh, up, add an
     shared = session("main", [id(1), id(2), id(3), id(4)]);
   });
 
-  it("1. preview makes no API call and shows the servers it will converge", async () => {
+  it("1. preview reads the fleet with GET calls only and shows exactly what the up will do", async () => {
     const preview = await s().preview();
     expect(preview.operations).toEqual([expect.objectContaining({ urn: URN, op: "create" })]);
-    expect((await admin.stats()).total).toBe(0);
+    expect((await admin.stats()).requests).toEqual({ "GET list": 1 });
+    const name = (n: number) => `server-${id(n).slice(0, 8)} (${id(n)})`;
+    expect(preview.hostOutput).toEqual(
+      expect.arrayContaining([
+        "ServerPowerState: live plan (read now with GET calls only; nothing was changed): 4 servers declared stopped: 2 will be stopped, 2 already SHUTOFF, 0 cannot be acted on",
+        `ServerPowerState:   will be stopped: ${name(1)}, ${name(3)}`,
+        `ServerPowerState:   already SHUTOFF, left as they are: ${name(2)}, ${name(4)}`,
+      ]),
+    );
+    expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(3)]: "ACTIVE" });
     expect(s().readState().resources).toEqual({});
     expect(preview.hostOutput.join("\n")).toContain(
       `4 servers declared stopped: ${id(1)}, ${id(2)}, ${id(3)}, ${id(4)}`,
@@ -135,7 +144,8 @@ describe("a session at the terminal: preview, up, up, drift, refresh, up, add an
     expect(preview.hostOutput.join("\n")).toContain(
       `stop or wait for 1 server not SHUTOFF in the record: ${id(3)} (ACTIVE)`,
     );
-    expect((await admin.stats()).total).toBe(0);
+    expect(preview.hostOutput.join("\n")).toMatch(/4 servers declared stopped: 1 will be stopped, 3 already SHUTOFF/);
+    expect((await admin.stats()).requests).toEqual({ "GET list": 1 });
 
     const up = await s().up();
     expect(up.operations.map((o) => o.op)).toEqual(["update"]);
