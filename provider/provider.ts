@@ -37,7 +37,6 @@ import { countOf } from "./plural";
 import { checkedInputs, pickInputs, readRecord, type Props, type Recorded } from "./recorded";
 import { describeLivePlan, readLivePlan } from "./preview";
 import {
-  CONFIG_KEYS,
   previewReadsEnabled,
   readProviderConfig,
   resolveSettings,
@@ -274,9 +273,9 @@ function newClient(
 }
 
 /**
- * Prints the live plan of a create or an update (GET calls only), or, when the reads are off or fail,
- * one line saying why there is none: preview never fails because of it, and never takes longer than
- * PREVIEW_READ_TIMEOUT_MS on it.
+ * Prints the live plan of a create or an update (GET calls only), or, when the reads fail, one line
+ * saying why there is none: preview never fails because of it, and never spends more than
+ * PREVIEW_READ_TIMEOUT_MS on it. Nothing with `huaweicloud:ecsPreviewReads` false, or nothing to read.
  */
 async function printLivePlan(
   label: string,
@@ -284,12 +283,8 @@ async function printLivePlan(
   record: Recorded | undefined,
   state: ProviderState,
 ): Promise<void> {
-  if (!previewReadsEnabled(state.config)) {
-    console.log(
-      `${label}: live plan not read (${CONFIG_KEYS.previewReads} is false): the lines above come from the inputs and the record alone`,
-    );
-    return;
-  }
+  if (!previewReadsEnabled(state.config)) return;
+  if (inputs.serverIds.length === 0 && inputs.selector === undefined) return;
   const signal = AbortSignal.timeout(PREVIEW_READ_TIMEOUT_MS);
   let client: EcsClient | undefined;
   try {

@@ -43,6 +43,9 @@ const NO_ACCESS_KEY =
 const NO_SECRET_KEY =
   "huaweicloud:secretKey is not set (nor HW_SECRET_KEY, nor HUAWEICLOUD_SDK_SK): expected the secret key (SK) that signs the ECS calls; pulumi config set --secret huaweicloud:secretKey <SK> (--secret keeps it encrypted in the stack config)";
 
+const PREVIEW_READS_INVALID =
+  'huaweicloud:ecsPreviewReads "yes" is invalid: expected true (preview reads the servers\' live status with GET calls and prints the plan) or false (no call at preview)';
+
 let emulator: RunningEmulator;
 let admin: EmulatorAdmin;
 let logged: string[];
@@ -334,28 +337,28 @@ const rows: Row[] = [
     ],
   },
   {
-    row: "missing credentials: both keys named, one failure each",
+    row: "missing credentials: accepted at preview (a preview-only job has none); the up refuses, naming both keys",
     news: { serverIds: [A] },
     config: { "huaweicloud:accessKey": undefined, "huaweicloud:secretKey": undefined },
-    failures: [
-      { property: "", reason: NO_ACCESS_KEY },
-      { property: "", reason: NO_SECRET_KEY },
-    ],
+    failures: [],
   },
   {
-    row: "missing secret key, the access key set: only the secret key named",
+    row: "missing secret key, the access key set: accepted at preview; the up refuses, naming the secret key",
     news: { serverIds: [A] },
     config: { "huaweicloud:secretKey": undefined },
-    failures: [{ property: "", reason: NO_SECRET_KEY }],
+    failures: [],
   },
   {
-    row: "missing credentials while serverIds is unknown: still reported at preview",
+    row: "huaweicloud:ecsPreviewReads neither true nor false",
+    news: { serverIds: [A] },
+    config: { "huaweicloud:ecsPreviewReads": "yes" },
+    failures: [{ property: "", reason: PREVIEW_READS_INVALID }],
+  },
+  {
+    row: "huaweicloud:ecsPreviewReads invalid while serverIds is unknown: still reported at preview",
     news: { serverIds: UNKNOWN_VALUE },
-    config: { "huaweicloud:accessKey": undefined, "huaweicloud:secretKey": undefined },
-    failures: [
-      { property: "", reason: NO_ACCESS_KEY },
-      { property: "", reason: NO_SECRET_KEY },
-    ],
+    config: { "huaweicloud:ecsPreviewReads": "yes" },
+    failures: [{ property: "", reason: PREVIEW_READS_INVALID }],
   },
   {
     row: "credentials as inputs: refused, the value never echoed",
@@ -463,6 +466,29 @@ describe("bad input is refused at preview by check, with no API call", () => {
     ]);
   });
 
+  it("missing credentials at preview: one line says why there is no live plan; create refuses with both keys named", async () => {
+    await configure({
+      "huaweicloud:accessKey": undefined,
+      "huaweicloud:secretKey": undefined,
+      "huaweicloud:ecsPreviewReads": undefined,
+    });
+    const result = await provider.check({}, { __provider: "test", serverIds: [A] });
+    expect(result.failures).toEqual([]);
+    expect(logged.filter((line) => line.includes("live plan"))).toEqual([
+      `ServerPowerState: live plan unavailable (${NO_ACCESS_KEY}; ${NO_SECRET_KEY}); the lines above come from the inputs and the record alone`,
+    ]);
+    await expect(provider.create(result.inputs as Record<string, unknown>)).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: `${NO_ACCESS_KEY}\n${NO_SECRET_KEY}`,
+    });
+    await configure({ "huaweicloud:secretKey": undefined });
+    const onlySecret = await provider.check({}, { __provider: "test", serverIds: [A] });
+    await expect(provider.create(onlySecret.inputs as Record<string, unknown>)).rejects.toMatchObject({
+      code: "CONFIG_INVALID",
+      message: NO_SECRET_KEY,
+    });
+  });
+
   it("never shows a secret value, whatever is wrong", async () => {
     await configure({
       "huaweicloud:secretKey": "TOPSECRET-sk",
@@ -513,6 +539,7 @@ describe("through Pulumi's dynamic-provider host, as pulumi preview shows them",
         "huaweicloud:ecsEndpoint": emulator.url,
         "huaweicloud:projectId": projectId,
         "huaweicloud:accessKey": accessKey,
+        "huaweicloud:ecsPreviewReads": "yes",
       },
       // Empty means unset: the test runner's own credentials, if any, must not reach the host.
       env: { HW_SECRET_KEY: "", HUAWEICLOUD_SDK_SK: "" },
@@ -527,7 +554,7 @@ describe("through Pulumi's dynamic-provider host, as pulumi preview shows them",
         reasons: [
           `serverIds[1]: serverIds[1] " ${B}" is invalid: expected an ECS server id with no leading or trailing whitespace; ids are not trimmed silently, so remove it where the list is built`,
           'stopType: stopType "soft" is invalid: expected "SOFT" or "HARD"; did you mean "SOFT"?',
-          `: ${NO_SECRET_KEY}`,
+          `: ${PREVIEW_READS_INVALID}`,
         ],
       },
     ]);

@@ -71,13 +71,21 @@ describe("a create's preview (check)", () => {
     ]);
   });
 
-  it("huaweicloud:ecsPreviewReads false: no call, and a line saying the plan was not read", async () => {
+  it("huaweicloud:ecsPreviewReads false: no call, and only the lines the inputs give", async () => {
     await configureProvider(handle.emulator.url, { "huaweicloud:ecsPreviewReads": "false" });
     await check({ serverIds: [id(1)] });
     expect((await handle.admin.stats()).total).toBe(0);
-    expect(lines).toContain(
-      "ServerPowerState: live plan not read (huaweicloud:ecsPreviewReads is false): the lines above come from the inputs and the record alone",
-    );
+    expect(lines).toEqual([
+      `ServerPowerState: 1 server declared stopped: ${id(1)}; those not already SHUTOFF will be stopped`,
+    ]);
+  });
+
+  it("nothing declared and no selector: nothing to read, no call", async () => {
+    await check({ serverIds: [] });
+    expect((await handle.admin.stats()).total).toBe(0);
+    expect(lines).toEqual([
+      "ServerPowerState: no server declared (serverIds is empty): nothing will be acted on until ids are added",
+    ]);
   });
 
   it("huaweicloud:ecsPreviewReads neither true nor false: a check failure naming the key, the value and the rule", async () => {
