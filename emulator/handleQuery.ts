@@ -63,7 +63,7 @@ export function handleList(state: EmulatorState, query: URLSearchParams): ApiAns
       return server ? shown(server) : renderMissingServer(id, nowMs, state.options);
     });
   } else {
-    const filtered = filterServerList(state.fleet.list(nowMs).map(shown), query);
+    const filtered = filterServerList(state.fleet.list(nowMs).map(shown), query, state.variants.listNameMatch);
     if (filtered.error !== undefined) return ecsError(400, "Ecs.0005", filtered.error);
     if (query.get("marker") !== null) return pageByMarker(filtered.servers, query.get("marker")!, limit);
     entries = filtered.servers;

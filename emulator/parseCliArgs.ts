@@ -17,6 +17,7 @@ import {
   DEFAULT_IGNORED_SOFT_STOP_SECONDS,
   DEFAULT_MAX_URI_BYTES,
   ERROR_BODY_SHAPES,
+  NAME_MATCHES,
   HARD_DURING_SOFT,
   IGNORED_SOFT_STOP,
   SUB_JOB_SHAPES,
@@ -66,6 +67,7 @@ Variants (answers no source settles; docs/variants.md; also GET/PATCH <url>/_emu
   --batch-limit-answer <kind>  over the servers-per-minute limit: throttle | ecs-0118 (default throttle)
   --require-encoded-commas <b> refuse lists whose server_id commas are not %2C: true | false (default false)
   --max-uri-bytes <n>          longer request URIs get 414 APIGW.0201 (default ${DEFAULT_MAX_URI_BYTES})
+  --list-name-match <mode>     the list's name filter (a regex search): case-sensitive | case-insensitive (default case-sensitive)
 
 Other:
   --batch-per-minute <n>       servers accepted per rolling minute, 0 = unlimited (default ${DEFAULT_SERVERS_PER_MINUTE})
@@ -105,6 +107,7 @@ const VARIANT_FLAGS: Readonly<Record<VariantName, "number" | "boolean" | readonl
   unknownServer: UNKNOWN_SERVER,
   requireEncodedCommas: "boolean",
   maxUriBytes: "number",
+  listNameMatch: NAME_MATCHES,
 };
 
 function variantOptions(text: (flag: string) => string | undefined): Record<string, unknown> {

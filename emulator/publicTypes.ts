@@ -175,6 +175,8 @@ export interface Variants {
   requireEncodedCommas: boolean;
   /** The gateway refuses a request URI longer than this with 414 APIGW.0201 (256–1048576). Default 32768. */
   maxUriBytes: number;
+  /** The list's `name` filter (a regular-expression search, `.` any character): case-sensitive or not. Default `case-sensitive`. */
+  listNameMatch: "case-sensitive" | "case-insensitive";
 }
 export type VariantName = keyof Variants;
 /** The switches as options: each optional, defaulted. */

@@ -18,6 +18,7 @@ export const ERROR_BODY_SHAPES = ["nested", "flat", "top-level"] as const;
 export const BATCH_LIMIT_ANSWERS = ["throttle", "ecs-0118"] as const;
 export const ALREADY_IN_STATE = ["reject", "fail-subjob", "noop"] as const;
 export const UNKNOWN_SERVER = ["reject", "fail-subjob"] as const;
+export const NAME_MATCHES = ["case-sensitive", "case-insensitive"] as const;
 
 /** How long a SOFT stop the guest ignores runs before `fail` / `force` ends it: Nova's `shutdown_timeout` default. */
 export const DEFAULT_IGNORED_SOFT_STOP_SECONDS = 60;
@@ -55,6 +56,8 @@ export const variantsShape = {
   requireEncodedCommas: z.boolean().default(false),
   /** The gateway refuses a request URI (path and query) longer than this with 414 APIGW.0201. */
   maxUriBytes: z.number().int().min(256).max(1_048_576).default(DEFAULT_MAX_URI_BYTES),
+  /** The list's `name` filter, a regular-expression search (fuzzy, `.` any character): case-sensitive or not. */
+  listNameMatch: z.enum(NAME_MATCHES).default("case-sensitive"),
 } as const;
 
 export const variantsSchema = z.object(variantsShape).strict();
