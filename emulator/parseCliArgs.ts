@@ -56,8 +56,8 @@ A local Huawei Cloud ECS (and IAM projects) emulator on loopback, for developmen
 Variants (answers no source settles; docs/variants.md; also GET/PATCH <url>/_emulator/variants):
   --already-in-state <mode>    stop on SHUTOFF / start on ACTIVE: reject | fail-subjob | noop (default reject)
   --unknown-server <mode>      unknown id in an action: reject | fail-subjob (default reject)
-  --throttle-retry-after <b>   throttling answers carry Retry-After: true | false (default true)
-  --rate-limit-window-seconds <s>  the window --rate-limit counts over (default 1)
+  --throttle-retry-after <b>   throttling answers carry Retry-After: true | false (default false)
+  --rate-limit-window-seconds <s>  the window --rate-limit counts over (default 60)
   --hard-during-soft <mode>    HARD stop while a SOFT stop runs: supersede | reject-400 | reject-409 | fail-subjob (default supersede)
   --ignored-soft-stop <mode>   SOFT stop the guest ignores (stuck fault): stay | fail | force (default stay)
   --ignored-soft-stop-seconds <s>  when fail / force end it (default ${DEFAULT_IGNORED_SOFT_STOP_SECONDS})
@@ -72,7 +72,7 @@ Variants (answers no source settles; docs/variants.md; also GET/PATCH <url>/_emu
 Other:
   --batch-per-minute <n>       servers accepted per rolling minute, 0 = unlimited (default ${DEFAULT_SERVERS_PER_MINUTE})
   --batch-window-seconds <s>   length of that "minute", to compress time in benchmarks (default ${DEFAULT_BATCH_WINDOW_SECONDS})
-  --rate-limit <n>             API requests per second, 0 = unlimited (default 0)
+  --rate-limit <n>             API requests per --rate-limit-window-seconds, 0 = unlimited (default 0)
   --seed <n>                   add n servers with deterministic ids, even ones ACTIVE, odd ones SHUTOFF, tagged parity=even / odd (default 0)
   --help                       show this help
 

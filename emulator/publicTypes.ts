@@ -146,12 +146,12 @@ export interface PendingFaults {
 
 /**
  * The variants: every behaviour of Huawei Cloud no source settles, one switch each, with its default
- * (the emulator's historical answer). docs/variants.md gives the sources for each.
+ * (the most realistic reading of the sources). docs/variants.md gives the sources for each.
  */
 export interface Variants {
-  /** Throttling answers carry `Retry-After`. Default true. */
+  /** Throttling answers carry `Retry-After`. Default false (no public source shows APIG sending one). */
   throttleRetryAfter: boolean;
-  /** The window `rateLimit` counts requests over, in seconds (0 < s ≤ 3600). Default 1. */
+  /** The window `rateLimit` counts requests over, in seconds (0 < s ≤ 3600). Default 60. */
   rateLimitWindowSeconds: number;
   /** A HARD `os-stop` on a server a SOFT stop is still powering off. Default `supersede`. */
   hardDuringSoft: "supersede" | "reject-400" | "reject-409" | "fail-subjob";
@@ -207,7 +207,7 @@ export interface ResolvedEmulatorOptions extends Variants {
   batchPerMinute: number;
   /** The rolling window `batchPerMinute` counts over, in seconds; default 60. */
   batchWindowSeconds: number;
-  /** API requests per `rateLimitWindowSeconds` over all API routes; 0 = unlimited (the default). */
+  /** API requests per `rateLimitWindowSeconds` (default 60) over all API routes; 0 = unlimited (the default). */
   rateLimit: number;
   /** How long five failed authentications in a row lock the access key; 0 = never; default 300. */
   authLockSeconds: number;

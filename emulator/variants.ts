@@ -1,6 +1,6 @@
 /**
  * Variants: every behaviour of Huawei Cloud that no source settles, as one typed switch each.
- * Defaults are the emulator's historical answers; docs/variants.md says, for each switch, which
+ * Defaults are the most realistic reading of the sources; docs/variants.md says, for each switch, which
  * sources were consulted and why they leave it open (reference §8). The switches are top-level
  * emulator options (`startEmulator({ listLagSeconds: 2 })`), CLI flags (`--list-lag-seconds 2`)
  * and the admin API (`GET` / `PATCH /_emulator/variants`), which changes them on a running
@@ -27,10 +27,18 @@ export const DEFAULT_MAX_URI_BYTES = 32 * 1024;
 
 /** The shape of each switch, declared once: the options, the CLI and the admin API derive from it. */
 export const variantsShape = {
-  /** Throttling answers (the request-rate and servers-per-minute windows) carry `Retry-After`. No source shows one. */
-  throttleRetryAfter: z.boolean().default(true),
-  /** The window `rateLimit` counts requests over, in seconds (real APIG policies: e.g. 200 per 5 minutes). */
-  rateLimitWindowSeconds: z.number().finite().positive().max(3_600).default(1),
+  /**
+   * Throttling answers (the request-rate and servers-per-minute windows) carry `Retry-After`. No public
+   * source shows APIG sending one (its documented headers are `X-Request-Id` and, in debug mode,
+   * `X-Apig-RateLimit-*`; reference §10), so none by default.
+   */
+  throttleRetryAfter: z.boolean().default(false),
+  /**
+   * The window `rateLimit` counts requests over, in seconds. Real APIG policies read like
+   * `limit:200,time:5 minute` (Terraform provider issue #1335) or `limit:10,time:1 second`
+   * (reference §10); a minute is the middle reading, the default.
+   */
+  rateLimitWindowSeconds: z.number().finite().positive().max(3_600).default(60),
   /** A HARD `os-stop` on a server a SOFT stop is still `powering-off`. */
   hardDuringSoft: z.enum(HARD_DURING_SOFT).default("supersede"),
   /** A SOFT stop the guest ignores (the `stuck` fault on a SOFT `os-stop`): stays, FAILs, or is forced off. */
