@@ -7,6 +7,7 @@ import { MAX_SERVERS_PER_ACTION } from "../provider/constants";
 import { describeIssues } from "./adminSchemas";
 import { actionBodySchemas, POWER_ACTIONS } from "./actionBodySchemas";
 import type { EmulatorStats } from "./EmulatorStats";
+import { enterpriseProjectDenied, isAuthorizedFor } from "./enterpriseProjects";
 import { type ApiAnswer, ecsError, throttled } from "./errorBodies";
 import type { FaultBook } from "./FaultBook";
 import type { Failure, Fleet, PowerAction, ServerRecord } from "./Fleet";
@@ -150,6 +151,8 @@ function refusedBeforeAcceptance(
   servers: readonly { id: string; server: ServerRecord | undefined }[],
 ): ApiAnswer | undefined {
   const { fleet, options, variants, nowMs } = context;
+  const denied = enterpriseProjectRefusal(context, action, servers);
+  if (denied) return denied;
   const unknown = servers.filter((entry) => !entry.server).map((entry) => entry.id);
   if (unknown.length > 0 && variants.unknownServer === "reject") {
     return ecsError(
@@ -201,6 +204,35 @@ function refusedBeforeAcceptance(
     );
   }
   return undefined;
+}
+
+/**
+ * Servers of enterprise projects the access key is not authorized for: the whole call is refused
+ * as IAM refuses it (403 Pdp.0001, no job; enterpriseProjects.ts), naming them.
+ */
+function enterpriseProjectRefusal(
+  context: ActionContext,
+  action: PowerAction,
+  servers: readonly { id: string; server: ServerRecord | undefined }[],
+): ApiAnswer | undefined {
+  const outside = servers
+    .map((entry) => entry.server)
+    .filter(
+      (server): server is ServerRecord => !!server && !isAuthorizedFor(context.variants, server.enterpriseProjectId),
+    );
+  if (outside.length === 0) return undefined;
+  const iamAction =
+    action === "os-stop"
+      ? "ecs:cloudServers:stop"
+      : action === "os-start"
+        ? "ecs:cloudServers:start"
+        : "ecs:cloudServers:reboot";
+  const named = outside.map((server) => `Instance[${server.id}] (enterprise project [${server.enterpriseProjectId}])`);
+  return enterpriseProjectDenied(
+    iamAction,
+    context.requestId,
+    `${named.join(", ")}: the access key is not authorized for ${outside.length === 1 ? "its enterprise project" : "their enterprise projects"}.`,
+  );
 }
 
 /**

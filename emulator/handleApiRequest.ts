@@ -253,12 +253,12 @@ function route(state: EmulatorState, match: RouteMatch, request: ApiRequest, url
     case "job":
       return handleJob(state, match.jobId!);
     case "show":
-      return handleShow(state, match.serverId!);
+      return handleShow(state, match.serverId!, requestId);
     case "list": {
       const commas = serverIdCommas(request.rawUrl);
       if (commas) state.stats.countListCommas(commas);
       if (commas === "literal" && state.variants.requireEncodedCommas) return literalCommasRefused();
-      return handleList(state, url.searchParams);
+      return handleList(state, url.searchParams, requestId);
     }
     case "projects":
       return handleProjects(state, url.searchParams, request.baseUrl);

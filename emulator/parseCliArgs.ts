@@ -17,6 +17,7 @@ import {
   DEFAULT_IGNORED_SOFT_STOP_SECONDS,
   DEFAULT_MAX_URI_BYTES,
   ERROR_BODY_SHAPES,
+  LIST_WITHOUT_ENTERPRISE_PROJECT,
   NAME_MATCHES,
   HARD_DURING_SOFT,
   IGNORED_SOFT_STOP,
@@ -68,6 +69,8 @@ Variants (answers no source settles; docs/variants.md; also GET/PATCH <url>/_emu
   --require-encoded-commas <b> refuse lists whose server_id commas are not %2C: true | false (default false)
   --max-uri-bytes <n>          longer request URIs get 414 APIGW.0201 (default ${DEFAULT_MAX_URI_BYTES})
   --list-name-match <mode>     the list's name filter (a regex search): case-sensitive | case-insensitive (default case-sensitive)
+  --authorized-enterprise-projects <ids>  comma-separated EP ids the access key is authorized for; empty = every EP (default empty)
+  --list-without-enterprise-project <mode>  a list without enterprise_project_id: forbidden | all | default-only (default forbidden)
 
 Other:
   --batch-per-minute <n>       servers accepted per rolling minute, 0 = unlimited (default ${DEFAULT_SERVERS_PER_MINUTE})
@@ -93,7 +96,7 @@ function bool(flag: string, value: string | undefined): boolean | undefined {
 }
 
 /** Each variant's flag and how its value is read. */
-const VARIANT_FLAGS: Readonly<Record<VariantName, "number" | "boolean" | readonly string[]>> = {
+const VARIANT_FLAGS: Readonly<Record<VariantName, "number" | "boolean" | "list" | readonly string[]>> = {
   throttleRetryAfter: "boolean",
   rateLimitWindowSeconds: "number",
   hardDuringSoft: HARD_DURING_SOFT,
@@ -108,6 +111,8 @@ const VARIANT_FLAGS: Readonly<Record<VariantName, "number" | "boolean" | readonl
   requireEncodedCommas: "boolean",
   maxUriBytes: "number",
   listNameMatch: NAME_MATCHES,
+  authorizedEnterpriseProjects: "list",
+  listWithoutEnterpriseProject: LIST_WITHOUT_ENTERPRISE_PROJECT,
 };
 
 function variantOptions(text: (flag: string) => string | undefined): Record<string, unknown> {
@@ -119,9 +124,20 @@ function variantOptions(text: (flag: string) => string | undefined): Record<stri
         ? number(flag, text(flag))
         : kind === "boolean"
           ? bool(flag, text(flag))
-          : oneOf(flag, text(flag), kind);
+          : kind === "list"
+            ? list(text(flag))
+            : oneOf(flag, text(flag), kind);
   }
   return options;
+}
+
+/** A comma-separated list; empty for an empty value. Each item is checked by the option's schema. */
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {

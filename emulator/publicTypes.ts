@@ -26,6 +26,8 @@ export interface AdminServerInput {
   name?: string;
   /** Tag key → value (at most 10; Huawei's key and value rules), rendered as `"key=value"` in server details. */
   tags?: Record<string, string>;
+  /** The enterprise project the server belongs to (`"0"` or a UUID; 1–64 of A-Z, a-z, 0-9, `-`). Default `"0"`, the default EP. */
+  enterpriseProjectId?: string;
 }
 
 /** A change made out of band (`EmulatorAdmin.setServer`): drift. At least one field. */
@@ -36,6 +38,8 @@ export interface ServerPatch {
   name?: string;
   /** Replaces the server's tags (an empty object removes them all). */
   tags?: Record<string, string>;
+  /** Moves the server to another enterprise project. */
+  enterpriseProjectId?: string;
 }
 
 /** How the admin API shows a server: the status and task_state the ECS API would show now. */
@@ -46,6 +50,7 @@ export interface AdminServerView {
   readonly taskState: string | null;
   readonly locked: boolean;
   readonly tags: Record<string, string>;
+  readonly enterpriseProjectId: string;
 }
 
 /** The API routes a transport fault can target. */
@@ -177,6 +182,17 @@ export interface Variants {
   maxUriBytes: number;
   /** The list's `name` filter (a regular-expression search, `.` any character): case-sensitive or not. Default `case-sensitive`. */
   listNameMatch: "case-sensitive" | "case-insensitive";
+  /**
+   * The enterprise projects (ids, at most 100) the access key is authorized for; empty = authorized at
+   * project level, for every EP. Servers of other EPs are left out of lists (null entries with `server_id`)
+   * and refused `403 Pdp.0001` to `GET /cloudservers/{id}` and to actions. Default `[]`.
+   */
+  authorizedEnterpriseProjects: string[];
+  /**
+   * A server list without `enterprise_project_id`: `forbidden` (403 `Pdp.0001` for a key authorized per EP;
+   * an unscoped key sees every EP), `all` (every EP the key may see) or `default-only` (EP "0" only). Default `forbidden`.
+   */
+  listWithoutEnterpriseProject: "forbidden" | "all" | "default-only";
 }
 export type VariantName = keyof Variants;
 /** The switches as options: each optional, defaulted. */

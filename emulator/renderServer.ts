@@ -60,7 +60,7 @@ export function renderServer(server: ServerRecord, context: ServerContext): Reco
     description: "",
     progress: 0,
     host_status: "UP",
-    enterprise_project_id: "0",
+    enterprise_project_id: server.enterpriseProjectId,
   };
 }
 
@@ -70,7 +70,16 @@ export function renderServer(server: ServerRecord, context: ServerContext): Reco
  */
 export function renderMissingServer(id: string, nowMs: number, context: ServerContext): Record<string, unknown> {
   const template = renderServer(
-    { id, name: "", createdMs: nowMs, updatedMs: nowMs, locked: false, tags: {}, status: "SHUTOFF" },
+    {
+      id,
+      name: "",
+      createdMs: nowMs,
+      updatedMs: nowMs,
+      locked: false,
+      tags: {},
+      enterpriseProjectId: "0",
+      status: "SHUTOFF",
+    },
     context,
   );
   const entry: Record<string, unknown> = {};

@@ -7,6 +7,7 @@
  * emulator.
  */
 import { z } from "zod";
+import { enterpriseProjectIdSchema } from "./enterpriseProjects";
 import type { VariantName, Variants } from "./publicTypes";
 
 export type { VariantName, Variants, VariantsInput, VariantsPatch } from "./publicTypes";
@@ -19,6 +20,7 @@ export const BATCH_LIMIT_ANSWERS = ["throttle", "ecs-0118"] as const;
 export const ALREADY_IN_STATE = ["reject", "fail-subjob", "noop"] as const;
 export const UNKNOWN_SERVER = ["reject", "fail-subjob"] as const;
 export const NAME_MATCHES = ["case-sensitive", "case-insensitive"] as const;
+export const LIST_WITHOUT_ENTERPRISE_PROJECT = ["forbidden", "all", "default-only"] as const;
 
 /** How long a SOFT stop the guest ignores runs before `fail` / `force` ends it: Nova's `shutdown_timeout` default. */
 export const DEFAULT_IGNORED_SOFT_STOP_SECONDS = 60;
@@ -66,6 +68,16 @@ export const variantsShape = {
   maxUriBytes: z.number().int().min(256).max(1_048_576).default(DEFAULT_MAX_URI_BYTES),
   /** The list's `name` filter, a regular-expression search (fuzzy, `.` any character): case-sensitive or not. */
   listNameMatch: z.enum(NAME_MATCHES).default("case-sensitive"),
+  /**
+   * The enterprise projects the access key is authorized for; empty = authorized at project level
+   * (every EP). Servers of other EPs are hidden from lists and refused (403 Pdp.0001) to reads and actions.
+   */
+  authorizedEnterpriseProjects: z.array(enterpriseProjectIdSchema).max(100).default([]),
+  /**
+   * A server list without `enterprise_project_id`: 403 for a key authorized per EP (an unscoped key sees
+   * every EP), every EP the key may see, or the default EP ("0") only.
+   */
+  listWithoutEnterpriseProject: z.enum(LIST_WITHOUT_ENTERPRISE_PROJECT).default("forbidden"),
 } as const;
 
 export const variantsSchema = z.object(variantsShape).strict();
