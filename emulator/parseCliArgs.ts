@@ -17,6 +17,7 @@ import {
   DEFAULT_IGNORED_SOFT_STOP_SECONDS,
   DEFAULT_MAX_URI_BYTES,
   ERROR_BODY_SHAPES,
+  GATEWAY_BODY_SHAPES,
   LIST_WITHOUT_ENTERPRISE_PROJECT,
   NAME_MATCHES,
   HARD_DURING_SOFT,
@@ -71,6 +72,7 @@ Variants (answers no source settles; docs/variants.md; also GET/PATCH <url>/_emu
   --list-name-match <mode>     the list's name filter (a regex search): case-sensitive | case-insensitive (default case-sensitive)
   --authorized-enterprise-projects <ids>  comma-separated EP ids the access key is authorized for; empty = every EP (default empty)
   --list-without-enterprise-project <mode>  a list without enterprise_project_id: forbidden | all | default-only (default forbidden)
+  --gateway-bodies <shape>     the gateway's own errors (APIGW.*): flat | error-message (default flat)
 
 Other:
   --batch-per-minute <n>       servers accepted per rolling minute, 0 = unlimited (default ${DEFAULT_SERVERS_PER_MINUTE})
@@ -113,6 +115,7 @@ const VARIANT_FLAGS: Readonly<Record<VariantName, "number" | "boolean" | "list" 
   listNameMatch: NAME_MATCHES,
   authorizedEnterpriseProjects: "list",
   listWithoutEnterpriseProject: LIST_WITHOUT_ENTERPRISE_PROJECT,
+  gatewayBodies: GATEWAY_BODY_SHAPES,
 };
 
 function variantOptions(text: (flag: string) => string | undefined): Record<string, unknown> {

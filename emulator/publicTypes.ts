@@ -193,6 +193,11 @@ export interface Variants {
    * an unscoped key sees every EP), `all` (every EP the key may see) or `default-only` (EP "0" only). Default `forbidden`.
    */
   listWithoutEnterpriseProject: "forbidden" | "all" | "default-only";
+  /**
+   * The gateway's own answers (`APIGW.*`: throttling, 401, unknown route, 414, 502/504): flat
+   * `{error_code, error_msg, request_id}` or `{error_message, status_code}` (APIG FAQ fci_00001). Default `flat`.
+   */
+  gatewayBodies: "flat" | "error-message";
 }
 export type VariantName = keyof Variants;
 /** The switches as options: each optional, defaulted. */

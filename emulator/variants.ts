@@ -21,6 +21,7 @@ export const ALREADY_IN_STATE = ["reject", "fail-subjob", "noop"] as const;
 export const UNKNOWN_SERVER = ["reject", "fail-subjob"] as const;
 export const NAME_MATCHES = ["case-sensitive", "case-insensitive"] as const;
 export const LIST_WITHOUT_ENTERPRISE_PROJECT = ["forbidden", "all", "default-only"] as const;
+export const GATEWAY_BODY_SHAPES = ["flat", "error-message"] as const;
 
 /** How long a SOFT stop the guest ignores runs before `fail` / `force` ends it: Nova's `shutdown_timeout` default. */
 export const DEFAULT_IGNORED_SOFT_STOP_SECONDS = 60;
@@ -78,6 +79,11 @@ export const variantsShape = {
    * every EP), every EP the key may see, or the default EP ("0") only.
    */
   listWithoutEnterpriseProject: z.enum(LIST_WITHOUT_ENTERPRISE_PROJECT).default("forbidden"),
+  /**
+   * The gateway's own answers (`APIGW.*`: throttling, 401, 404 route, 414, 502/504): flat
+   * `{error_code, error_msg, request_id}`, or `{error_message, status_code}` (APIG FAQ fci_00001).
+   */
+  gatewayBodies: z.enum(GATEWAY_BODY_SHAPES).default("flat"),
 } as const;
 
 export const variantsSchema = z.object(variantsShape).strict();
