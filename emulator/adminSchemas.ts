@@ -13,7 +13,8 @@ export const serverIdSchema = z
   .string()
   .regex(/^[0-9A-Za-z-]{1,64}$/, { message: "must be 1–64 characters of A-Z, a-z, 0-9 or '-' (a UUID)" });
 
-export const powerStatusSchema = z.enum(["ACTIVE", "SHUTOFF"]);
+/** ERROR: a server whose last operation failed (Nova vm_state `error`), set through the admin API only. */
+export const powerStatusSchema = z.enum(["ACTIVE", "SHUTOFF", "ERROR"]);
 
 export const adminServerSchema = z
   .object({

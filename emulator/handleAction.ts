@@ -11,6 +11,7 @@ import { enterpriseProjectDenied, isAuthorizedFor } from "./enterpriseProjects";
 import { type ApiAnswer, ecsError, throttled } from "./errorBodies";
 import type { FaultBook } from "./FaultBook";
 import type { Failure, Fleet, PowerAction, ServerRecord } from "./Fleet";
+import type { PowerStatus } from "./publicTypes";
 import { type JobStore, newJobId, type SubJobRecord } from "./JobStore";
 import type { ResolvedEmulatorOptions } from "./publicTypes";
 import type { SlidingWindow } from "./SlidingWindow";
@@ -42,15 +43,29 @@ function notFound(id: string): Failure {
   return { errorCode: "Ecs.0114", reason: `Instance[${id}] could not be found.` };
 }
 
-/** The state a server must be in for the action; reboot needs a running server. */
-function requiredStatus(action: PowerAction): "ACTIVE" | "SHUTOFF" {
-  return action === "os-start" ? "SHUTOFF" : "ACTIVE";
+/**
+ * The statuses a server may be in for the action: reboot needs a running server; a stop also takes
+ * an ERROR server, as upstream Nova's `stop` does (`check_instance_state(vm_state=[ACTIVE, RESCUED,
+ * ERROR])`, nova/compute/api.py), while `start` takes only a stopped one.
+ */
+function acceptedStatuses(action: PowerAction): readonly PowerStatus[] {
+  if (action === "os-start") return ["SHUTOFF"];
+  return action === "os-stop" ? ["ACTIVE", "ERROR"] : ["ACTIVE"];
+}
+
+function accepts(action: PowerAction, server: ServerRecord): boolean {
+  return acceptedStatuses(action).includes(server.status);
+}
+
+/** Already where the action leads (the `alreadyInState` case): stopped for a stop, running for a start. */
+function alreadyThere(action: PowerAction, server: ServerRecord): boolean {
+  return (action === "os-stop" && server.status === "SHUTOFF") || (action === "os-start" && server.status === "ACTIVE");
 }
 
 function wrongState(action: PowerAction, server: ServerRecord): Failure {
   return {
     errorCode: "Ecs.0100",
-    reason: `Instance[${server.id}] status ${server.status} does not meet the requirements of ${action} (needs ${requiredStatus(action)}).`,
+    reason: `Instance[${server.id}] status ${server.status} does not meet the requirements of ${action} (needs ${acceptedStatuses(action).join(" or ")}).`,
   };
 }
 
@@ -174,9 +189,7 @@ function refusedBeforeAcceptance(
   if (variants.alreadyInState === "reject") {
     const wrong = servers
       .map((entry) => entry.server)
-      .filter(
-        (server): server is ServerRecord => !!server && !server.transition && server.status !== requiredStatus(action),
-      );
+      .filter((server): server is ServerRecord => !!server && !server.transition && !accepts(action, server));
     if (wrong.length > 0) {
       return ecsError(
         400,
@@ -259,9 +272,10 @@ function subJobOutcome(
   const supersedes = variants.hardDuringSoft === "supersede";
   if (server.transition && supersedes && fleet.isForceableBy(server, action, hard)) fleet.supersede(server, nowMs);
   if (server.transition) return { kind: "immediate", failure: busy(action, server) };
-  if (server.status !== requiredStatus(action)) {
-    // Only reachable with alreadyInState fail-subjob or noop; a reboot of a stopped server is never a no-op.
-    if (variants.alreadyInState === "noop" && action !== "reboot") {
+  if (!accepts(action, server)) {
+    // Only reachable with alreadyInState fail-subjob or noop; only a server already where the action
+    // leads is a no-op (a reboot of a stopped server, or a start of an ERROR one, never is).
+    if (variants.alreadyInState === "noop" && alreadyThere(action, server)) {
       const injected = faults.takeServer(id, ["fail-subjob"]);
       return injected?.kind === "fail-subjob"
         ? { kind: "immediate", failure: { errorCode: injected.errorCode, reason: injected.reason } }

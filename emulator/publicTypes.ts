@@ -10,8 +10,11 @@
  * as one drifts. A new option, fault field or switch goes into its schema first, then here.
  */
 
-/** A server's status as the emulator stores it: the two stable ECS statuses. */
-export type PowerStatus = "ACTIVE" | "SHUTOFF";
+/**
+ * A server's status as the emulator stores it: the two stable ECS statuses, and ERROR (set through the
+ * admin API: a server an operation left broken; it can be stopped, as upstream Nova allows, not started).
+ */
+export type PowerStatus = "ACTIVE" | "SHUTOFF" | "ERROR";
 /** The batch actions the emulator serves. */
 export type PowerAction = "os-stop" | "os-start" | "reboot";
 
