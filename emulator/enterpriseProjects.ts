@@ -12,7 +12,8 @@
  * error" when the EP is omitted); an IAM policy denial is `Pdp.0001` (reference §4, §8), worded as ECS
  * words a denied fine-grained action ("Policy doesn't allow ecs:serverPasswords:manage to be performed.",
  * terraform-provider-opentelekomcloud issue #1983). ECS's permission table marks its cloudservers
- * actions as authorizable per enterprise project, so a read or an action on a server of an EP the key
+ * actions as authorizable per enterprise project (its "Enterprise Project" column; a copy at
+ * cloud.ru/docs/en/api/ecs/en-us_topic_0103071511), so a read or an action on a server of an EP the key
  * is not authorized for is denied the same way.
  */
 import { z } from "zod";
