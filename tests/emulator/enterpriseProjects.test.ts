@@ -186,6 +186,17 @@ describe("a key authorized for EP A only", () => {
     });
   });
 
+  it("the tag query (resource_instances/action) finds only the servers of EP A", async () => {
+    await withEmulator(scoped, async (t) => {
+      const query = await t.client.call("POST", `/v1/${t.client.projectId}/cloudservers/resource_instances/action`, {
+        body: JSON.stringify({ action: "filter" }),
+      });
+      expect(query.status).toBe(200);
+      expect(query.json.resources.map((r: { resource_id: string }) => r.resource_id)).toEqual([id(2), id(3)]);
+      expect(query.json.total_count).toBe(2);
+    });
+  });
+
   it("an unknown id in the same call is still Ecs.0114 when no server of another EP is named", async () => {
     await withEmulator(scoped, async (t) => {
       const response = await t.client.stop([id(2), id(9)]);
