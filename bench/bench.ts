@@ -64,6 +64,9 @@ function emulatorArgs({ windowSeconds, stopSeconds, jobInitMs }: BenchSettings):
     String(DEFAULT_SERVERS_PER_MINUTE),
     "--batch-window-seconds",
     String(windowSeconds),
+    // The runs so far were measured with Retry-After on the servers-per-minute 429s (then the default).
+    "--throttle-retry-after",
+    "true",
   ];
 }
 

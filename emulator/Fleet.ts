@@ -4,6 +4,7 @@
  * transition has ended. No timers, so nothing is left pending when the emulator stops, and
  * the state is exact at whatever instant it is read.
  */
+import { DEFAULT_ENTERPRISE_PROJECT } from "./enterpriseProjects";
 import type { AdminServerInput, PowerAction, PowerStatus, ServerPatch } from "./publicTypes";
 
 export type { PowerAction } from "./publicTypes";
@@ -37,6 +38,8 @@ export interface ServerRecord {
   locked: boolean;
   /** Tag key → value (see emulator/serverTags.ts). */
   tags: Record<string, string>;
+  /** The enterprise project it belongs to ("0": the default EP). */
+  enterpriseProjectId: string;
   /** The settled power state; during a transition, the state it started from. */
   status: PowerStatus;
   transition?: Transition;
@@ -61,6 +64,7 @@ export class Fleet {
         updatedMs: nowMs,
         locked: input.locked ?? false,
         tags: input.tags ?? existing?.tags ?? {},
+        enterpriseProjectId: input.enterpriseProjectId ?? existing?.enterpriseProjectId ?? DEFAULT_ENTERPRISE_PROJECT,
         status: input.status,
       });
     }
@@ -91,6 +95,7 @@ export class Fleet {
     if (patch.locked !== undefined) server.locked = patch.locked;
     if (patch.name !== undefined) server.name = patch.name;
     if (patch.tags !== undefined) server.tags = patch.tags;
+    if (patch.enterpriseProjectId !== undefined) server.enterpriseProjectId = patch.enterpriseProjectId;
     server.updatedMs = nowMs;
     return server;
   }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { ApiRoute, Fault, JobFault, ServerFault, TransportFaultKind } from "./publicTypes";
+import { enterpriseProjectIdSchema } from "./enterpriseProjects";
 import { serverTagsSchema } from "./serverTags";
 
 /** ECS ids are UUIDs; anything path- and comma-safe is accepted so tests can use short ids. */
@@ -12,7 +13,8 @@ export const serverIdSchema = z
   .string()
   .regex(/^[0-9A-Za-z-]{1,64}$/, { message: "must be 1–64 characters of A-Z, a-z, 0-9 or '-' (a UUID)" });
 
-export const powerStatusSchema = z.enum(["ACTIVE", "SHUTOFF"]);
+/** ERROR: a server whose last operation failed (Nova vm_state `error`), set through the admin API only. */
+export const powerStatusSchema = z.enum(["ACTIVE", "SHUTOFF", "ERROR"]);
 
 export const adminServerSchema = z
   .object({
@@ -22,6 +24,8 @@ export const adminServerSchema = z
     name: z.string().min(1).max(255).optional(),
     /** Tag key → value, as a server carries them (rendered as `"key=value"` in server details). */
     tags: serverTagsSchema().optional(),
+    /** The server's enterprise project (default "0", the default EP), rendered as `enterprise_project_id`. */
+    enterpriseProjectId: enterpriseProjectIdSchema.optional(),
   })
   .strict();
 
@@ -34,9 +38,13 @@ export const serverPatchSchema = z
     name: z.string().min(1).max(255).optional(),
     /** Replaces the server's tags (an empty object removes them all). */
     tags: serverTagsSchema().optional(),
+    /** Moves the server to another enterprise project. */
+    enterpriseProjectId: enterpriseProjectIdSchema.optional(),
   })
   .strict()
-  .refine((patch) => Object.keys(patch).length > 0, { message: "give at least one of status, locked, name, tags" });
+  .refine((patch) => Object.keys(patch).length > 0, {
+    message: "give at least one of status, locked, name, tags, enterpriseProjectId",
+  });
 
 export const API_ROUTES = ["action", "job", "list", "show", "projects", "tags"] as const satisfies readonly ApiRoute[];
 

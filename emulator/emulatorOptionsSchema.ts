@@ -56,7 +56,7 @@ export const emulatorOptionsSchema = z
     batchPerMinute: z.number().int().min(0).default(DEFAULT_SERVERS_PER_MINUTE),
     /** The rolling window `batchPerMinute` counts over, in seconds: a minute unless time is compressed. */
     batchWindowSeconds: z.number().finite().positive().max(3_600).default(DEFAULT_BATCH_WINDOW_SECONDS),
-    /** API requests per second over all API routes; 0 = unlimited. */
+    /** API requests per `rateLimitWindowSeconds` (default a minute) over all API routes; 0 = unlimited. */
     rateLimit: z.number().int().min(0).default(0),
     /** How long five failed authentications in a row lock the access key; 0 = never lock. */
     authLockSeconds: z.number().finite().min(0).max(86_400).default(DEFAULT_AUTH_LOCK_SECONDS),

@@ -30,7 +30,9 @@ export function formatStartupBanner(emulator: Pick<RunningEmulator, "url" | "opt
   ];
   const variants = pickVariants(o);
   const changed = VARIANT_NAMES.filter(
-    (name) => !["alreadyInState", "unknownServer"].includes(name) && variants[name] !== DEFAULT_VARIANTS[name],
+    (name) =>
+      !["alreadyInState", "unknownServer"].includes(name) &&
+      JSON.stringify(variants[name]) !== JSON.stringify(DEFAULT_VARIANTS[name]),
   );
   if (changed.length > 0)
     lines.push(`  variants          ${changed.map((name) => `${name}=${variants[name]}`).join(", ")}`);

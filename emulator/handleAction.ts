@@ -7,9 +7,11 @@ import { MAX_SERVERS_PER_ACTION } from "../provider/constants";
 import { describeIssues } from "./adminSchemas";
 import { actionBodySchemas, POWER_ACTIONS } from "./actionBodySchemas";
 import type { EmulatorStats } from "./EmulatorStats";
+import { enterpriseProjectDenied, isAuthorizedFor } from "./enterpriseProjects";
 import { type ApiAnswer, ecsError, throttled } from "./errorBodies";
 import type { FaultBook } from "./FaultBook";
 import type { Failure, Fleet, PowerAction, ServerRecord } from "./Fleet";
+import type { PowerStatus } from "./publicTypes";
 import { type JobStore, newJobId, type SubJobRecord } from "./JobStore";
 import type { ResolvedEmulatorOptions } from "./publicTypes";
 import type { SlidingWindow } from "./SlidingWindow";
@@ -41,15 +43,29 @@ function notFound(id: string): Failure {
   return { errorCode: "Ecs.0114", reason: `Instance[${id}] could not be found.` };
 }
 
-/** The state a server must be in for the action; reboot needs a running server. */
-function requiredStatus(action: PowerAction): "ACTIVE" | "SHUTOFF" {
-  return action === "os-start" ? "SHUTOFF" : "ACTIVE";
+/**
+ * The statuses a server may be in for the action: reboot needs a running server; a stop also takes
+ * an ERROR server, as upstream Nova's `stop` does (`check_instance_state(vm_state=[ACTIVE, RESCUED,
+ * ERROR])`, nova/compute/api.py), while `start` takes only a stopped one.
+ */
+function acceptedStatuses(action: PowerAction): readonly PowerStatus[] {
+  if (action === "os-start") return ["SHUTOFF"];
+  return action === "os-stop" ? ["ACTIVE", "ERROR"] : ["ACTIVE"];
+}
+
+function accepts(action: PowerAction, server: ServerRecord): boolean {
+  return acceptedStatuses(action).includes(server.status);
+}
+
+/** Already where the action leads (the `alreadyInState` case): stopped for a stop, running for a start. */
+function alreadyThere(action: PowerAction, server: ServerRecord): boolean {
+  return (action === "os-stop" && server.status === "SHUTOFF") || (action === "os-start" && server.status === "ACTIVE");
 }
 
 function wrongState(action: PowerAction, server: ServerRecord): Failure {
   return {
     errorCode: "Ecs.0100",
-    reason: `Instance[${server.id}] status ${server.status} does not meet the requirements of ${action} (needs ${requiredStatus(action)}).`,
+    reason: `Instance[${server.id}] status ${server.status} does not meet the requirements of ${action} (needs ${acceptedStatuses(action).join(" or ")}).`,
   };
 }
 
@@ -150,6 +166,8 @@ function refusedBeforeAcceptance(
   servers: readonly { id: string; server: ServerRecord | undefined }[],
 ): ApiAnswer | undefined {
   const { fleet, options, variants, nowMs } = context;
+  const denied = enterpriseProjectRefusal(context, action, servers);
+  if (denied) return denied;
   const unknown = servers.filter((entry) => !entry.server).map((entry) => entry.id);
   if (unknown.length > 0 && variants.unknownServer === "reject") {
     return ecsError(
@@ -171,9 +189,7 @@ function refusedBeforeAcceptance(
   if (variants.alreadyInState === "reject") {
     const wrong = servers
       .map((entry) => entry.server)
-      .filter(
-        (server): server is ServerRecord => !!server && !server.transition && server.status !== requiredStatus(action),
-      );
+      .filter((server): server is ServerRecord => !!server && !server.transition && !accepts(action, server));
     if (wrong.length > 0) {
       return ecsError(
         400,
@@ -204,6 +220,35 @@ function refusedBeforeAcceptance(
 }
 
 /**
+ * Servers of enterprise projects the access key is not authorized for: the whole call is refused
+ * as IAM refuses it (403 Pdp.0001, no job; enterpriseProjects.ts), naming them.
+ */
+function enterpriseProjectRefusal(
+  context: ActionContext,
+  action: PowerAction,
+  servers: readonly { id: string; server: ServerRecord | undefined }[],
+): ApiAnswer | undefined {
+  const outside = servers
+    .map((entry) => entry.server)
+    .filter(
+      (server): server is ServerRecord => !!server && !isAuthorizedFor(context.variants, server.enterpriseProjectId),
+    );
+  if (outside.length === 0) return undefined;
+  const iamAction =
+    action === "os-stop"
+      ? "ecs:cloudServers:stop"
+      : action === "os-start"
+        ? "ecs:cloudServers:start"
+        : "ecs:cloudServers:reboot";
+  const named = outside.map((server) => `Instance[${server.id}] (enterprise project [${server.enterpriseProjectId}])`);
+  return enterpriseProjectDenied(
+    iamAction,
+    context.requestId,
+    `${named.join(", ")}: the access key is not authorized for ${outside.length === 1 ? "its enterprise project" : "their enterprise projects"}.`,
+  );
+}
+
+/**
  * `vanish` and `drift` faults: what changed after the client last looked and before this call
  * arrived. Applied first, so the call sees the new truth as the cloud would.
  */
@@ -227,9 +272,10 @@ function subJobOutcome(
   const supersedes = variants.hardDuringSoft === "supersede";
   if (server.transition && supersedes && fleet.isForceableBy(server, action, hard)) fleet.supersede(server, nowMs);
   if (server.transition) return { kind: "immediate", failure: busy(action, server) };
-  if (server.status !== requiredStatus(action)) {
-    // Only reachable with alreadyInState fail-subjob or noop; a reboot of a stopped server is never a no-op.
-    if (variants.alreadyInState === "noop" && action !== "reboot") {
+  if (!accepts(action, server)) {
+    // Only reachable with alreadyInState fail-subjob or noop; only a server already where the action
+    // leads is a no-op (a reboot of a stopped server, or a start of an ERROR one, never is).
+    if (variants.alreadyInState === "noop" && alreadyThere(action, server)) {
       const injected = faults.takeServer(id, ["fail-subjob"]);
       return injected?.kind === "fail-subjob"
         ? { kind: "immediate", failure: { errorCode: injected.errorCode, reason: injected.reason } }

@@ -31,6 +31,7 @@ function view(state: EmulatorState, server: ServerRecord): AdminServerView {
     taskState: rendered["OS-EXT-STS:task_state"] as string | null,
     locked: server.locked,
     tags: server.tags,
+    enterpriseProjectId: server.enterpriseProjectId,
   };
 }
 

@@ -19,6 +19,7 @@ import {
   describeWindow,
   literalCommasRefused,
   reshapeErrorBody,
+  reshapeGatewayBody,
   retryAfterFor,
   serverIdCommas,
   uriTooLong,
@@ -52,10 +53,18 @@ export function handleApiRequest(state: EmulatorState, request: ApiRequest): Api
   const decided = decide(state, request, url, match);
   const outcome =
     decided.kind === "answer"
-      ? { ...decided, answer: reshapeErrorBody(decided.answer, state.variants.errorBodies, decided.requestId) }
+      ? { ...decided, answer: reshapeBodies(state, decided.answer, decided.requestId) }
       : decided;
   state.stats.countAnswer(request.method, routeName, outcome.kind === "reset" ? "reset" : outcome.answer.status);
   return outcome;
+}
+
+/** ECS's own errors and the gateway's, each in the shape its variant asks for. */
+function reshapeBodies(state: EmulatorState, answer: ApiAnswer, requestId: string): ApiAnswer {
+  return reshapeGatewayBody(
+    reshapeErrorBody(answer, state.variants.errorBodies, requestId),
+    state.variants.gatewayBodies,
+  );
 }
 
 /** An answer sent at once. */
@@ -253,12 +262,12 @@ function route(state: EmulatorState, match: RouteMatch, request: ApiRequest, url
     case "job":
       return handleJob(state, match.jobId!);
     case "show":
-      return handleShow(state, match.serverId!);
+      return handleShow(state, match.serverId!, requestId);
     case "list": {
       const commas = serverIdCommas(request.rawUrl);
       if (commas) state.stats.countListCommas(commas);
       if (commas === "literal" && state.variants.requireEncodedCommas) return literalCommasRefused();
-      return handleList(state, url.searchParams);
+      return handleList(state, url.searchParams, requestId);
     }
     case "projects":
       return handleProjects(state, url.searchParams, request.baseUrl);

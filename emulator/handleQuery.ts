@@ -4,6 +4,7 @@ import { DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT } from "./defaults";
 import type { EmulatorState } from "./EmulatorState";
 import { type ApiAnswer, ecsError } from "./errorBodies";
 import type { ServerRecord } from "./Fleet";
+import { enterpriseProjectDenied, isAuthorizedFor, listScope } from "./enterpriseProjects";
 import { filterServerList, pageByMarker } from "./listFilters";
 import { renderMissingServer, renderServer } from "./renderServer";
 import { laggedServer, shapeJob } from "./variantHooks";
@@ -14,9 +15,20 @@ export function handleJob(state: EmulatorState, jobId: string): ApiAnswer {
   return { status: 200, body: shapeJob(job, state.variants.subJobs) };
 }
 
-export function handleShow(state: EmulatorState, serverId: string): ApiAnswer {
+/**
+ * `GET /cloudservers/{id}`. A server of an enterprise project the access key is not authorized for
+ * is refused as IAM refuses it (403 Pdp.0001, see enterpriseProjects.ts), not hidden as unknown.
+ */
+export function handleShow(state: EmulatorState, serverId: string, requestId: string): ApiAnswer {
   const server = state.fleet.get(serverId, state.nowMs());
   if (!server) return ecsError(404, "Ecs.0114", `Instance[${serverId}] could not be found.`);
+  if (!isAuthorizedFor(state.variants, server.enterpriseProjectId)) {
+    return enterpriseProjectDenied(
+      "ecs:cloudServers:get",
+      requestId,
+      `Instance[${serverId}] belongs to enterprise project [${server.enterpriseProjectId}], which the access key is not authorized for.`,
+    );
+  }
   return { status: 200, body: { server: renderServer(server, state.options) } };
 }
 
@@ -35,14 +47,21 @@ function boundedInt(value: string | null, name: string, fallback: number, min: n
  * The docs only recommend at most 100 ids (URI length); more are served, and only a URI over the
  * gateway's limit is refused (414, see `uriTooLong`). Under `listLagSeconds` a server whose
  * transition just ended still shows its old status.
+ *
+ * Enterprise projects (enterpriseProjects.ts): `enterprise_project_id` (`all_granted_eps`, or one EP)
+ * says which EPs are listed, its absence is answered as `listWithoutEnterpriseProject` says; with
+ * `server_id`, a server outside them comes back like an unknown id (null entry with a `fault`).
  */
-export function handleList(state: EmulatorState, query: URLSearchParams): ApiAnswer {
+export function handleList(state: EmulatorState, query: URLSearchParams, requestId: string): ApiAnswer {
   const nowMs = state.nowMs();
   const limit = boundedInt(query.get("limit"), "limit", DEFAULT_LIST_LIMIT, 1, MAX_LIST_LIMIT);
   if (typeof limit === "string") return ecsError(400, "Ecs.0005", limit);
   const offset = boundedInt(query.get("offset"), "offset", 1, 0, Number.MAX_SAFE_INTEGER);
   if (typeof offset === "string") return ecsError(400, "Ecs.0005", offset);
   const page = Math.max(1, offset);
+  const scope = listScope(state.variants, query.get("enterprise_project_id"), requestId);
+  if ("refusal" in scope) return scope.refusal;
+  const inScope = (server: ServerRecord) => scope.shows(server.enterpriseProjectId);
   const lag = state.variants.listLagSeconds;
   const shown = (server: ServerRecord) => renderServer(laggedServer(server, nowMs, lag), state.options);
 
@@ -60,10 +79,14 @@ export function handleList(state: EmulatorState, query: URLSearchParams): ApiAns
     if (ids.length === 0) return ecsError(400, "Ecs.0005", "Invalid parameter: server_id is empty");
     entries = ids.map((id) => {
       const server = state.fleet.get(id, nowMs);
-      return server ? shown(server) : renderMissingServer(id, nowMs, state.options);
+      return server && inScope(server) ? shown(server) : renderMissingServer(id, nowMs, state.options);
     });
   } else {
-    const filtered = filterServerList(state.fleet.list(nowMs).map(shown), query);
+    const filtered = filterServerList(
+      state.fleet.list(nowMs).filter(inScope).map(shown),
+      query,
+      state.variants.listNameMatch,
+    );
     if (filtered.error !== undefined) return ecsError(400, "Ecs.0005", filtered.error);
     if (query.get("marker") !== null) return pageByMarker(filtered.servers, query.get("marker")!, limit);
     entries = filtered.servers;

@@ -11,9 +11,13 @@
  * - `limit` (string, 0–1000, default 1000) and `offset` (string, ≥ 0, default 0), for "filter" only.
  * Answers `{resources: [{resource_id, resource_name, resource_detail, tags: [{key, value}]}], total_count}`.
  * A body breaking these rules is Ecs.0005 (invalid parameter), as the list's parameters are here.
+ * The body has no enterprise-project parameter: a key authorized per enterprise project finds only
+ * the servers of the EPs it may see, as `all_granted_eps` lists them (enterpriseProjects.ts); the
+ * page documents no EP behaviour, so this is the emulator's reading.
  */
 import { z } from "zod";
 import type { EmulatorState } from "./EmulatorState";
+import { isAuthorizedFor } from "./enterpriseProjects";
 import { ecsError, type ApiAnswer } from "./errorBodies";
 import type { ServerRecord } from "./Fleet";
 
@@ -66,6 +70,7 @@ export function handleTagQuery(state: EmulatorState, rawBody: Buffer): ApiAnswer
   const query = parsed.data;
   const matched = state.fleet
     .list(state.nowMs())
+    .filter((server) => isAuthorizedFor(state.variants, server.enterpriseProjectId))
     .filter((server) => (query.tags ?? []).every((filter) => carries(server, filter)))
     .filter((server) => !(query.not_tags?.length && query.not_tags.every((filter) => carries(server, filter))))
     .filter((server) => (query.matches ?? []).every((match) => server.name.includes(match.value)));

@@ -56,7 +56,7 @@ export type {
   VariantName,
 } from "./publicTypes";
 
-/** Every switch at its default: the emulator's historical answers (docs/variants.md). */
+/** Every switch at its default: the most realistic reading of the sources (docs/variants.md). */
 export const DEFAULT_VARIANTS: Readonly<Public.Variants> = defaultVariants;
 /** The switches' names, in the order docs/variants.md gives them. */
 export const VARIANT_NAMES: readonly Public.VariantName[] = variantNames;

@@ -17,6 +17,9 @@ import {
   DEFAULT_IGNORED_SOFT_STOP_SECONDS,
   DEFAULT_MAX_URI_BYTES,
   ERROR_BODY_SHAPES,
+  GATEWAY_BODY_SHAPES,
+  LIST_WITHOUT_ENTERPRISE_PROJECT,
+  NAME_MATCHES,
   HARD_DURING_SOFT,
   IGNORED_SOFT_STOP,
   SUB_JOB_SHAPES,
@@ -55,8 +58,8 @@ A local Huawei Cloud ECS (and IAM projects) emulator on loopback, for developmen
 Variants (answers no source settles; docs/variants.md; also GET/PATCH <url>/_emulator/variants):
   --already-in-state <mode>    stop on SHUTOFF / start on ACTIVE: reject | fail-subjob | noop (default reject)
   --unknown-server <mode>      unknown id in an action: reject | fail-subjob (default reject)
-  --throttle-retry-after <b>   throttling answers carry Retry-After: true | false (default true)
-  --rate-limit-window-seconds <s>  the window --rate-limit counts over (default 1)
+  --throttle-retry-after <b>   throttling answers carry Retry-After: true | false (default false)
+  --rate-limit-window-seconds <s>  the window --rate-limit counts over (default 60)
   --hard-during-soft <mode>    HARD stop while a SOFT stop runs: supersede | reject-400 | reject-409 | fail-subjob (default supersede)
   --ignored-soft-stop <mode>   SOFT stop the guest ignores (stuck fault): stay | fail | force (default stay)
   --ignored-soft-stop-seconds <s>  when fail / force end it (default ${DEFAULT_IGNORED_SOFT_STOP_SECONDS})
@@ -66,11 +69,15 @@ Variants (answers no source settles; docs/variants.md; also GET/PATCH <url>/_emu
   --batch-limit-answer <kind>  over the servers-per-minute limit: throttle | ecs-0118 (default throttle)
   --require-encoded-commas <b> refuse lists whose server_id commas are not %2C: true | false (default false)
   --max-uri-bytes <n>          longer request URIs get 414 APIGW.0201 (default ${DEFAULT_MAX_URI_BYTES})
+  --list-name-match <mode>     the list's name filter (a regex search): case-sensitive | case-insensitive (default case-sensitive)
+  --authorized-enterprise-projects <ids>  comma-separated EP ids the access key is authorized for; empty = every EP (default empty)
+  --list-without-enterprise-project <mode>  a list without enterprise_project_id: forbidden | all | default-only (default forbidden)
+  --gateway-bodies <shape>     the gateway's own errors (APIGW.*): flat | error-message (default flat)
 
 Other:
   --batch-per-minute <n>       servers accepted per rolling minute, 0 = unlimited (default ${DEFAULT_SERVERS_PER_MINUTE})
   --batch-window-seconds <s>   length of that "minute", to compress time in benchmarks (default ${DEFAULT_BATCH_WINDOW_SECONDS})
-  --rate-limit <n>             API requests per second, 0 = unlimited (default 0)
+  --rate-limit <n>             API requests per --rate-limit-window-seconds, 0 = unlimited (default 0)
   --seed <n>                   add n servers with deterministic ids, even ones ACTIVE, odd ones SHUTOFF, tagged parity=even / odd (default 0)
   --help                       show this help
 
@@ -91,7 +98,7 @@ function bool(flag: string, value: string | undefined): boolean | undefined {
 }
 
 /** Each variant's flag and how its value is read. */
-const VARIANT_FLAGS: Readonly<Record<VariantName, "number" | "boolean" | readonly string[]>> = {
+const VARIANT_FLAGS: Readonly<Record<VariantName, "number" | "boolean" | "list" | readonly string[]>> = {
   throttleRetryAfter: "boolean",
   rateLimitWindowSeconds: "number",
   hardDuringSoft: HARD_DURING_SOFT,
@@ -105,6 +112,10 @@ const VARIANT_FLAGS: Readonly<Record<VariantName, "number" | "boolean" | readonl
   unknownServer: UNKNOWN_SERVER,
   requireEncodedCommas: "boolean",
   maxUriBytes: "number",
+  listNameMatch: NAME_MATCHES,
+  authorizedEnterpriseProjects: "list",
+  listWithoutEnterpriseProject: LIST_WITHOUT_ENTERPRISE_PROJECT,
+  gatewayBodies: GATEWAY_BODY_SHAPES,
 };
 
 function variantOptions(text: (flag: string) => string | undefined): Record<string, unknown> {
@@ -116,9 +127,20 @@ function variantOptions(text: (flag: string) => string | undefined): Record<stri
         ? number(flag, text(flag))
         : kind === "boolean"
           ? bool(flag, text(flag))
-          : oneOf(flag, text(flag), kind);
+          : kind === "list"
+            ? list(text(flag))
+            : oneOf(flag, text(flag), kind);
   }
   return options;
+}
+
+/** A comma-separated list; empty for an empty value. Each item is checked by the option's schema. */
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {

@@ -10,8 +10,11 @@
  * as one drifts. A new option, fault field or switch goes into its schema first, then here.
  */
 
-/** A server's status as the emulator stores it: the two stable ECS statuses. */
-export type PowerStatus = "ACTIVE" | "SHUTOFF";
+/**
+ * A server's status as the emulator stores it: the two stable ECS statuses, and ERROR (set through the
+ * admin API: a server an operation left broken; it can be stopped, as upstream Nova allows, not started).
+ */
+export type PowerStatus = "ACTIVE" | "SHUTOFF" | "ERROR";
 /** The batch actions the emulator serves. */
 export type PowerAction = "os-stop" | "os-start" | "reboot";
 
@@ -26,6 +29,8 @@ export interface AdminServerInput {
   name?: string;
   /** Tag key → value (at most 10; Huawei's key and value rules), rendered as `"key=value"` in server details. */
   tags?: Record<string, string>;
+  /** The enterprise project the server belongs to (`"0"` or a UUID; 1–64 of A-Z, a-z, 0-9, `-`). Default `"0"`, the default EP. */
+  enterpriseProjectId?: string;
 }
 
 /** A change made out of band (`EmulatorAdmin.setServer`): drift. At least one field. */
@@ -36,6 +41,8 @@ export interface ServerPatch {
   name?: string;
   /** Replaces the server's tags (an empty object removes them all). */
   tags?: Record<string, string>;
+  /** Moves the server to another enterprise project. */
+  enterpriseProjectId?: string;
 }
 
 /** How the admin API shows a server: the status and task_state the ECS API would show now. */
@@ -46,6 +53,7 @@ export interface AdminServerView {
   readonly taskState: string | null;
   readonly locked: boolean;
   readonly tags: Record<string, string>;
+  readonly enterpriseProjectId: string;
 }
 
 /** The API routes a transport fault can target. */
@@ -146,12 +154,12 @@ export interface PendingFaults {
 
 /**
  * The variants: every behaviour of Huawei Cloud no source settles, one switch each, with its default
- * (the emulator's historical answer). docs/variants.md gives the sources for each.
+ * (the most realistic reading of the sources). docs/variants.md gives the sources for each.
  */
 export interface Variants {
-  /** Throttling answers carry `Retry-After`. Default true. */
+  /** Throttling answers carry `Retry-After`. Default false (no public source shows APIG sending one). */
   throttleRetryAfter: boolean;
-  /** The window `rateLimit` counts requests over, in seconds (0 < s ≤ 3600). Default 1. */
+  /** The window `rateLimit` counts requests over, in seconds (0 < s ≤ 3600). Default 60. */
   rateLimitWindowSeconds: number;
   /** A HARD `os-stop` on a server a SOFT stop is still powering off. Default `supersede`. */
   hardDuringSoft: "supersede" | "reject-400" | "reject-409" | "fail-subjob";
@@ -175,6 +183,24 @@ export interface Variants {
   requireEncodedCommas: boolean;
   /** The gateway refuses a request URI longer than this with 414 APIGW.0201 (256–1048576). Default 32768. */
   maxUriBytes: number;
+  /** The list's `name` filter (a regular-expression search, `.` any character): case-sensitive or not. Default `case-sensitive`. */
+  listNameMatch: "case-sensitive" | "case-insensitive";
+  /**
+   * The enterprise projects (ids, at most 100) the access key is authorized for; empty = authorized at
+   * project level, for every EP. Servers of other EPs are left out of lists (null entries with `server_id`)
+   * and refused `403 Pdp.0001` to `GET /cloudservers/{id}` and to actions. Default `[]`.
+   */
+  authorizedEnterpriseProjects: string[];
+  /**
+   * A server list without `enterprise_project_id`: `forbidden` (403 `Pdp.0001` for a key authorized per EP;
+   * an unscoped key sees every EP), `all` (every EP the key may see) or `default-only` (EP "0" only). Default `forbidden`.
+   */
+  listWithoutEnterpriseProject: "forbidden" | "all" | "default-only";
+  /**
+   * The gateway's own answers (`APIGW.*`: throttling, 401, unknown route, 414, 502/504): flat
+   * `{error_code, error_msg, request_id}` or `{error_message, status_code}` (APIG FAQ fci_00001). Default `flat`.
+   */
+  gatewayBodies: "flat" | "error-message";
 }
 export type VariantName = keyof Variants;
 /** The switches as options: each optional, defaulted. */
@@ -205,7 +231,7 @@ export interface ResolvedEmulatorOptions extends Variants {
   batchPerMinute: number;
   /** The rolling window `batchPerMinute` counts over, in seconds; default 60. */
   batchWindowSeconds: number;
-  /** API requests per `rateLimitWindowSeconds` over all API routes; 0 = unlimited (the default). */
+  /** API requests per `rateLimitWindowSeconds` (default 60) over all API routes; 0 = unlimited (the default). */
   rateLimit: number;
   /** How long five failed authentications in a row lock the access key; 0 = never; default 300. */
   authLockSeconds: number;

@@ -32,15 +32,26 @@ function visibleStatus(server: ServerRecord): string {
   return server.status;
 }
 
+/**
+ * Nova's `OS-EXT-STS:vm_state` for the status (nova/compute/vm_states.py: `active`, `stopped`, `error`)
+ * and `OS-EXT-STS:power_state` (nova/compute/power_state.py: 1 RUNNING, 4 SHUTDOWN; an ERROR server's is
+ * whatever the hypervisor last reported, shown here as 0 NOSTATE).
+ */
+const VM_STATES = {
+  ACTIVE: { vmState: "active", powerState: 1 },
+  SHUTOFF: { vmState: "stopped", powerState: 4 },
+  ERROR: { vmState: "error", powerState: 0 },
+} as const;
+
 export function renderServer(server: ServerRecord, context: ServerContext): Record<string, unknown> {
-  const running = server.status === "ACTIVE";
+  const { vmState, powerState } = VM_STATES[server.status];
   return {
     id: server.id,
     name: server.name,
     status: visibleStatus(server),
     "OS-EXT-STS:task_state": taskState(server),
-    "OS-EXT-STS:vm_state": running ? "active" : "stopped",
-    "OS-EXT-STS:power_state": running ? 1 : 4,
+    "OS-EXT-STS:vm_state": vmState,
+    "OS-EXT-STS:power_state": powerState,
     locked: server.locked,
     fault: null,
     updated: iso(server.updatedMs),
@@ -60,7 +71,7 @@ export function renderServer(server: ServerRecord, context: ServerContext): Reco
     description: "",
     progress: 0,
     host_status: "UP",
-    enterprise_project_id: "0",
+    enterprise_project_id: server.enterpriseProjectId,
   };
 }
 
@@ -70,7 +81,16 @@ export function renderServer(server: ServerRecord, context: ServerContext): Reco
  */
 export function renderMissingServer(id: string, nowMs: number, context: ServerContext): Record<string, unknown> {
   const template = renderServer(
-    { id, name: "", createdMs: nowMs, updatedMs: nowMs, locked: false, tags: {}, status: "SHUTOFF" },
+    {
+      id,
+      name: "",
+      createdMs: nowMs,
+      updatedMs: nowMs,
+      locked: false,
+      tags: {},
+      enterpriseProjectId: "0",
+      status: "SHUTOFF",
+    },
     context,
   );
   const entry: Record<string, unknown> = {};

@@ -34,6 +34,20 @@ export function reshapeErrorBody(answer: ApiAnswer, shape: Variants["errorBodies
 }
 
 /**
+ * The gateway's own answer (a flat body whose `error_code` is `APIGW.*`) in the shape the variant
+ * asks for: flat as is, or `{"error_message": "...", "status_code": 429}`, the shape Huawei's APIG
+ * FAQ (fci_00001) shows for a throttled call (reference §10). Other bodies, IAM's `Pdp.0001` and
+ * ECS's own errors included, pass unchanged; the request id stays in the `X-Request-Id` header.
+ */
+export function reshapeGatewayBody(answer: ApiAnswer, shape: Variants["gatewayBodies"]): ApiAnswer {
+  if (shape === "flat") return answer;
+  const flat = answer.body as { error_code?: unknown; error_msg?: unknown } | undefined;
+  if (typeof flat?.error_code !== "string" || !flat.error_code.startsWith("APIGW.")) return answer;
+  if (typeof flat.error_msg !== "string") return answer;
+  return { ...answer, body: { error_message: flat.error_msg, status_code: answer.status } };
+}
+
+/**
  * A rendered job with its sub-jobs as the variant shows them: one per server with `server_id`
  * (as rendered), none at all (`entities` without `sub_jobs`), or without `server_id`. The OTC
  * ShowJob page: "If a sub-job is available, the sub-job details are displayed"; `server_id` is

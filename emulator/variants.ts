@@ -1,12 +1,13 @@
 /**
  * Variants: every behaviour of Huawei Cloud that no source settles, as one typed switch each.
- * Defaults are the emulator's historical answers; docs/variants.md says, for each switch, which
+ * Defaults are the most realistic reading of the sources; docs/variants.md says, for each switch, which
  * sources were consulted and why they leave it open (reference §8). The switches are top-level
  * emulator options (`startEmulator({ listLagSeconds: 2 })`), CLI flags (`--list-lag-seconds 2`)
  * and the admin API (`GET` / `PATCH /_emulator/variants`), which changes them on a running
  * emulator.
  */
 import { z } from "zod";
+import { enterpriseProjectIdSchema } from "./enterpriseProjects";
 import type { VariantName, Variants } from "./publicTypes";
 
 export type { VariantName, Variants, VariantsInput, VariantsPatch } from "./publicTypes";
@@ -18,6 +19,9 @@ export const ERROR_BODY_SHAPES = ["nested", "flat", "top-level"] as const;
 export const BATCH_LIMIT_ANSWERS = ["throttle", "ecs-0118"] as const;
 export const ALREADY_IN_STATE = ["reject", "fail-subjob", "noop"] as const;
 export const UNKNOWN_SERVER = ["reject", "fail-subjob"] as const;
+export const NAME_MATCHES = ["case-sensitive", "case-insensitive"] as const;
+export const LIST_WITHOUT_ENTERPRISE_PROJECT = ["forbidden", "all", "default-only"] as const;
+export const GATEWAY_BODY_SHAPES = ["flat", "error-message"] as const;
 
 /** How long a SOFT stop the guest ignores runs before `fail` / `force` ends it: Nova's `shutdown_timeout` default. */
 export const DEFAULT_IGNORED_SOFT_STOP_SECONDS = 60;
@@ -26,10 +30,18 @@ export const DEFAULT_MAX_URI_BYTES = 32 * 1024;
 
 /** The shape of each switch, declared once: the options, the CLI and the admin API derive from it. */
 export const variantsShape = {
-  /** Throttling answers (the request-rate and servers-per-minute windows) carry `Retry-After`. No source shows one. */
-  throttleRetryAfter: z.boolean().default(true),
-  /** The window `rateLimit` counts requests over, in seconds (real APIG policies: e.g. 200 per 5 minutes). */
-  rateLimitWindowSeconds: z.number().finite().positive().max(3_600).default(1),
+  /**
+   * Throttling answers (the request-rate and servers-per-minute windows) carry `Retry-After`. No public
+   * source shows APIG sending one (its documented headers are `X-Request-Id` and, in debug mode,
+   * `X-Apig-RateLimit-*`; reference §10), so none by default.
+   */
+  throttleRetryAfter: z.boolean().default(false),
+  /**
+   * The window `rateLimit` counts requests over, in seconds. Real APIG policies read like
+   * `limit:200,time:5 minute` (Terraform provider issue #1335) or `limit:10,time:1 second`
+   * (reference §10); a minute is the middle reading, the default.
+   */
+  rateLimitWindowSeconds: z.number().finite().positive().max(3_600).default(60),
   /** A HARD `os-stop` on a server a SOFT stop is still `powering-off`. */
   hardDuringSoft: z.enum(HARD_DURING_SOFT).default("supersede"),
   /** A SOFT stop the guest ignores (the `stuck` fault on a SOFT `os-stop`): stays, FAILs, or is forced off. */
@@ -55,6 +67,23 @@ export const variantsShape = {
   requireEncodedCommas: z.boolean().default(false),
   /** The gateway refuses a request URI (path and query) longer than this with 414 APIGW.0201. */
   maxUriBytes: z.number().int().min(256).max(1_048_576).default(DEFAULT_MAX_URI_BYTES),
+  /** The list's `name` filter, a regular-expression search (fuzzy, `.` any character): case-sensitive or not. */
+  listNameMatch: z.enum(NAME_MATCHES).default("case-sensitive"),
+  /**
+   * The enterprise projects the access key is authorized for; empty = authorized at project level
+   * (every EP). Servers of other EPs are hidden from lists and refused (403 Pdp.0001) to reads and actions.
+   */
+  authorizedEnterpriseProjects: z.array(enterpriseProjectIdSchema).max(100).default([]),
+  /**
+   * A server list without `enterprise_project_id`: 403 for a key authorized per EP (an unscoped key sees
+   * every EP), every EP the key may see, or the default EP ("0") only.
+   */
+  listWithoutEnterpriseProject: z.enum(LIST_WITHOUT_ENTERPRISE_PROJECT).default("forbidden"),
+  /**
+   * The gateway's own answers (`APIGW.*`: throttling, 401, 404 route, 414, 502/504): flat
+   * `{error_code, error_msg, request_id}`, or `{error_message, status_code}` (APIG FAQ fci_00001).
+   */
+  gatewayBodies: z.enum(GATEWAY_BODY_SHAPES).default("flat"),
 } as const;
 
 export const variantsSchema = z.object(variantsShape).strict();

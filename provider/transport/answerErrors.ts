@@ -42,19 +42,36 @@ export function outcomeOf(answer: RawAnswer, call: SignedCall): AttemptOutcome {
 }
 
 /**
- * `error.code ?? error_code ?? code` and `error.message ?? error_msg ?? message`: the nested shape and
- * the flat one as the official Node SDK reads them, and the top-level one as the Go SDK's does.
+ * `error.code ?? error_code ?? code` and `error.message ?? error_msg ?? message ?? error_message`: the
+ * nested shape and the flat one as the official Node SDK reads them, the top-level one as the Go SDK's
+ * does, and the gateway's `{"error_message": "...", "status_code": 429}` (Huawei's APIG FAQ fci_00001),
+ * which has no code: its `status_code` is kept as `statusCode`.
  */
-export function huaweiErrorOf(body: unknown): { code?: string; message?: string; requestId?: string } {
+export function huaweiErrorOf(body: unknown): {
+  code?: string;
+  message?: string;
+  requestId?: string;
+  statusCode?: number;
+} {
   if (!isRecord(body)) return {};
   const parsed = errorBodySchema().safeParse(body);
   if (!parsed.success) return {};
   const { error, error_code, error_msg, request_id, code, message } = parsed.data;
+  const gateway = gatewayMessageOf(body);
   return {
     code: error?.code ?? error_code ?? code ?? undefined,
-    message: error?.message ?? error_msg ?? message ?? undefined,
+    message: error?.message ?? error_msg ?? message ?? gateway.message,
     requestId: request_id ?? undefined,
+    ...(gateway.statusCode === undefined ? {} : { statusCode: gateway.statusCode }),
   };
+}
+
+/** `{"error_message": "...", "status_code": 429}` (APIG FAQ fci_00001): its text and status, where well-formed. */
+function gatewayMessageOf(body: Record<string, unknown>): { message?: string; statusCode?: number } {
+  const message = typeof body.error_message === "string" && body.error_message !== "" ? body.error_message : undefined;
+  const statusCode =
+    typeof body.status_code === "number" && Number.isInteger(body.status_code) ? body.status_code : undefined;
+  return { message, statusCode };
 }
 
 export function requestIdOf(answer: RawAnswer): string | undefined {

@@ -18,8 +18,16 @@ describe("servers", () => {
       { id: B, status: "SHUTOFF", locked: true },
     ]);
     expect(added).toEqual([
-      { id: A, name: "web-1", status: "ACTIVE", taskState: null, locked: false, tags: {} },
-      { id: B, name: expect.any(String), status: "SHUTOFF", taskState: null, locked: true, tags: {} },
+      { id: A, name: "web-1", status: "ACTIVE", taskState: null, locked: false, tags: {}, enterpriseProjectId: "0" },
+      {
+        id: B,
+        name: expect.any(String),
+        status: "SHUTOFF",
+        taskState: null,
+        locked: true,
+        tags: {},
+        enterpriseProjectId: "0",
+      },
     ]);
     expect(await t.admin.listServers()).toEqual(added);
     expect((await t.client.show(A)).json.server.name).toBe("web-1");

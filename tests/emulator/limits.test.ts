@@ -6,7 +6,7 @@ const ids = (from: number, count: number) => Array.from({ length: count }, (_, i
 
 describe("batchPerMinute", () => {
   it("throttles the call that would pass the limit, with APIGW.0308 and Retry-After, and lets it through a minute later", async () => {
-    const t = await startTestEmulator({ seed: 20, batchPerMinute: 5 });
+    const t = await startTestEmulator({ seed: 20, batchPerMinute: 5, throttleRetryAfter: true });
     try {
       expect((await t.client.stop(ids(0, 3))).status).toBe(200);
       t.clock.advance(10_000);
@@ -51,7 +51,12 @@ describe("batchPerMinute", () => {
   });
 
   it("counts over batchWindowSeconds when the minute is shortened, and says so in the answer", async () => {
-    const t = await startTestEmulator({ seed: 20, batchPerMinute: 5, batchWindowSeconds: 5 });
+    const t = await startTestEmulator({
+      seed: 20,
+      batchPerMinute: 5,
+      batchWindowSeconds: 5,
+      throttleRetryAfter: true,
+    });
     try {
       expect((await t.client.stop(ids(0, 5))).status).toBe(200);
       t.clock.advance(2_000);
@@ -84,7 +89,7 @@ describe("batchPerMinute", () => {
 
 describe("rateLimit", () => {
   it("throttles requests beyond n per second on all API routes, then recovers", async () => {
-    const t = await startTestEmulator({ seed: 1, rateLimit: 3 });
+    const t = await startTestEmulator({ seed: 1, rateLimit: 3, rateLimitWindowSeconds: 1, throttleRetryAfter: true });
     try {
       expect((await t.client.show(seededServerId(0))).status).toBe(200);
       expect((await t.client.list()).status).toBe(200);
@@ -96,6 +101,24 @@ describe("rateLimit", () => {
       expect(throttled.json.error_msg).toContain("limit:3,time:1 second");
       expect(throttled.headers.get("retry-after")).toBe("1");
       t.clock.advance(500);
+      expect((await t.client.show(seededServerId(0))).status).toBe(200);
+    } finally {
+      await t.emulator.stop();
+    }
+  });
+
+  it("by default counts over a minute and sends no Retry-After (no source shows APIG sending one)", async () => {
+    const t = await startTestEmulator({ seed: 1, rateLimit: 2 });
+    try {
+      expect((await t.client.show(seededServerId(0))).status).toBe(200);
+      t.clock.advance(30_000);
+      expect((await t.client.list()).status).toBe(200);
+      t.clock.advance(29_999);
+      const throttled = await t.client.show(seededServerId(0));
+      expect(throttled.status).toBe(429);
+      expect(throttled.json.error_msg).toContain("limit:2,time:1 minute");
+      expect(throttled.headers.has("retry-after")).toBe(false);
+      t.clock.advance(1);
       expect((await t.client.show(seededServerId(0))).status).toBe(200);
     } finally {
       await t.emulator.stop();

@@ -40,7 +40,9 @@ describe("the variants' switches", () => {
     await withEmulator({}, async (t) => {
       expect(await t.admin.variants()).toEqual(DEFAULT_VARIANTS);
       expect(DEFAULT_VARIANTS).toMatchObject({
-        throttleRetryAfter: true,
+        throttleRetryAfter: false,
+        rateLimitWindowSeconds: 60,
+        listNameMatch: "case-sensitive",
         hardDuringSoft: "supersede",
         ignoredSoftStop: "stay",
         listLagSeconds: 0,
@@ -76,7 +78,7 @@ describe("the variants' switches", () => {
   it("are CLI flags, each read with its rule", () => {
     const command = parseCliArgs([
       "--throttle-retry-after",
-      "false",
+      "true",
       "--hard-during-soft",
       "reject-409",
       "--list-lag-seconds",
@@ -93,7 +95,7 @@ describe("the variants' switches", () => {
     expect(command).toEqual({
       kind: "run",
       options: expect.objectContaining({
-        throttleRetryAfter: false,
+        throttleRetryAfter: true,
         hardDuringSoft: "reject-409",
         listLagSeconds: 2.5,
         subJobs: "no-server-id",
@@ -129,8 +131,18 @@ describe("throttling", () => {
     });
   });
 
-  it("by default the 429 says how long to wait in Retry-After", async () => {
+  it("by default the 429 carries no Retry-After and words the window as a minute", async () => {
     await withEmulator({ rateLimit: 1 }, async (t) => {
+      await t.client.list();
+      const throttled = await t.client.list();
+      expect(throttled.status).toBe(429);
+      expect(throttled.headers.has("retry-after")).toBe(false);
+      expect(throttled.json.error_msg).toContain("limit:1,time:1 minute");
+    });
+  });
+
+  it("throttleRetryAfter true: the 429 says how long to wait in Retry-After", async () => {
+    await withEmulator({ rateLimit: 1, rateLimitWindowSeconds: 1, throttleRetryAfter: true }, async (t) => {
       await t.client.list();
       const throttled = await t.client.list();
       expect(throttled.status).toBe(429);

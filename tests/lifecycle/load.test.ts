@@ -17,7 +17,15 @@ let emulator: RunningEmulator;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), "sps-load-"));
-  emulator = await startEmulator({ stopSeconds: 1, startSeconds: 1, rateLimit: RATE_LIMIT, batchPerMinute: 0 });
+  // Per second, with Retry-After, as this test was written against (the defaults are a minute, no Retry-After).
+  emulator = await startEmulator({
+    stopSeconds: 1,
+    startSeconds: 1,
+    rateLimit: RATE_LIMIT,
+    rateLimitWindowSeconds: 1,
+    throttleRetryAfter: true,
+    batchPerMinute: 0,
+  });
 });
 afterAll(async () => {
   await emulator?.stop();
