@@ -119,6 +119,7 @@ describe("serialized provider", () => {
       "delete",
       "diff",
       "pacing",
+      "projectIds",
       "read",
       "update",
     ]);
