@@ -36,6 +36,12 @@ describe("selector: accepted and normalised", () => {
     expect(outcome.failures).toEqual([]);
   });
 
+  it("20 tag keys are accepted (a server carries up to 20 tags)", () => {
+    expect(check({ tags: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, "v"])) }).failures).toEqual(
+      [],
+    );
+  });
+
   it("a name alone is a selector; serverIds and a selector together are accepted", () => {
     expect(check({ name: "web" }).failures).toEqual([]);
     const both = check({ tags: { env: "dev" } }, { serverIds: ["616fb98f-46ca-475e-917e-2563e5a8cd19"] });
@@ -105,9 +111,9 @@ describe("selector: refused at preview, naming property, value and rule", () => 
       { property: "selector.tags.env", reason: expect.stringContaining("expected at least one value") },
     ],
     [
-      "more than 10 tag keys",
-      { tags: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"])) },
-      { property: "selector.tags", reason: expect.stringContaining("expected at most 10 tag keys") },
+      "more than 20 tag keys (BatchCreateServerTags: at most 20 tags a server)",
+      { tags: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, "v"])) },
+      { property: "selector.tags", reason: expect.stringContaining("expected at most 20 tag keys") },
     ],
     [
       "a value that is not a string",
