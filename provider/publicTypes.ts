@@ -101,7 +101,18 @@ export interface PowerStateInputs {
 export interface Selector {
   readonly tags: Readonly<Record<string, readonly string[]>>;
   readonly notTags: Readonly<Record<string, readonly string[]>>;
+  /** Servers whose name equals this (case-sensitive). Not with `namePattern`. */
   readonly name?: string;
+  /**
+   * Servers whose name this JavaScript regular expression matches (compiled with the `u` flag,
+   * search semantics as `RegExp.prototype.test`: anchor with `^…$` for a full match). Evaluated by
+   * the provider, never sent to the API. Not with `name`.
+   */
+  readonly namePattern?: string;
+  /** Only servers of this enterprise project: `"0"` (the default project) or a project's UUID. */
+  readonly enterpriseProjectId?: string;
+  /** The blast-radius guard: when the selector matches more servers than this, nothing is done. */
+  readonly maxMembers?: number;
 }
 
 export interface ServerError {
@@ -306,6 +317,11 @@ export interface EcsClientOptions extends TransportOptions {
   readonly listConcurrency?: number;
   /** Share one ledger between clients so that together they keep to `serversPerMinute`. */
   readonly pacing?: PacingLedger;
+  /**
+   * The `enterprise_project_id` every server list sends: `all_granted_eps` (default: every enterprise
+   * project the key is granted), `"0"` (the default project) or a project's UUID.
+   */
+  readonly enterpriseProjectId?: string;
 }
 
 export interface BatchActionOptions {

@@ -37,9 +37,18 @@ export interface ServerPowerStateArgs {
 }
 
 export interface SelectorArgs {
+  /** Tag key → value or list of values: every key (AND), one of its values (OR). */
   readonly tags?: Record<string, string | string[]>;
+  /** Tag key → value or list of values: a server carrying any of these pairs is left out. */
   readonly notTags?: Record<string, string | string[]>;
+  /** Servers whose name equals this exactly (case-sensitive). Not with `namePattern`. */
   readonly name?: string;
+  /** A JavaScript regular expression (`u` flag) searched in each name, evaluated by the provider; `^…$` for a full match. */
+  readonly namePattern?: string;
+  /** Only servers of this enterprise project: "0" (default project) or the project's UUID. */
+  readonly enterpriseProjectId?: string;
+  /** When the selector matches more servers than this, nothing is done (the error names them). */
+  readonly maxMembers?: number;
 }
 
 export class ServerPowerState extends pulumi.dynamic.Resource {
