@@ -276,6 +276,7 @@ function newClient(
         }
       : {}),
     ...(settings.pacingWindowSeconds !== undefined ? { pacingWindowMs: settings.pacingWindowSeconds * 1000 } : {}),
+    ...(settings.enterpriseProjectId !== undefined ? { enterpriseProjectId: settings.enterpriseProjectId } : {}),
   });
 }
 
