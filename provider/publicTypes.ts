@@ -126,6 +126,11 @@ export interface ServerRecord {
   readonly taskState: string | null;
   readonly lastJobId: string | null;
   readonly error: ServerError | null;
+  /**
+   * The server's enterprise project as last listed (`"0"`: the default one); null when the list did
+   * not say; absent in records written before this field existed.
+   */
+  readonly enterpriseProjectId?: string | null;
 }
 
 /** One submitted job as recorded in the stack (the `jobs` output). */
@@ -207,6 +212,8 @@ export interface ServerObservation {
   powerState: number | null;
   locked: boolean | null;
   fault: { code: string | number | undefined; message: string } | null;
+  /** The server's enterprise project (`enterprise_project_id`; `"0"`: the default one), null when not given. */
+  enterpriseProjectId: string | null;
 }
 
 export interface Credentials {
