@@ -15,7 +15,9 @@ export interface ServerPowerStateArgs {
   /**
    * The servers named by their tags and name, resolved at every `up` and `refresh` (a server tagged
    * later joins at the next refresh + up). `tags`: key → value or list of values (keys AND'd, values
-   * OR'd); `notTags`: pairs that exclude a server; `name`: the server list's fuzzy name match.
+   * OR'd); `notTags`: pairs that exclude a server; `name`: the exact name (case-sensitive), or
+   * `namePattern`: a JavaScript regular expression; `enterpriseProjectId`: one enterprise project;
+   * `maxMembers`: more matches than this and nothing is done.
    */
   readonly selector?: pulumi.Input<SelectorArgs>;
   /** `"stopped"` (SHUTOFF, via os-stop; the default) or `"running"` (ACTIVE, via os-start). */
