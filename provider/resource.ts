@@ -63,7 +63,7 @@ export class ServerPowerState extends pulumi.dynamic.Resource {
   declare readonly region: pulumi.Output<string | undefined>;
   declare readonly projectId: pulumi.Output<string | undefined>;
   declare readonly endpoint: pulumi.Output<string | undefined>;
-  /** Server id → `{ status, taskState, lastJobId, error }` as last observed. */
+  /** Server id → `{ status, taskState, lastJobId, error, enterpriseProjectId }` as last observed. */
   declare readonly servers: pulumi.Output<Record<string, ServerRecord>>;
   /** The jobs this resource submitted in its last operation. */
   declare readonly jobs: pulumi.Output<JobRecord[]>;
