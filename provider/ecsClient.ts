@@ -4,9 +4,12 @@
  * - batchAction → POST /v1/{project_id}/cloudservers/action, chunks of ≤1000 servers, paced to
  *   `serversPerMinute`; every accepted job id reaches the caller, even when a later chunk fails.
  * - getJob      → GET /v1/{project_id}/jobs/{job_id}
- * - listServers → GET /v1/{project_id}/cloudservers/detail?server_id=a%2Cb%2C...  (≤100 ids per call)
+ * - listServers → GET /v1/{project_id}/cloudservers/detail?enterprise_project_id=…&limit=n&server_id=a%2Cb%2C... (≤100 ids per call)
  * - getServer   → GET /v1/{project_id}/cloudservers/{server_id}
- * - listServerPage → GET /v1/{project_id}/cloudservers/detail?tags=k%3Dv&name=…&limit=…&marker=… (one page)
+ * - listServerPage → GET /v1/{project_id}/cloudservers/detail?enterprise_project_id=…&limit=…&name=…&tags=k%3Dv&marker=… (one page)
+ *
+ * Every list sends `enterprise_project_id`: `all_granted_eps` unless the client is given one
+ * (provider/enterpriseProject.ts says why), placed first as the official Node SDK builds the query.
  *
  * Everything the client holds lives on the instance (pool, submission history): the provider
  * builds one per operation, inside its methods, and closes it.
@@ -14,6 +17,7 @@
 import type { Dispatcher, Pool } from "undici";
 import { DEFAULT_SERVERS_PER_MINUTE, MAX_IDS_PER_LIST, MAX_SERVERS_PER_ACTION } from "./constants";
 import { validateEndpoint } from "./endpoint";
+import { ALL_GRANTED_EPS, enterpriseProjectProblem } from "./enterpriseProject";
 import { BATCH_ACTIONS, EcsError, hintFor, POWER_ACTION_TYPES, withSubmitted } from "./errors";
 import type { BatchActionName, BatchSubmission, PowerActionType } from "./errors";
 import {
@@ -56,6 +60,8 @@ export class EcsClient implements PowerApi {
   private readonly pacingWindowMs: number;
   private readonly listConcurrency: number;
   private readonly projectPath: string;
+  /** The `enterprise_project_id` of every list call (a page's query may name another). */
+  private readonly enterpriseProjectId: string;
   /** Submissions of the last minute, for pacing across batchAction calls (and clients sharing it). */
   private readonly pacing: PacingLedger;
   private closed: boolean;
@@ -69,6 +75,15 @@ export class EcsClient implements PowerApi {
     requireText("projectId", options.projectId);
     requireText("credentials.accessKey", options.credentials?.accessKey);
     requireText("credentials.secretKey", options.credentials?.secretKey);
+    const enterpriseProjectId = options.enterpriseProjectId ?? ALL_GRANTED_EPS;
+    const epProblem = enterpriseProjectProblem(enterpriseProjectId, true);
+    if (epProblem !== undefined) {
+      throw invalidArgument(
+        "checking the client options",
+        `enterpriseProjectId [${enterpriseProjectId}]: ${epProblem}`,
+      );
+    }
+    this.enterpriseProjectId = enterpriseProjectId;
     const pacingWindowMs = positiveNumberSetting("pacingWindowMs", options.pacingWindowMs, PACING_WINDOW_MS, true);
     // An action refused for the per-minute limit is sent again after one pacing window.
     this.settings = resolveTransportOptions({ ...options, retry: { pacedDelayMs: pacingWindowMs, ...options.retry } });
@@ -212,11 +227,12 @@ export class EcsClient implements PowerApi {
     const call: SignedCall = {
       method: "GET",
       path: `${this.projectPath}/cloudservers/detail`,
-      query: serverPageQuery(query),
+      query: serverPageQuery({ ...query, enterpriseProjectId: query.enterpriseProjectId ?? this.enterpriseProjectId }),
       route: "GET /v1/{project_id}/cloudservers/detail",
       operation: `listing the servers${query.tag !== undefined ? ` tagged ${query.tag}` : ""}${query.name !== undefined ? ` named like ${JSON.stringify(query.name)}` : ""}`,
       iamAction: "ecs:cloudServers:list",
       signal: options.signal,
+      onThrottled: options.onThrottled,
     };
     const response = await sendSigned(this.target, this.settings, call);
     const { servers } = parseAnswer(validateBody(serverPageSchema(), response.body), response, call);
@@ -225,6 +241,7 @@ export class EcsClient implements PowerApi {
       name: server.name ?? "",
       status: server.status ?? null,
       tags: server.tags ?? [],
+      enterpriseProjectId: server.enterprise_project_id ?? null,
     }));
   }
 
@@ -302,9 +319,11 @@ export class EcsClient implements PowerApi {
     const call: SignedCall = {
       method: "GET",
       path: `${this.projectPath}/cloudservers/detail`,
+      // In the order the official Node SDK builds it (see serverPageQuery).
       query: [
-        ["server_id", ids.join(",")],
+        ["enterprise_project_id", this.enterpriseProjectId],
         ["limit", String(ids.length)],
+        ["server_id", ids.join(",")],
       ],
       route: "GET /v1/{project_id}/cloudservers/detail",
       operation: `listing ${countOf(ids.length, "server")}`,

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { ENDPOINT_HINT, endpointProblem, maskUrlCredentials, REGION_PATTERN, REGION_RULE_TEXT } from "./endpoint";
 import { POWER_ACTION_TYPES, type PowerActionType } from "./errors";
 import { describeInputIssue, valueAt } from "./issues";
-import { selectorSchema } from "./selector";
+import { SELECTOR_FIELDS, selectorSchema } from "./selector";
 
 /** The value Pulumi passes for an input that is not known yet (during preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -170,7 +170,7 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
         for (const key of issue.keys)
           failures.push({
             property: `${path}.${key}`,
-            reason: `${JSON.stringify(key)} is not a field of ${path}; its fields are tags, notTags and name`,
+            reason: `${JSON.stringify(key)} is not a field of ${path}; its fields are ${SELECTOR_FIELDS.join(", ")}`,
           });
       } else if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) failures.push({ property: key, reason: describeUnrecognizedKey(key) });

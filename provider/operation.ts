@@ -121,6 +121,7 @@ export function recordsRead(
       status: o.status,
       taskState: o.taskState,
       lastJobId: previous?.lastJobId ?? null,
+      enterpriseProjectId: o.enterpriseProjectId,
       error: !o.found
         ? {
             code: "Ecs.0114",

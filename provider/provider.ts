@@ -45,7 +45,7 @@ import {
   type ResolvedSettings,
   type TargetArgs,
 } from "./settings";
-import { resolveMembers, resolveTargets } from "./resolveMembers";
+import { listingRequest, resolveMembers, resolveTargets } from "./resolveMembers";
 import { describeSelector } from "./selector";
 import type { AuthGate } from "./transport";
 
@@ -150,9 +150,13 @@ export const serverPowerStateProvider = {
     const olds = readRecord(props);
     const settings = await settingsFor(olds, this, olds);
     const client = newClient(settings, this);
+    // Throttled, a refresh's listings wait (and say so) up to the resource's timeout, as an up's do.
+    const request = listingRequest(`ServerPowerState ${id} (refresh)`, olds.timeoutSeconds ?? 900, (l) =>
+      console.log(l),
+    );
     try {
-      const members = olds.selector ? (await resolveMembers(client, olds.selector)).ids : undefined;
-      const observations = await client.listServers(lastTargets(olds));
+      const members = olds.selector ? (await resolveMembers(client, olds.selector, { request })).ids : undefined;
+      const observations = await client.listServers(lastTargets(olds), request);
       const servers = recordsRead(olds, observations);
       const membership = membershipOutputs(members, new Date().toISOString());
       return { id, props: { ...props, servers, ...membership }, inputs: pickInputs(props) };
@@ -193,7 +197,15 @@ async function operate(id: string, news: Props, olds: Recorded | undefined, stat
   const client = newClient(settings, state);
   try {
     // With a selector: the declared ids joined by the members resolved now.
-    const { inputs, members } = await resolveTargets(client, declared, `ServerPowerState ${id}`, (l) => console.log(l));
+    const label = `ServerPowerState ${id}`;
+    const log = (line: string) => console.log(line);
+    const { inputs, members } = await resolveTargets(
+      client,
+      declared,
+      label,
+      log,
+      listingRequest(label, declared.timeoutSeconds, log),
+    );
     const goals = goalsFor(inputs, olds);
     const result = await converge({
       api: client,
@@ -269,6 +281,7 @@ function newClient(
         }
       : {}),
     ...(settings.pacingWindowSeconds !== undefined ? { pacingWindowMs: settings.pacingWindowSeconds * 1000 } : {}),
+    ...(settings.enterpriseProjectId !== undefined ? { enterpriseProjectId: settings.enterpriseProjectId } : {}),
   });
 }
 

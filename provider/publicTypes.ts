@@ -101,7 +101,18 @@ export interface PowerStateInputs {
 export interface Selector {
   readonly tags: Readonly<Record<string, readonly string[]>>;
   readonly notTags: Readonly<Record<string, readonly string[]>>;
+  /** Servers whose name equals this (case-sensitive). Not with `namePattern`. */
   readonly name?: string;
+  /**
+   * Servers whose name this JavaScript regular expression matches (compiled with the `u` flag,
+   * search semantics as `RegExp.prototype.test`: anchor with `^…$` for a full match). Evaluated by
+   * the provider, never sent to the API. Not with `name`.
+   */
+  readonly namePattern?: string;
+  /** Only servers of this enterprise project: `"0"` (the default project) or a project's UUID. */
+  readonly enterpriseProjectId?: string;
+  /** The blast-radius guard: when the selector matches more servers than this, nothing is done. */
+  readonly maxMembers?: number;
 }
 
 export interface ServerError {
@@ -115,6 +126,11 @@ export interface ServerRecord {
   readonly taskState: string | null;
   readonly lastJobId: string | null;
   readonly error: ServerError | null;
+  /**
+   * The server's enterprise project as last listed (`"0"`: the default one); null when the list did
+   * not say; absent in records written before this field existed.
+   */
+  readonly enterpriseProjectId?: string | null;
 }
 
 /** One submitted job as recorded in the stack (the `jobs` output). */
@@ -198,6 +214,8 @@ export interface ServerObservation {
   powerState: number | null;
   locked: boolean | null;
   fault: { code: string | number | undefined; message: string } | null;
+  /** The server's enterprise project (`enterprise_project_id`; `"0"`: the default one), null when not given. */
+  enterpriseProjectId: string | null;
 }
 
 export interface Credentials {
@@ -308,6 +326,11 @@ export interface EcsClientOptions extends TransportOptions {
   readonly listConcurrency?: number;
   /** Share one ledger between clients so that together they keep to `serversPerMinute`. */
   readonly pacing?: PacingLedger;
+  /**
+   * The `enterprise_project_id` every server list sends: `all_granted_eps` (default: every enterprise
+   * project the key is granted), `"0"` (the default project) or a project's UUID.
+   */
+  readonly enterpriseProjectId?: string;
 }
 
 export interface BatchActionOptions {

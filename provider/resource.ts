@@ -15,7 +15,9 @@ export interface ServerPowerStateArgs {
   /**
    * The servers named by their tags and name, resolved at every `up` and `refresh` (a server tagged
    * later joins at the next refresh + up). `tags`: key → value or list of values (keys AND'd, values
-   * OR'd); `notTags`: pairs that exclude a server; `name`: the server list's fuzzy name match.
+   * OR'd); `notTags`: pairs that exclude a server; `name`: the exact name (case-sensitive), or
+   * `namePattern`: a JavaScript regular expression; `enterpriseProjectId`: one enterprise project;
+   * `maxMembers`: more matches than this and nothing is done.
    */
   readonly selector?: pulumi.Input<SelectorArgs>;
   /** `"stopped"` (SHUTOFF, via os-stop; the default) or `"running"` (ACTIVE, via os-start). */
@@ -37,9 +39,18 @@ export interface ServerPowerStateArgs {
 }
 
 export interface SelectorArgs {
+  /** Tag key → value or list of values: every key (AND), one of its values (OR). */
   readonly tags?: Record<string, string | string[]>;
+  /** Tag key → value or list of values: a server carrying any of these pairs is left out. */
   readonly notTags?: Record<string, string | string[]>;
+  /** Servers whose name equals this exactly (case-sensitive). Not with `namePattern`. */
   readonly name?: string;
+  /** A JavaScript regular expression (`u` flag) searched in each name, evaluated by the provider; `^…$` for a full match. */
+  readonly namePattern?: string;
+  /** Only servers of this enterprise project: "0" (default project) or the project's UUID. */
+  readonly enterpriseProjectId?: string;
+  /** When the selector matches more servers than this, nothing is done (the error names them). */
+  readonly maxMembers?: number;
 }
 
 export class ServerPowerState extends pulumi.dynamic.Resource {
@@ -52,7 +63,7 @@ export class ServerPowerState extends pulumi.dynamic.Resource {
   declare readonly region: pulumi.Output<string | undefined>;
   declare readonly projectId: pulumi.Output<string | undefined>;
   declare readonly endpoint: pulumi.Output<string | undefined>;
-  /** Server id → `{ status, taskState, lastJobId, error }` as last observed. */
+  /** Server id → `{ status, taskState, lastJobId, error, enterpriseProjectId }` as last observed. */
   declare readonly servers: pulumi.Output<Record<string, ServerRecord>>;
   /** The jobs this resource submitted in its last operation. */
   declare readonly jobs: pulumi.Output<JobRecord[]>;

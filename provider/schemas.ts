@@ -100,6 +100,8 @@ export function serverSchema() {
       "OS-EXT-STS:power_state": z.number().int().nullish(),
       locked: z.boolean().nullish(),
       fault: z.object({ code: z.union([z.number(), z.string()]).nullish(), message: z.string().nullish() }).nullish(),
+      // ServerDetail.enterprise_project_id ("0": the default project); the official SDKs' model has it.
+      enterprise_project_id: z.string().nullish(),
     })
     .transform((raw) => {
       const status = raw.status || null;
@@ -115,6 +117,8 @@ export function serverSchema() {
         powerState: raw["OS-EXT-STS:power_state"] ?? null,
         locked: raw.locked ?? null,
         fault: raw.fault ? { code: raw.fault.code ?? undefined, message: raw.fault.message ?? "" } : null,
+        /** The server's enterprise project, when the answer says. */
+        enterpriseProjectId: raw.enterprise_project_id || null,
       };
     });
 }
@@ -176,6 +180,7 @@ export function missingServerObservation(id: string): ServerObservation {
     powerState: null,
     locked: null,
     fault: null,
+    enterpriseProjectId: null,
   };
 }
 

@@ -12,6 +12,7 @@ import {
   REGION_PATTERN,
   REGION_RULE_TEXT,
 } from "./endpoint";
+import { enterpriseProjectProblem } from "./enterpriseProject";
 import type { Credentials } from "./signer";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
@@ -27,6 +28,8 @@ export const CONFIG_KEYS = {
   requestTimeoutSeconds: "huaweicloud:ecsRequestTimeoutSeconds",
   pacingWindowSeconds: "huaweicloud:ecsPacingWindowSeconds",
   previewReads: "huaweicloud:ecsPreviewReads",
+  /** The bridged provider's key (its sdk/nodejs/config/vars.ts): the enterprise project every server list is scoped to. */
+  enterpriseProjectId: "huaweicloud:enterpriseProjectId",
 } as const;
 
 /** Bounds of huaweicloud:ecsPacingWindowSeconds: Huawei's window is a minute; one hour is generous for any quota. */
@@ -40,6 +43,8 @@ export const ENV_KEYS = {
   securityToken: ["HW_SECURITY_TOKEN", "HUAWEICLOUD_SDK_SECURITY_TOKEN"],
   region: ["HW_REGION_NAME"],
   projectId: ["HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"],
+  /** Terraform's name (the huaweicloud provider's `enterprise_project_id` argument). */
+  enterpriseProjectId: ["HW_ENTERPRISE_PROJECT_ID"],
 } as const;
 
 export type ProviderConfig = { -readonly [K in keyof typeof CONFIG_KEYS]?: string };
@@ -86,6 +91,11 @@ export interface ResolvedSettings extends Target {
   readonly requestTimeoutSeconds?: number;
   /** The window `serversPerMinute` is counted over, in seconds (default 60). */
   readonly pacingWindowSeconds?: number;
+  /**
+   * The `enterprise_project_id` of every server list, when set (stack config, then environment):
+   * "0", a project's UUID, or all_granted_eps. Unset: all_granted_eps (the client's default).
+   */
+  readonly enterpriseProjectId?: string;
 }
 
 function fromEnv(env: Environment, names: readonly string[]): string | undefined {
@@ -158,12 +168,28 @@ export function settingsProblems(
     ...(credentials ? credentialProblems(config, env) : []),
     ...projectProblems(sources, config),
     ...tuningProblems(sources, config),
+    ...enterpriseProjectProblems(config, env),
   ];
 }
 
 /** Whether check and diff read the servers' live status to print the plan (`huaweicloud:ecsPreviewReads`, default true). */
 export function previewReadsEnabled(config: ProviderConfig): boolean {
   return config.previewReads !== "false";
+}
+
+/** huaweicloud:enterpriseProjectId, else HW_ENTERPRISE_PROJECT_ID: where the listings' scope comes from. */
+function enterpriseProjectSource(config: ProviderConfig, env: Environment): Sourced | undefined {
+  if (config.enterpriseProjectId !== undefined) {
+    return { value: config.enterpriseProjectId, source: CONFIG_KEYS.enterpriseProjectId };
+  }
+  return sourcedFromEnv(env, ENV_KEYS.enterpriseProjectId);
+}
+
+/** The enterprise project scope: "0", a UUID, or all_granted_eps. */
+function enterpriseProjectProblems(config: ProviderConfig, env: Environment): SettingsProblem[] {
+  const setting = enterpriseProjectSource(config, env);
+  const rule = setting === undefined ? undefined : enterpriseProjectProblem(setting.value, true);
+  return rule === undefined ? [] : [invalid(setting!, rule)];
 }
 
 interface TargetSources {
@@ -332,6 +358,7 @@ export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: E
   const accessKey = config.accessKey ?? fromEnv(env, ENV_KEYS.accessKey);
   const secretKey = config.secretKey ?? fromEnv(env, ENV_KEYS.secretKey);
   const securityToken = config.securityToken ?? fromEnv(env, ENV_KEYS.securityToken);
+  const enterpriseProject = enterpriseProjectSource(config, env);
   return {
     ...target,
     credentials: { accessKey: accessKey!, secretKey: secretKey!, ...(securityToken ? { securityToken } : {}) },
@@ -341,5 +368,6 @@ export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: E
       ? { requestTimeoutSeconds: Number(config.requestTimeoutSeconds) }
       : {}),
     ...(config.pacingWindowSeconds !== undefined ? { pacingWindowSeconds: Number(config.pacingWindowSeconds) } : {}),
+    ...(enterpriseProject !== undefined ? { enterpriseProjectId: enterpriseProject.value } : {}),
   };
 }

@@ -1,12 +1,22 @@
 /**
  * The documented limits of ECS server tags, which a selector's keys and values must respect (a
- * selector that breaks them could never match). Source: Huawei's ECS.ServerTags data type
- * (https://support.huaweicloud.com/intl/en-us/tr-aos/datatypes-ecs-servertags.html): "One ECS supports
- * up to 10 tags"; a key of at most 36 Unicode characters, not blank; a value of at most 43, may be
- * blank; neither containing ASCII 0–31 nor `=*<>\,|/`. Plain data: the provider is serialized.
+ * selector that breaks them could never match). Plain data: the provider is serialized.
+ *
+ * - Tags per server: 20. Huawei's current BatchCreateServerTags page: "每个云服务器最多20个标签"
+ *   (https://support.huaweicloud.com/api-ecs/ecs_02_1002.html, also BatchDeleteServerTags,
+ *   ecs_02_1003.html). The English copy (https://support.huaweicloud.com/intl/en-us/api-ecs/ecs_02_1002.html),
+ *   the ECS.ServerTags data type and Open Telekom Cloud still say 10: we take the larger, so that a
+ *   selector valid on today's cloud is never refused; a too-large selector just matches nothing.
+ * - Key: at most 36 Unicode characters, not empty (BatchCreateServerTags, `key`; ECS.ServerTags:
+ *   "a maximum of 36 Unicode characters ... cannot be left blank",
+ *   https://support.huaweicloud.com/intl/en-us/tr-aos/datatypes-ecs-servertags.html).
+ * - Value: at most 43 Unicode characters, may be empty (same two pages, `value`).
+ * - Characters: neither may contain ASCII 0–31 nor any of `=*<>\,|/` (ECS.ServerTags, both fields:
+ *   "It cannot contain ASCII (0-31) or the following characters: =*<>\,|/"; the BMS twin of the API,
+ *   https://support.huaweicloud.com/api-bms/bms_api_0642.html, states the same for key and value).
  */
 
-export const MAX_TAGS_PER_SERVER = 10;
+export const MAX_TAGS_PER_SERVER = 20;
 export const MAX_TAG_KEY_LENGTH = 36;
 export const MAX_TAG_VALUE_LENGTH = 43;
 /** Characters neither a key nor a value may contain. */

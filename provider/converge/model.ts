@@ -26,7 +26,7 @@ export type SubJobView = Readonly<Pick<SubJob, "status">> &
   Slice<SubJob, "serverId" | "errorCode" | "failReason" | "errorcodeMessage">;
 export type JobView = Readonly<Pick<Job, "status">> &
   Slice<Job, "beginTime" | "endTime" | "errorCode" | "failReason"> & { readonly subJobs: readonly SubJobView[] };
-export type ObservationView = ServerSnapshot & Slice<ServerObservation, "fault">;
+export type ObservationView = ServerSnapshot & Slice<ServerObservation, "fault" | "enterpriseProjectId">;
 
 /** What the converger needs from the ECS client. */
 export interface PowerApi {

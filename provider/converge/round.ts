@@ -167,6 +167,9 @@ export function resultOf(state: RunState, outcome: WaiterState): ConvergeResult 
       taskState: server.last?.taskState ?? null,
       lastJobId: server.jobId,
       error: server.error,
+      ...(server.last?.enterpriseProjectId !== undefined
+        ? { enterpriseProjectId: server.last.enterpriseProjectId }
+        : {}),
     };
     if (server.phase === "failed" && server.error) failures.push({ id: server.id, ...server.error });
   }

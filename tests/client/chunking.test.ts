@@ -171,7 +171,7 @@ describe("listServers chunking and concurrency", () => {
       const first = new URL(server.requests[0].url, "http://x");
       expect(first.pathname).toBe(`/v1/${PROJECT_ID}/cloudservers/detail`);
       expect(first.searchParams.get("limit")).toBe("100");
-      expect(server.requests[0].url).toContain(`server_id=${fleet.slice(0, 100).join("%2C")}&limit=100`);
+      expect(server.requests[0].url).toContain(`limit=100&server_id=${fleet.slice(0, 100).join("%2C")}`);
 
       await defaultClient.listServers(fleet);
       expect(server.maxInFlight()).toBe(4);

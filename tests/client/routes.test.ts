@@ -132,6 +132,7 @@ describe("listServers and getServer", () => {
       powerState: 1,
       locked: false,
       fault: null,
+      enterpriseProjectId: "0",
     });
   });
 
@@ -149,6 +150,7 @@ describe("listServers and getServer", () => {
       powerState: null,
       locked: null,
       fault: null,
+      enterpriseProjectId: null,
     });
     expect((await handle.admin.stats()).requests).toEqual({ "GET show": 1 });
   });

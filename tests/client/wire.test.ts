@@ -117,10 +117,12 @@ describe("request shapes", () => {
     expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
       `GET /v1/${PROJECT_ID}/jobs/a%20b%2Fc`,
       `GET /v1/${PROJECT_ID}/cloudservers/x%20y`,
-      `GET /v1/${PROJECT_ID}/cloudservers/detail?server_id=s1%2Cs2&limit=2`,
+      `GET /v1/${PROJECT_ID}/cloudservers/detail?enterprise_project_id=all_granted_eps&limit=2&server_id=s1%2Cs2`,
     ]);
-    // The Node SDK builds its query with querystring.stringify: the same bytes.
-    expect(server.requests[2].url.split("?")[1]).toBe(querystring.stringify({ server_id: "s1,s2", limit: 2 }));
+    // The Node SDK builds its query with querystring.stringify, its keys in this order: the same bytes.
+    expect(server.requests[2].url.split("?")[1]).toBe(
+      querystring.stringify({ enterprise_project_id: "all_granted_eps", limit: 2, server_id: "s1,s2" }),
+    );
     for (const request of server.requests) {
       expect(request.body.length).toBe(0);
       expectValidSignature(request);

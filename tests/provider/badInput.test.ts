@@ -421,6 +421,30 @@ const rows: Row[] = [
     ],
   },
   {
+    row: "an enterprise project id in config that is not one",
+    news: { serverIds: [A] },
+    config: { "huaweicloud:enterpriseProjectId": "production" },
+    failures: [
+      {
+        property: "",
+        reason:
+          'huaweicloud:enterpriseProjectId "production" is invalid: expected an enterprise project id: "0" (the default project) or a UUID such as 9c2e1b7a-4f0e-4c5d-8a51-3b2f6c7d8e9f, or all_granted_eps (every project the key is granted)',
+      },
+    ],
+  },
+  {
+    row: "a selector namePattern that is no regular expression",
+    news: { selector: { namePattern: "web-[" } },
+    failures: [
+      {
+        property: "selector.namePattern",
+        reason: expect.stringContaining(
+          'selector.namePattern "web-[" is invalid: expected a JavaScript regular expression (compiled with the u flag',
+        ),
+      },
+    ],
+  },
+  {
     row: "unknown serverIds during preview: accepted",
     news: { serverIds: UNKNOWN_VALUE },
     failures: [],

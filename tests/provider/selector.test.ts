@@ -9,8 +9,8 @@ import { configureProvider } from "./configureProvider";
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
 
 const handle = emulatorPerSuite({ stopSeconds: 0.2, startSeconds: 0.2 }, [
-  { id: id(1), status: "ACTIVE", tags: { env: "dev" } },
-  { id: id(2), status: "SHUTOFF", tags: { env: "dev" } },
+  { id: id(1), status: "ACTIVE", name: "web-1", tags: { env: "dev" } },
+  { id: id(2), status: "SHUTOFF", name: "web-2", tags: { env: "dev" } },
   { id: id(3), status: "ACTIVE", tags: { env: "prod" } },
   { id: id(4), status: "ACTIVE" },
   { id: id(5), status: "ACTIVE" },
@@ -58,6 +58,27 @@ describe("read re-resolves; diff reports joined members as an in-place update, w
     expect(await provider.diff(resourceId, outs, next)).toMatchObject({ changes: true, replaces: [] });
     const updated = await provider.update(resourceId, outs, next);
     expect(updated.outs?.members).toEqual([id(3)]);
+  });
+});
+
+describe("the maxMembers guard (issue 18)", () => {
+  it("more members than maxMembers: the create acts on nothing and names them", async () => {
+    // The earlier tests tag server 4 env=dev too: the name pattern keeps to web-1 and web-2.
+    const inputs = await checked({ selector: { tags: { env: "dev" }, namePattern: "^web-", maxMembers: 1 } });
+    await expect(provider.create(inputs)).rejects.toThrow(
+      `the selector (env=dev, name ~ /^web-/u) matches 2 servers, more than its maxMembers 1: "web-1" (${id(1)}), "web-2" (${id(2)}). Nothing was acted on.`,
+    );
+    expect((await handle.admin.stats()).requests).toEqual({ "GET list": 1 });
+  });
+
+  it("within maxMembers: converged, each record with the server's enterprise project", async () => {
+    const inputs = await checked({ selector: { tags: { env: "dev" }, namePattern: "^web-", maxMembers: 2 } });
+    const { outs } = await provider.create(inputs);
+    expect(outs.members).toEqual([id(1), id(2)]);
+    expect((outs.servers as Record<string, object>)[id(1)]).toMatchObject({
+      status: "SHUTOFF",
+      enterpriseProjectId: "0",
+    });
   });
 });
 

@@ -161,6 +161,8 @@ describe("converge over the emulator", () => {
       taskState: null,
       lastJobId: jobId,
       error: { code: "JOB_UNREADABLE", message: expect.any(String) },
+      // As the list gave it (the emulator's servers are in the default project).
+      enterpriseProjectId: "0",
     });
     expect(lines.filter((line) => line.includes("cannot read job"))).toEqual([
       expect.stringMatching(

@@ -132,14 +132,19 @@ describe("recordsRead", () => {
       state: "stopped",
       servers: { [A]: { ...settled, error }, [B]: { ...settled, status: "ACTIVE", error } },
     });
-    const servers = recordsRead(record, [observed(A, "SHUTOFF"), observed(B, "ACTIVE"), missingServerObservation(C)]);
+    const servers = recordsRead(record, [
+      { ...observed(A, "SHUTOFF"), enterpriseProjectId: "0" },
+      observed(B, "ACTIVE"),
+      missingServerObservation(C),
+    ]);
     expect(servers).toEqual({
-      [A]: { status: "SHUTOFF", taskState: null, lastJobId: "j", error: null },
-      [B]: { status: "ACTIVE", taskState: null, lastJobId: "j", error },
+      [A]: { status: "SHUTOFF", taskState: null, lastJobId: "j", error: null, enterpriseProjectId: "0" },
+      [B]: { status: "ACTIVE", taskState: null, lastJobId: "j", error, enterpriseProjectId: null },
       [C]: {
         status: null,
         taskState: null,
         lastJobId: null,
+        enterpriseProjectId: null,
         error: {
           code: "Ecs.0114",
           message: "server not found in this project: it may have been deleted; remove it from serverIds",

@@ -187,6 +187,7 @@ describe("serverSchema via the list and show answers", () => {
     fault: null,
     name: "web-1",
     addresses: {},
+    enterprise_project_id: "0",
   };
   /** The documented answer for an unknown id: every field null except id and fault. */
   const unknown = {
@@ -214,6 +215,7 @@ describe("serverSchema via the list and show answers", () => {
             powerState: 1,
             locked: false,
             fault: null,
+            enterpriseProjectId: "0",
           },
           {
             id: "b",
@@ -224,13 +226,14 @@ describe("serverSchema via the list and show answers", () => {
             powerState: null,
             locked: null,
             fault: { code: 404, message: "Instance b could not be found" },
+            enterpriseProjectId: null,
           },
         ],
       },
     });
   });
 
-  it("treats absent or empty task_state / locked as null", () => {
+  it("treats absent or empty task_state / locked / enterprise_project_id as null", () => {
     const result = validateBody(serverShowResponseSchema(), {
       server: { id: "a", status: "SHUTOFF", "OS-EXT-STS:task_state": "" },
     });
@@ -246,6 +249,7 @@ describe("serverSchema via the list and show answers", () => {
           powerState: null,
           locked: null,
           fault: null,
+          enterpriseProjectId: null,
         },
       },
     });

@@ -36,6 +36,12 @@ describe("selector: accepted and normalised", () => {
     expect(outcome.failures).toEqual([]);
   });
 
+  it("20 tag keys are accepted (a server carries up to 20 tags)", () => {
+    expect(check({ tags: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, "v"])) }).failures).toEqual(
+      [],
+    );
+  });
+
   it("a name alone is a selector; serverIds and a selector together are accepted", () => {
     expect(check({ name: "web" }).failures).toEqual([]);
     const both = check({ tags: { env: "dev" } }, { serverIds: ["616fb98f-46ca-475e-917e-2563e5a8cd19"] });
@@ -43,9 +49,32 @@ describe("selector: accepted and normalised", () => {
     expect(both.inputs.serverIds).toEqual(["616fb98f-46ca-475e-917e-2563e5a8cd19"]);
   });
 
-  it("describes itself in one line", () => {
+  it("describes itself in one line: = for an exact name, ~ /…/u for a pattern, the enterprise project", () => {
     const selector = check({ tags: { env: ["dev", "test"] }, notTags: { keep: "yes" }, name: "web" }).inputs.selector;
-    expect(describeSelector(selector as never)).toBe('env=dev|test, not keep=yes, name ~ "web"');
+    expect(describeSelector(selector as never)).toBe('env=dev|test, not keep=yes, name = "web"');
+    const pattern = check({ namePattern: "^web-\\d+$", enterpriseProjectId: "0" }).inputs.selector;
+    expect(describeSelector(pattern as never)).toBe("name ~ /^web-\\d+$/u, enterprise project 0");
+  });
+
+  it("namePattern, enterpriseProjectId and maxMembers are kept as given", () => {
+    const ep = "9C2E1B7A-4F0E-4C5D-8A51-3B2F6C7D8E9F";
+    const outcome = check({ tags: { env: "dev" }, namePattern: "^web-", enterpriseProjectId: ep, maxMembers: 20 });
+    expect(outcome.failures).toEqual([]);
+    expect(outcome.inputs.selector).toEqual({
+      tags: { env: ["dev"] },
+      notTags: {},
+      namePattern: "^web-",
+      enterpriseProjectId: ep,
+      maxMembers: 20,
+    });
+  });
+
+  it.each(["0", "9c2e1b7a-4f0e-4c5d-8a51-3b2f6c7d8e9f"])("enterpriseProjectId %s is accepted", (ep) => {
+    expect(check({ name: "web", enterpriseProjectId: ep }).failures).toEqual([]);
+  });
+
+  it("a namePattern alone is a selector", () => {
+    expect(check({ namePattern: "." }).failures).toEqual([]);
   });
 });
 
@@ -57,7 +86,7 @@ describe("selector: refused at preview, naming property, value and rule", () => 
       {
         property: "selector",
         reason:
-          "selector {} is invalid: expected at least one tag or a name: a selector without either would select every server of the project",
+          "selector {} is invalid: expected at least one tag, a name or a namePattern: a selector without any would select every server of the project",
       },
     ],
     [
@@ -105,9 +134,9 @@ describe("selector: refused at preview, naming property, value and rule", () => 
       { property: "selector.tags.env", reason: expect.stringContaining("expected at least one value") },
     ],
     [
-      "more than 10 tag keys",
-      { tags: Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`k${i}`, "v"])) },
-      { property: "selector.tags", reason: expect.stringContaining("expected at most 10 tag keys") },
+      "more than 20 tag keys (BatchCreateServerTags: at most 20 tags a server)",
+      { tags: Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`k${i}`, "v"])) },
+      { property: "selector.tags", reason: expect.stringContaining("expected at most 20 tag keys") },
     ],
     [
       "a value that is not a string",
@@ -119,8 +148,76 @@ describe("selector: refused at preview, naming property, value and rule", () => 
       { tags: { env: "dev" }, label: "x" },
       {
         property: "selector.label",
-        reason: '"label" is not a field of selector; its fields are tags, notTags and name',
+        reason:
+          '"label" is not a field of selector; its fields are tags, notTags, name, namePattern, enterpriseProjectId, maxMembers',
       },
+    ],
+    [
+      "an enterprise project alone (it would select every server of that project)",
+      { enterpriseProjectId: "0" },
+      { property: "selector", reason: expect.stringContaining("expected at least one tag, a name or a namePattern") },
+    ],
+    [
+      "name and namePattern together",
+      { name: "web-1", namePattern: "^web-" },
+      {
+        property: "selector.namePattern",
+        reason:
+          'selector.namePattern "^web-" is invalid: expected name or namePattern, not both: name selects the servers named exactly so, namePattern those whose name the regular expression matches',
+      },
+    ],
+    [
+      "a namePattern that is not a regular expression",
+      { namePattern: "web-(" },
+      {
+        property: "selector.namePattern",
+        reason: expect.stringMatching(
+          /^selector\.namePattern "web-\(" is invalid: expected a JavaScript regular expression \(compiled with the u flag, matched anywhere in the name: anchor it with \^ and \$ for a full match\): .*Unterminated group/,
+        ),
+      },
+    ],
+    [
+      "a namePattern only the u flag refuses (a lone escape of a letter)",
+      { namePattern: "\\q" },
+      {
+        property: "selector.namePattern",
+        reason: expect.stringContaining("expected a JavaScript regular expression (compiled with the u flag"),
+      },
+    ],
+    [
+      "an enterpriseProjectId that is no project id",
+      { name: "web", enterpriseProjectId: "prod" },
+      {
+        property: "selector.enterpriseProjectId",
+        reason:
+          'selector.enterpriseProjectId "prod" is invalid: expected an enterprise project id: "0" (the default project) or a UUID such as 9c2e1b7a-4f0e-4c5d-8a51-3b2f6c7d8e9f',
+      },
+    ],
+    [
+      "all_granted_eps on a selector (it narrows to one project; every project is the default)",
+      { name: "web", enterpriseProjectId: "all_granted_eps" },
+      {
+        property: "selector.enterpriseProjectId",
+        reason: expect.stringContaining("expected an enterprise project id"),
+      },
+    ],
+    [
+      "maxMembers 0",
+      { name: "web", maxMembers: 0 },
+      {
+        property: "selector.maxMembers",
+        reason: "selector.maxMembers 0 is invalid: expected a whole number of servers, at least 1",
+      },
+    ],
+    [
+      "maxMembers not whole",
+      { name: "web", maxMembers: 2.5 },
+      { property: "selector.maxMembers", reason: expect.stringContaining("expected a whole number of servers") },
+    ],
+    [
+      "maxMembers as a string",
+      { name: "web", maxMembers: "20" },
+      { property: "selector.maxMembers", reason: expect.stringContaining("expected a whole number of servers") },
     ],
   ];
   it.each(cases)("%s", (_, selector, failure) => {

@@ -143,4 +143,51 @@ describe("settings resolution", () => {
       );
     }
   });
+
+  describe("huaweicloud:enterpriseProjectId / HW_ENTERPRISE_PROJECT_ID: the listings' enterprise project", () => {
+    const env = {
+      HW_ACCESS_KEY: "a",
+      HW_SECRET_KEY: "b",
+      HW_PROJECT_ID: "0a".repeat(16),
+      HW_REGION_NAME: "cn-north-4",
+    };
+    const ep = "9c2e1b7a-4f0e-4c5d-8a51-3b2f6c7d8e9f";
+
+    it("unset: none resolved (the client sends all_granted_eps)", () => {
+      expect(resolveSettings({}, config({}), env)).not.toHaveProperty("enterpriseProjectId");
+    });
+
+    it.each(["0", ep, "all_granted_eps"])("%s is accepted, from stack config or the environment", (value) => {
+      expect(resolveSettings({}, config({ "huaweicloud:enterpriseProjectId": value }), env).enterpriseProjectId).toBe(
+        value,
+      );
+      expect(resolveSettings({}, config({}), { ...env, HW_ENTERPRISE_PROJECT_ID: value }).enterpriseProjectId).toBe(
+        value,
+      );
+    });
+
+    it("stack config wins over the environment", () => {
+      const resolved = resolveSettings({}, config({ "huaweicloud:enterpriseProjectId": "0" }), {
+        ...env,
+        HW_ENTERPRISE_PROJECT_ID: ep,
+      });
+      expect(resolved.enterpriseProjectId).toBe("0");
+    });
+
+    it.each([
+      ["huaweicloud:enterpriseProjectId", "prod"],
+      ["huaweicloud:enterpriseProjectId", "all"],
+      ["HW_ENTERPRISE_PROJECT_ID", "9c2e1b7a4f0e4c5d8a513b2f6c7d8e9f"],
+    ])("%s %j is refused at preview, naming key, value and rule", (key, value) => {
+      const [c, e] = key.startsWith("huaweicloud:")
+        ? [config({ [key]: value }), env]
+        : [config({}), { ...env, [key]: value }];
+      expect(settingsProblems({}, c, e)).toEqual([
+        {
+          key: "",
+          reason: `${key} ${JSON.stringify(value)} is invalid: expected an enterprise project id: "0" (the default project) or a UUID such as 9c2e1b7a-4f0e-4c5d-8a51-3b2f6c7d8e9f, or all_granted_eps (every project the key is granted)`,
+        },
+      ]);
+    });
+  });
 });
