@@ -546,6 +546,44 @@ describe("delete", () => {
     expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE", [id(3)]: "SHUTOFF" });
   });
 
+  it('with onDelete "restore", a restore that fails fails the destroy, naming the server and why; the others are restored', async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], onDelete: "restore" }));
+    await handle.admin.setServer(id(1), { locked: true });
+    await expect(provider.delete!(rid, outs)).rejects.toMatchObject({
+      message: expect.stringMatching(
+        new RegExp(
+          `^ServerPowerState ${rid}: could not restore 1 server to their initial state; the resource stays in the stack, run pulumi destroy again:\n` +
+            `server ${id(1)}: Ecs.0605: .*unlock it`,
+        ),
+      ),
+    });
+    expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(2)]: "ACTIVE" });
+  });
+
+  it('with onDelete "restore", a server deleted meanwhile has nothing to restore: the destroy succeeds', async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], onDelete: "restore" }));
+    await handle.admin.deleteServer(id(1));
+    await expect(provider.delete!(rid, outs)).resolves.toBeUndefined();
+    expect(await statuses()).toEqual(expect.not.objectContaining({ [id(1)]: expect.anything() }));
+    expect((await statuses())[id(2)]).toBe("ACTIVE");
+  });
+
+  it('with onDelete "restore", the restore stops with the recorded stopType (SOFT: a guest ignoring it is not forced off)', async () => {
+    // id(3) starts SHUTOFF: the restore stops it again, SOFT as declared.
+    const { id: rid, outs } = await provider.create(
+      await checked({ serverIds: [id(3)], state: "running", onDelete: "restore", timeoutSeconds: 5 }),
+    );
+    expect((await statuses())[id(3)]).toBe("ACTIVE");
+    // A SOFT stop the guest ignores FAILs after 0.2 s; a HARD one would not be ignored (nor end: the fault is stuck).
+    await handle.admin.setVariants({ ignoredSoftStop: "fail", ignoredSoftStopSeconds: 0.2 });
+    await handle.admin.injectFault({ serverId: id(3), kind: "stuck" });
+    await expect(provider.delete!(rid, outs)).rejects.toMatchObject({
+      message: expect.stringContaining(
+        `server ${id(3)}: Ecs.1000: The guest OS of instance[${id(3)}] did not shut down`,
+      ),
+    });
+  });
+
   it('with onDelete "restore", a dropped server whose restore failed stays recorded and is restored by the next update', async () => {
     const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], onDelete: "restore" }));
     await handle.admin.setServer(id(1), { locked: true });
