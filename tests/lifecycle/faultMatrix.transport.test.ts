@@ -4,6 +4,7 @@ import {
   expectSucceededAndConverged,
   expectAtMostOnePostPerServer,
   expectFailureNaming,
+  expectFaultsServed,
   expectNextUpConverges,
   expectSuccess,
   freshIds,
@@ -118,6 +119,11 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "reset-after", servers: running(freshIds(3)) });
     await s.inject({ route: "action", kind: "reset", afterProcessing: true });
     const first = await s.up();
+    // The connection was dropped, and yet every server was accepted (once).
+    expect(first.stats.answers).toEqual(expect.objectContaining({ "POST action reset": 1 }));
+    expect(first.stats.answers["POST action 200"]).toBeUndefined();
+    expect(first.stats.submissionsPerServer).toEqual(Object.fromEntries(s.ids.map((id) => [id, 1])));
+    await expectFaultsServed(s);
     await expectSucceededAndConverged(s, first, 1);
   });
 
@@ -139,6 +145,9 @@ describe("transport faults", () => {
     });
     await s.inject({ route: "action", kind: "delay", delayMs: 2500 });
     const first = await s.up();
+    // The client gave up after 1 s: the job id never arrived, the servers were followed through the list.
+    expect(s.fleet().outputs.jobs).toEqual([]);
+    await expectFaultsServed(s);
     await expectSucceededAndConverged(s, first, 1);
   });
 
@@ -146,11 +155,15 @@ describe("transport faults", () => {
     const s = await Scenario.start({
       name: "slow-gets",
       servers: running(freshIds(2)),
+      inputs: { timeoutSeconds: 10 },
       config: { "huaweicloud:ecsRequestTimeoutSeconds": "1" },
     });
-    await s.inject({ route: "list", kind: "delay", delayMs: 2500 }, { route: "job", kind: "delay", delayMs: 2500 });
+    // Each delay outlasts the whole operation's deadline: only a client that gives up after 1 s and
+    // reads again can succeed.
+    await s.inject({ route: "list", kind: "delay", delayMs: 20_000 }, { route: "job", kind: "delay", delayMs: 20_000 });
     const first = await s.up();
     expectSuccess(first);
+    await expectFaultsServed(s);
     await s.expectConverged();
     await expectNextUpConverges(s);
   });
@@ -159,6 +172,9 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "malformed-action", servers: running(freshIds(2)) });
     await s.inject({ route: "action", kind: "malformed-json" });
     const first = await s.up();
+    // The answer could not be read: the job id never arrived, the servers were followed through the list.
+    expect(s.fleet().outputs.jobs).toEqual([]);
+    await expectFaultsServed(s);
     await expectSucceededAndConverged(s, first, 1);
   });
 
