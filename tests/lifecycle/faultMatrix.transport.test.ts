@@ -23,6 +23,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: `throttle-${label.replace(/\W+/g, "-")}`, servers: running(freshIds(3)) });
     await s.inject({ route: "action", kind: "throttle", times: 2, ...extra });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.answers).toMatchObject({ "POST action 429": 2, "POST action 200": 1 });
     expect(s.fleet().outputs.jobs).toHaveLength(1);
@@ -35,6 +36,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "accepted-no-job", servers: running(freshIds(2)) });
     await s.inject({ route: "action", kind: "accepted-no-job", times: 2 });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.answers).toMatchObject({ "POST action 202": 2, "POST action 200": 1 });
     expectAtMostOnePostPerServer(first);
@@ -53,6 +55,7 @@ describe("transport faults", () => {
       });
       await s.inject({ route: "action", kind: "server-error", status });
       const first = await s.up();
+      await expectFaultsServed(s);
       expect(first.stats.requests["POST action"]).toBe(1);
       expectFailureNaming(
         first,
@@ -68,6 +71,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: `get-5xx-${route}`, servers: running(freshIds(2)) });
     for (const status of [500, 502, 503, 504] as const) await s.inject({ route, kind: "server-error", status });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     for (const status of [500, 502, 503, 504]) expect(first.stats.answers[`GET ${route} ${status}`]).toBe(1);
     expectAtMostOnePostPerServer(first);
@@ -87,6 +91,7 @@ describe("transport faults", () => {
     });
     for (const status of [500, 502, 503] as const) await s.inject({ route: "projects", kind: "server-error", status });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.answers).toMatchObject({
       "GET projects 500": 1,
@@ -103,6 +108,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "reset-before", servers: running(ids), inputs: { timeoutSeconds: 4 } });
     await s.inject({ route: "action", kind: "reset" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expect(first.stats.requests["POST action"]).toBe(1);
     expect(first.stats.submissionsPerServer).toEqual({});
     expectFailureNaming(
@@ -131,6 +137,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "reset-gets", servers: running(freshIds(2)) });
     await s.inject({ route: "job", kind: "reset" }, { route: "list", kind: "reset" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.answers).toMatchObject({ "GET job reset": 1, "GET list reset": 1 });
     await s.expectConverged();
@@ -182,6 +189,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "malformed-gets", servers: running(freshIds(2)) });
     await s.inject({ route: "list", kind: "malformed-json" }, { route: "job", kind: "malformed-json" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     // The job is read again after the garbled answer, not given up on.
     expect(first.stats.requests["GET job"]).toBeGreaterThanOrEqual(2);
@@ -222,6 +230,7 @@ describe("transport faults", () => {
       for (let i = 0; i < 600 && ((await admin.stats()).requests["POST action"] ?? 0) === 0; i += 1) await delay(25);
       await admin.injectFault({ route: "list", kind: "server-error", status: 502, times: 5 });
     });
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.answers["GET list 502"]).toBe(5);
     expect(first.result!.hostOutput.join("\n")).toMatch(
