@@ -184,6 +184,27 @@ describe("stats and reset", () => {
     }
   });
 
+  it("counts each accepted call naming a server: a server stopped, started and stopped again counts 3, a refused call none", async () => {
+    const t = await startTestEmulator({ jobInitMs: 0, stopSeconds: 1, startSeconds: 1 });
+    try {
+      await t.admin.putServers([
+        { id: A, status: "ACTIVE" },
+        { id: B, status: "ACTIVE" },
+      ]);
+      expect((await t.client.stop([A, B])).status).toBe(200);
+      t.clock.advance(1_100);
+      expect((await t.client.start([A])).status).toBe(200);
+      t.clock.advance(1_100);
+      expect((await t.client.stop([A])).status).toBe(200);
+      await t.admin.injectFault({ route: "action", kind: "server-error", times: 1 });
+      expect((await t.client.stop([B])).status).toBe(500);
+      expect((await t.admin.stats()).submissionsPerServer).toEqual({ [A]: 3, [B]: 1 });
+      expect((await t.admin.stats()).serversSubmitted).toEqual({ "os-stop": 3, "os-start": 1 });
+    } finally {
+      await t.emulator.stop();
+    }
+  });
+
   it("reset clears stats, faults and jobs, and keeps servers", async () => {
     const t = await startTestEmulator({ seed: 2, batchPerMinute: 1 });
     try {

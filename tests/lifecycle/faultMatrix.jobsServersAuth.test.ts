@@ -2,6 +2,7 @@
 import {
   expectAtMostOnePostPerServer,
   expectFailureNaming,
+  expectFaultsServed,
   expectNextUpConverges,
   expectSuccess,
   freshIds,
@@ -21,6 +22,7 @@ describe("job faults", () => {
     const s = await Scenario.start({ name: "job-fail", servers: running(ids) });
     await s.inject({ kind: "fail-job", errorCode: "Ecs.0611", reason: "Batch operation failed." });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectFailureNaming(first, ids, /: Ecs\.0611: Batch operation failed\./);
     expectAtMostOnePostPerServer(first);
     await s.expectStateTellsTheTruth();
@@ -40,6 +42,7 @@ describe("job faults", () => {
       reason: "Nova could not power off the instance",
     });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectFailureNaming(first, [bad], /: Ecs\.1000: Nova could not power off the instance$/);
     expect(first.stats.requests["POST action"]).toBe(1);
     expectAtMostOnePostPerServer(first);
@@ -53,6 +56,7 @@ describe("job faults", () => {
     const s = await Scenario.start({ name: "job-stuck", servers: running(ids), inputs: { timeoutSeconds: 3 } });
     await s.inject({ serverId: ids[0], kind: "stuck" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectFailureNaming(
       first,
       [ids[0]],
@@ -84,6 +88,7 @@ describe("job faults", () => {
     const s = await Scenario.start({ name: "pending-payment", servers: running(freshIds(2)) });
     await s.inject({ route: "job", kind: "pending-payment", times: 2 });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     // Read while pending (no sub-jobs to go by), then again once it showed its real state.
     expect(first.stats.requests["GET job"]).toBeGreaterThanOrEqual(3);
@@ -99,6 +104,7 @@ describe("server faults", () => {
     const s = await Scenario.start({ name: "vanished", servers: running(ids) });
     await s.inject({ serverId: ids[1], kind: "vanish" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectFailureNaming(first, [ids[1]], /: Ecs\.0114: /);
     expectAtMostOnePostPerServer(first);
     expect(first.stats.submissionsPerServer).toEqual({ [ids[0]]: 1, [ids[2]]: 1 });
@@ -137,6 +143,7 @@ describe("server faults", () => {
         const s = await Scenario.start({ name: `already-${mode}`, servers: running(ids), emulator });
         await s.inject({ serverId: ids[0], kind: "drift", status: "SHUTOFF" });
         const first = await s.up();
+        await expectFaultsServed(s);
         expectSuccess(first);
         expectAtMostOnePostPerServer(first);
         expect((await s.admin.pendingFaults()).server).toEqual([]); // the drift did happen
@@ -165,6 +172,7 @@ describe("server faults", () => {
     });
     await s.inject({ serverId: ids[1], kind: "stuck" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectFailureNaming(first, [ids[1]], /: TIMEOUT: not ACTIVE after 3s: it is SHUTOFF \(powering-on\)/);
     expectAtMostOnePostPerServer(first);
     await s.expectStateTellsTheTruth();
@@ -181,6 +189,7 @@ describe("server faults", () => {
     });
     await s.inject({ serverId: ids[0], kind: "stuck" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.submissionsPerServer).toEqual({ [ids[0]]: 2, [ids[1]]: 1 });
     expect(s.fleet().outputs.jobs.map((j) => [j.type, j.serverIds])).toEqual([
@@ -235,6 +244,7 @@ describe("auth faults", () => {
     const s = await Scenario.start({ name: "forbidden", servers: running(ids) });
     await s.inject({ route: "action", kind: "forbidden" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expect(first.stats.requests["POST action"]).toBe(1);
     expectFailureNaming(first, ids, /: Pdp\.0001: .*grant the IAM action ecs:cloudServers:stop/);
     expectAtMostOnePostPerServer(first);

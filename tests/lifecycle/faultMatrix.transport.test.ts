@@ -4,6 +4,7 @@ import {
   expectSucceededAndConverged,
   expectAtMostOnePostPerServer,
   expectFailureNaming,
+  expectFaultsServed,
   expectNextUpConverges,
   expectSuccess,
   freshIds,
@@ -22,6 +23,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: `throttle-${label.replace(/\W+/g, "-")}`, servers: running(freshIds(3)) });
     await s.inject({ route: "action", kind: "throttle", times: 2, ...extra });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.answers).toMatchObject({ "POST action 429": 2, "POST action 200": 1 });
     expect(s.fleet().outputs.jobs).toHaveLength(1);
@@ -34,6 +36,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "accepted-no-job", servers: running(freshIds(2)) });
     await s.inject({ route: "action", kind: "accepted-no-job", times: 2 });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.answers).toMatchObject({ "POST action 202": 2, "POST action 200": 1 });
     expectAtMostOnePostPerServer(first);
@@ -52,6 +55,7 @@ describe("transport faults", () => {
       });
       await s.inject({ route: "action", kind: "server-error", status });
       const first = await s.up();
+      await expectFaultsServed(s);
       expect(first.stats.requests["POST action"]).toBe(1);
       expectFailureNaming(
         first,
@@ -67,6 +71,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: `get-5xx-${route}`, servers: running(freshIds(2)) });
     for (const status of [500, 502, 503, 504] as const) await s.inject({ route, kind: "server-error", status });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     for (const status of [500, 502, 503, 504]) expect(first.stats.answers[`GET ${route} ${status}`]).toBe(1);
     expectAtMostOnePostPerServer(first);
@@ -86,6 +91,7 @@ describe("transport faults", () => {
     });
     for (const status of [500, 502, 503] as const) await s.inject({ route: "projects", kind: "server-error", status });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.answers).toMatchObject({
       "GET projects 500": 1,
@@ -102,6 +108,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "reset-before", servers: running(ids), inputs: { timeoutSeconds: 4 } });
     await s.inject({ route: "action", kind: "reset" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expect(first.stats.requests["POST action"]).toBe(1);
     expect(first.stats.submissionsPerServer).toEqual({});
     expectFailureNaming(
@@ -118,6 +125,11 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "reset-after", servers: running(freshIds(3)) });
     await s.inject({ route: "action", kind: "reset", afterProcessing: true });
     const first = await s.up();
+    // The connection was dropped, and yet every server was accepted (once).
+    expect(first.stats.answers).toEqual(expect.objectContaining({ "POST action reset": 1 }));
+    expect(first.stats.answers["POST action 200"]).toBeUndefined();
+    expect(first.stats.submissionsPerServer).toEqual(Object.fromEntries(s.ids.map((id) => [id, 1])));
+    await expectFaultsServed(s);
     await expectSucceededAndConverged(s, first, 1);
   });
 
@@ -125,6 +137,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "reset-gets", servers: running(freshIds(2)) });
     await s.inject({ route: "job", kind: "reset" }, { route: "list", kind: "reset" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.answers).toMatchObject({ "GET job reset": 1, "GET list reset": 1 });
     await s.expectConverged();
@@ -139,6 +152,9 @@ describe("transport faults", () => {
     });
     await s.inject({ route: "action", kind: "delay", delayMs: 2500 });
     const first = await s.up();
+    // The client gave up after 1 s: the job id never arrived, the servers were followed through the list.
+    expect(s.fleet().outputs.jobs).toEqual([]);
+    await expectFaultsServed(s);
     await expectSucceededAndConverged(s, first, 1);
   });
 
@@ -146,11 +162,15 @@ describe("transport faults", () => {
     const s = await Scenario.start({
       name: "slow-gets",
       servers: running(freshIds(2)),
+      inputs: { timeoutSeconds: 10 },
       config: { "huaweicloud:ecsRequestTimeoutSeconds": "1" },
     });
-    await s.inject({ route: "list", kind: "delay", delayMs: 2500 }, { route: "job", kind: "delay", delayMs: 2500 });
+    // Each delay outlasts the whole operation's deadline: only a client that gives up after 1 s and
+    // reads again can succeed.
+    await s.inject({ route: "list", kind: "delay", delayMs: 20_000 }, { route: "job", kind: "delay", delayMs: 20_000 });
     const first = await s.up();
     expectSuccess(first);
+    await expectFaultsServed(s);
     await s.expectConverged();
     await expectNextUpConverges(s);
   });
@@ -159,6 +179,9 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "malformed-action", servers: running(freshIds(2)) });
     await s.inject({ route: "action", kind: "malformed-json" });
     const first = await s.up();
+    // The answer could not be read: the job id never arrived, the servers were followed through the list.
+    expect(s.fleet().outputs.jobs).toEqual([]);
+    await expectFaultsServed(s);
     await expectSucceededAndConverged(s, first, 1);
   });
 
@@ -166,6 +189,7 @@ describe("transport faults", () => {
     const s = await Scenario.start({ name: "malformed-gets", servers: running(freshIds(2)) });
     await s.inject({ route: "list", kind: "malformed-json" }, { route: "job", kind: "malformed-json" });
     const first = await s.up();
+    await expectFaultsServed(s);
     expectSuccess(first);
     // The job is read again after the garbled answer, not given up on.
     expect(first.stats.requests["GET job"]).toBeGreaterThanOrEqual(2);
@@ -206,6 +230,7 @@ describe("transport faults", () => {
       for (let i = 0; i < 600 && ((await admin.stats()).requests["POST action"] ?? 0) === 0; i += 1) await delay(25);
       await admin.injectFault({ route: "list", kind: "server-error", status: 502, times: 5 });
     });
+    await expectFaultsServed(s);
     expectSuccess(first);
     expect(first.stats.answers["GET list 502"]).toBe(5);
     expect(first.result!.hostOutput.join("\n")).toMatch(

@@ -167,6 +167,11 @@ export function expectAtMostOnePostPerServer(attempt: Attempt, limit = 1): void 
   expect(over).toEqual([]);
 }
 
+/** Every fault injected was met: none is left pending (a fault never served would leave its row proving nothing). */
+export async function expectFaultsServed(s: Scenario): Promise<void> {
+  expect(await s.admin.pendingFaults()).toEqual({ transport: [], server: [], job: [] });
+}
+
 /** The up succeeded: the resource was created or updated (or, with `orSame`, had nothing to do). */
 export function expectSuccess(attempt: Attempt, orSame = false): void {
   if (attempt.failure) throw new Error(`expected success, got: ${attempt.failure.message}`);

@@ -112,6 +112,9 @@ describe("create", () => {
     expect(Date.parse(o.convergedAt!)).not.toBeNaN();
     expect(await actionCalls()).toBe(1);
     expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(2)]: "SHUTOFF", [id(4)]: "SHUTOFF" });
+    // outputs are stored in plain text in the stack: never a credential
+    expect(JSON.stringify(outs)).not.toContain(secretKey);
+    expect(JSON.stringify(outs)).not.toContain(accessKey);
   });
 
   it("looks the project id up from the region through IAM when none is configured", async () => {
@@ -271,6 +274,55 @@ describe("failures", () => {
     expect(o.servers[id(2)]).toMatchObject({ status: "SHUTOFF", error: null });
     expect(o.initialStates[id(2)]).toBe("ACTIVE");
     expect(o.convergedAt).not.toBeNull();
+  });
+
+  it("two failed servers: one reason each, in server order, and no credential in what is kept", async () => {
+    await handle.admin.injectFault({
+      serverId: id(4),
+      kind: "fail-subjob",
+      errorCode: "Ecs.1000",
+      reason: "disk busy",
+    });
+    await handle.admin.injectFault({
+      serverId: id(2),
+      kind: "fail-subjob",
+      errorCode: "Ecs.1001",
+      reason: "host busy",
+    });
+    const error = (await provider
+      .create(await checked({ serverIds: [id(4), id(1), id(2)] }))
+      .catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toMatchObject({
+      code: "PARTIAL_FAILURE",
+      message: expect.stringContaining("2 of 3 servers did not reach"),
+    });
+    expect(error.reasons).toEqual([`server ${id(2)}: Ecs.1001: host busy`, `server ${id(4)}: Ecs.1000: disk busy`]);
+    expect(JSON.stringify(error.properties)).not.toContain(secretKey);
+  });
+
+  it("huaweicloud:ecsRequestTimeoutSeconds reaches the client: a list slower than it is given up and sent again", async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1)] }));
+    await configure({ "huaweicloud:ecsRequestTimeoutSeconds": "1" });
+    await handle.admin.reset();
+    await handle.admin.injectFault({ route: "list", kind: "delay", delayMs: 4000, times: 1 });
+    const started = Date.now();
+    const read = await provider.read!(rid, { __provider: "test", ...outs });
+    expect((read.props as PowerStateOutputs).servers[id(1)]).toMatchObject({ status: "SHUTOFF" });
+    expect((await handle.admin.stats()).requests["GET list"]).toBe(2);
+    expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it("two resources in one run share the servers-per-minute pacing: the second waits for the first's window", async () => {
+    await configure({ "huaweicloud:ecsServersPerMinute": "2" });
+    await provider.create(await checked({ serverIds: [id(1), id(2)] }));
+    const error = (await provider
+      .create(await checked({ serverIds: [id(4)], timeoutSeconds: 3 }))
+      .catch((e: unknown) => e)) as PartialFailureError;
+    expect(error).toMatchObject({ code: "PARTIAL_FAILURE" });
+    expect(error.reasons).toEqual([
+      `server ${id(4)}: TIMEOUT: not sent: the 3s deadline came first (submissions are paced at the servers-per-minute limit); run pulumi up again, or raise timeoutSeconds`,
+    ]);
+    expect((await handle.admin.stats()).serversSubmitted).toEqual({ "os-stop": 2 });
   });
 
   it("a server that does not exist is named, and not sent to the API", async () => {
@@ -546,6 +598,44 @@ describe("delete", () => {
     expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(2)]: "SHUTOFF", [id(3)]: "SHUTOFF" });
     await provider.delete!(rid, outs);
     expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE", [id(3)]: "SHUTOFF" });
+  });
+
+  it('with onDelete "restore", a restore that fails fails the destroy, naming the server and why; the others are restored', async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], onDelete: "restore" }));
+    await handle.admin.setServer(id(1), { locked: true });
+    await expect(provider.delete!(rid, outs)).rejects.toMatchObject({
+      message: expect.stringMatching(
+        new RegExp(
+          `^ServerPowerState ${rid}: could not restore 1 server to their initial state; the resource stays in the stack, run pulumi destroy again:\n` +
+            `server ${id(1)}: Ecs.0605: .*unlock it`,
+        ),
+      ),
+    });
+    expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(2)]: "ACTIVE" });
+  });
+
+  it('with onDelete "restore", a server deleted meanwhile has nothing to restore: the destroy succeeds', async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1), id(2)], onDelete: "restore" }));
+    await handle.admin.deleteServer(id(1));
+    await expect(provider.delete!(rid, outs)).resolves.toBeUndefined();
+    expect(await statuses()).toEqual(expect.not.objectContaining({ [id(1)]: expect.anything() }));
+    expect((await statuses())[id(2)]).toBe("ACTIVE");
+  });
+
+  it('with onDelete "restore", the restore stops with the recorded stopType (SOFT: a guest ignoring it is not forced off)', async () => {
+    // id(3) starts SHUTOFF: the restore stops it again, SOFT as declared.
+    const { id: rid, outs } = await provider.create(
+      await checked({ serverIds: [id(3)], state: "running", onDelete: "restore", timeoutSeconds: 5 }),
+    );
+    expect((await statuses())[id(3)]).toBe("ACTIVE");
+    // A SOFT stop the guest ignores FAILs after 0.2 s; a HARD one would not be ignored (nor end: the fault is stuck).
+    await handle.admin.setVariants({ ignoredSoftStop: "fail", ignoredSoftStopSeconds: 0.2 });
+    await handle.admin.injectFault({ serverId: id(3), kind: "stuck" });
+    await expect(provider.delete!(rid, outs)).rejects.toMatchObject({
+      message: expect.stringContaining(
+        `server ${id(3)}: Ecs.1000: The guest OS of instance[${id(3)}] did not shut down`,
+      ),
+    });
   });
 
   it('with onDelete "restore", a dropped server whose restore failed stays recorded and is restored by the next update', async () => {

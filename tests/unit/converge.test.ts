@@ -92,6 +92,84 @@ describe("converge: the poll schedule", () => {
   });
 });
 
+/**
+ * One SOFT job for A and B that never reports an end (its sub-jobs stay RUNNING): A's guest ignores
+ * the SOFT stop, B's obeys it after 1 s, which only the server list shows. A HARD stop turns a
+ * server off at once, in a job that succeeds.
+ */
+function softJobThatLags() {
+  let t = 1_000_000;
+  const softAt = new Map<string, number>();
+  const hardOff = new Set<string>();
+  const calls: { action: string; type: string | undefined; ids: readonly string[] }[] = [];
+  const jobs: Record<string, readonly string[]> = {};
+  const status = (id: string): string =>
+    hardOff.has(id) || (id === B && softAt.has(id) && t >= softAt.get(id)! + 1_000) ? "SHUTOFF" : "ACTIVE";
+  const api: PowerApi = {
+    async batchAction(action, ids, options): Promise<SubmissionView[]> {
+      calls.push({ action, type: options?.type, ids: [...ids] });
+      const hard = options?.type === "HARD";
+      for (const id of ids)
+        if (hard) hardOff.add(id);
+        else softAt.set(id, t);
+      const submission = { jobId: hard ? `hard-${calls.length}` : "soft", serverIds: [...ids] };
+      jobs[submission.jobId] = submission.serverIds;
+      options?.onSubmitted?.(submission);
+      return [submission];
+    },
+    async getJob(jobId): Promise<JobView> {
+      const ended = jobId !== "soft";
+      const ids = jobs[jobId];
+      return {
+        status: ended ? "SUCCESS" : "RUNNING",
+        subJobs: ids.map((serverId) => ({ status: ended ? "SUCCESS" : "RUNNING", serverId })),
+      };
+    },
+    async listServers(ids): Promise<ObservationView[]> {
+      return ids.map((id) => {
+        const s = status(id);
+        return {
+          id,
+          found: true,
+          status: s,
+          taskState: s === "ACTIVE" && softAt.has(id) ? "powering-off" : null,
+          locked: false,
+        };
+      });
+    },
+  };
+  return {
+    api,
+    calls,
+    now: () => t,
+    sleep: async (ms: number) => {
+      t += ms;
+    },
+  };
+}
+
+describe("converge: the HARD stop", () => {
+  it("goes only to the due servers still running when it falls due, not to one of the same job already off", async () => {
+    const fleet = softJobThatLags();
+    const result = await converge({
+      api: fleet.api,
+      goals: { [A]: "stopped", [B]: "stopped" },
+      stopType: "SOFT",
+      hardStopAfterSeconds: 2,
+      timeoutSeconds: 60,
+      now: fleet.now,
+      sleep: fleet.sleep,
+      random: () => 0.5,
+    });
+    expect(fleet.calls).toEqual([
+      { action: "os-stop", type: "SOFT", ids: [A, B] },
+      { action: "os-stop", type: "HARD", ids: [A] },
+    ]);
+    expect(result.failures).toEqual([]);
+    expect(Object.values(result.servers).map((s) => s.status)).toEqual(["SHUTOFF", "SHUTOFF"]);
+  });
+});
+
 /*
  * The converger's failure paths end to end, over real HTTP against the emulator (the behaviour each
  * transition must keep): a job that cannot be read, an unanswered call, reads failing until the
