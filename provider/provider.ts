@@ -112,7 +112,10 @@ export const serverPowerStateProvider = {
     if (olds.serverIds === undefined) {
       // A create: no diff follows, so say here what it will act on, then read the live plan.
       for (const line of describeCreate(inputs)) console.log(`ServerPowerState: ${line}`);
-      await printLivePlan("ServerPowerState", inputs, undefined, this);
+      const tooMany = await printLivePlan("ServerPowerState", inputs, undefined, this);
+      if (tooMany !== undefined) {
+        return { inputs: outcome.inputs, failures: [{ property: "selector.maxMembers", reason: tooMany }] };
+      }
     }
     return { inputs: outcome.inputs, failures: [] };
   },
@@ -126,7 +129,9 @@ export const serverPowerStateProvider = {
     if (plan) console.log(`ServerPowerState ${id}: ${plan}`);
     // A change with known inputs and no replacement is an update: read what it will do. No change, no call.
     if (result.changes && !diff.unknowns && diff.replaces.length === 0 && !diff.codeOnly) {
-      await printLivePlan(`ServerPowerState ${id}`, checkedInputs(news), readRecord(olds), this);
+      const tooMany = await printLivePlan(`ServerPowerState ${id}`, checkedInputs(news), readRecord(olds), this);
+      // The up would refuse before any action: say so at preview already.
+      if (tooMany !== undefined) throw new Error(`ServerPowerState ${id}: ${tooMany}`);
     }
     return result;
   },
@@ -289,15 +294,16 @@ function newClient(
  * Prints the live plan of a create or an update (GET calls only), or, when the reads fail, one line
  * saying why there is none: preview never fails because of it, and never spends more than
  * PREVIEW_READ_TIMEOUT_MS on it. Nothing with `huaweicloud:ecsPreviewReads` false, or nothing to read.
+ * Answers the refusal the up would make when the selector matches more than its `maxMembers`.
  */
 async function printLivePlan(
   label: string,
   inputs: PowerStateInputs,
   record: Recorded | undefined,
   state: ProviderState,
-): Promise<void> {
-  if (!previewReadsEnabled(state.config)) return;
-  if (inputs.serverIds.length === 0 && inputs.selector === undefined) return;
+): Promise<string | undefined> {
+  if (!previewReadsEnabled(state.config)) return undefined;
+  if (inputs.serverIds.length === 0 && inputs.selector === undefined) return undefined;
   const signal = AbortSignal.timeout(PREVIEW_READ_TIMEOUT_MS);
   let client: EcsClient | undefined;
   try {
@@ -305,9 +311,11 @@ async function printLivePlan(
     client = newClient(settings, state);
     const reading = await readLivePlan(client, inputs, record, { signal });
     for (const line of describeLivePlan(reading.plan, reading.moves)) console.log(`${label}: ${line}`);
+    return reading.maxMembersProblem;
   } catch (error) {
     const why = signal.aborted ? `the reads took longer than ${PREVIEW_READ_TIMEOUT_MS / 1000} s` : errorText(error);
     console.log(`${label}: live plan unavailable (${why}); the lines above come from the inputs and the record alone`);
+    return undefined;
   } finally {
     await client?.close();
   }

@@ -6,7 +6,7 @@
 import type { DesiredState } from "../inputs";
 import { lastTargets, membershipChange, unionIds } from "../membership";
 import type { Recorded } from "../recorded";
-import { resolveMembers, type PageLister } from "../resolveMembers";
+import { maxMembersProblem, resolveMembers, type PageLister } from "../resolveMembers";
 import type { ServerObservation } from "../schemas";
 import type { Selector } from "../selector";
 import type { RequestOptions } from "../publicTypes";
@@ -32,6 +32,8 @@ export interface LiveReading {
   readonly moves: MembershipMoves | undefined;
   /** The selector's members as resolved now (undefined without a selector). */
   readonly members: readonly PlannedServer[] | undefined;
+  /** More members than the selector's `maxMembers`: the refusal the up would make (undefined when within). */
+  readonly maxMembersProblem: string | undefined;
 }
 
 /** Reads the servers the up would act on and sorts them into the plan. `record` is the last up's outputs (an update). */
@@ -41,7 +43,8 @@ export async function readLivePlan(
   record: Recorded | undefined,
   options: RequestOptions = {},
 ): Promise<LiveReading> {
-  const resolution = inputs.selector === undefined ? undefined : await resolveMembers(reader, inputs.selector);
+  const resolution =
+    inputs.selector === undefined ? undefined : await resolveMembers(reader, inputs.selector, { request: options });
   const memberIds = resolution?.ids ?? [];
   const targets = unionIds(inputs.serverIds, memberIds);
   const change =
@@ -63,6 +66,10 @@ export async function readLivePlan(
             restoreLeavers: inputs.onDelete === "restore",
           },
     members: resolution === undefined ? undefined : memberIds.map(named),
+    maxMembersProblem:
+      inputs.selector === undefined || resolution === undefined
+        ? undefined
+        : maxMembersProblem(inputs.selector, resolution.members),
   };
 }
 

@@ -71,6 +71,22 @@ describe("a create's preview (check)", () => {
     ]);
   });
 
+  it("a selector matching more than its maxMembers: check fails naming the count and the members, GET calls only", async () => {
+    const result = await provider.check({}, { selector: { tags: { env: "dev" }, maxMembers: 2 } });
+    expect(result.failures).toEqual([
+      {
+        property: "selector.maxMembers",
+        reason:
+          `the selector (env=dev) matches 3 servers, more than its maxMembers 2: "web-1" (${id(1)}), "web-2" (${id(2)}), "web-3" (${id(3)}). ` +
+          "Nothing was acted on. Narrow the selector (one more tag, an exact name, an enterpriseProjectId), or, if all of them are meant, raise selector.maxMembers to at least 3",
+      },
+    ]);
+    expect(Object.keys(await requests())).toEqual(["GET list"]);
+    expect(await provider.check({}, { selector: { tags: { env: "dev" }, maxMembers: 3 } })).toMatchObject({
+      failures: [],
+    });
+  });
+
   it("huaweicloud:ecsPreviewReads false: no call, and only the lines the inputs give", async () => {
     await configureProvider(handle.emulator.url, { "huaweicloud:ecsPreviewReads": "false" });
     await check({ serverIds: [id(1)] });
@@ -168,6 +184,22 @@ describe("an update's preview (diff)", () => {
       `ServerPowerState ${rid}:   left the selection since the last up, restored to their initial status: web-2 (${id(2)})`,
     );
     expect(plan[0]).toContain("3 servers declared stopped: 2 will be stopped");
+  });
+
+  it("an update whose selector now matches more than its maxMembers: the preview fails before any action", async () => {
+    const { rid, outs } = await created({ selector: { tags: { env: "dev" } }, state: "running" });
+    await handle.admin.setServer(id(4), { tags: { env: "dev" } });
+    await handle.admin.reset();
+    const news = {
+      __provider: "test",
+      ...(await provider.check(outs, { selector: { tags: { env: "dev" }, maxMembers: 3 }, state: "running" })).inputs,
+    };
+    await expect(provider.diff(rid, outs, news)).rejects.toThrow(
+      new RegExp(
+        `^ServerPowerState ${rid}: the selector \\(env=dev\\) matches 4 servers, more than its maxMembers 3: .*"db-4"`,
+      ),
+    );
+    expect(Object.keys(await requests())).toEqual(["GET list"]);
   });
 
   it("a diff that finds nothing makes no call", async () => {
