@@ -29,6 +29,7 @@ afterAll(async () => {
 /** A fresh emulator fleet and a session declaring `inputs` (serverIds empty unless given). */
 async function fleet(servers: AdminServerInput[], inputs: Record<string, string>, config: Record<string, string> = {}) {
   await admin.reset();
+  for (const server of await admin.listServers()) await admin.deleteServer(server.id);
   await admin.putServers(servers);
   const serverIds = inputs.serverIds ? (JSON.parse(inputs.serverIds) as string[]) : [];
   const { serverIds: _ids, ...rest } = inputs;
@@ -95,6 +96,7 @@ describe("enterprise projects", () => {
     { id: id(12), status: "ACTIVE", tags: { env: "dev" }, enterpriseProjectId: EP_A },
     { id: id(13), status: "ACTIVE", tags: { env: "dev" }, enterpriseProjectId: EP_B },
     { id: id(14), status: "ACTIVE", tags: { env: "prod" }, enterpriseProjectId: EP_A },
+    { id: id(15), status: "ACTIVE", tags: { env: "prod" }, enterpriseProjectId: EP_B },
   ];
   const answers = ["forbidden", "all", "default-only"] as const;
   const keys: [string, string[]][] = [
@@ -104,30 +106,31 @@ describe("enterprise projects", () => {
 
   describe.each(keys)("%s", (_key, authorizedEnterpriseProjects) => {
     it.each(answers)(
-      "a tag selector finds its servers in every enterprise project (a list without the parameter: %s)",
+      "a tag selector finds its servers in every enterprise project, and a declared id in another one is converged (a list without the parameter: %s)",
       async (listWithoutEnterpriseProject) => {
-        const s = await fleet(servers, { selector: JSON.stringify({ tags: { env: "dev" } }) });
+        const s = await fleet(servers, {
+          selector: JSON.stringify({ tags: { env: "dev" } }),
+          serverIds: JSON.stringify([id(15)]),
+        });
         await admin.setVariants({ listWithoutEnterpriseProject, authorizedEnterpriseProjects });
         await s.up();
-        expect((fleetOf(s, URN).outputs as Outputs).members).toEqual([id(11), id(12), id(13)]);
-        expect(await statuses()).toMatchObject({
+        const outputs = fleetOf(s, URN).outputs;
+        expect((outputs as Outputs).members).toEqual([id(11), id(12), id(13)]);
+        expect(outputs.servers[id(15)]).toMatchObject({ status: "SHUTOFF", error: null, enterpriseProjectId: EP_B });
+        expect(outputs.servers[id(12)]).toMatchObject({ status: "SHUTOFF", enterpriseProjectId: EP_A });
+        expect(await statuses()).toEqual({
           [id(11)]: "SHUTOFF",
           [id(12)]: "SHUTOFF",
           [id(13)]: "SHUTOFF",
           [id(14)]: "ACTIVE",
+          [id(15)]: "SHUTOFF",
         });
-        expect((await admin.stats()).submissionsPerServer).toEqual({ [id(11)]: 1, [id(12)]: 1, [id(13)]: 1 });
-      },
-    );
-
-    it.each(answers)(
-      "a declared id in a non-default enterprise project is found and converged (%s)",
-      async (listWithoutEnterpriseProject) => {
-        const s = await fleet(servers, { serverIds: JSON.stringify([id(13)]) });
-        await admin.setVariants({ listWithoutEnterpriseProject, authorizedEnterpriseProjects });
-        await s.up();
-        expect(fleetOf(s, URN).outputs.servers[id(13)]).toMatchObject({ status: "SHUTOFF", error: null });
-        expect((await admin.stats()).submissionsPerServer).toEqual({ [id(13)]: 1 });
+        expect((await admin.stats()).submissionsPerServer).toEqual({
+          [id(11)]: 1,
+          [id(12)]: 1,
+          [id(13)]: 1,
+          [id(15)]: 1,
+        });
       },
     );
   });
