@@ -2,8 +2,11 @@
  * The dynamic provider behind `ServerPowerState`. Which ECS calls each lifecycle method makes:
  *
  * - configure: none; keeps the huaweicloud:* stack config (secrets arrive decrypted, stay in memory).
- * - check:     none; validates and normalises the inputs and the settings.
- * - diff:      none; compares inputs and the recorded server statuses (drift found by refresh).
+ * - check:     validates and normalises the inputs and the settings; for a create, the live plan's reads:
+ *              with a selector its listings, then GET cloudservers/detail?server_id=… (GET calls only;
+ *              none with huaweicloud:ecsPreviewReads false).
+ * - diff:      compares inputs and the recorded server statuses (drift found by refresh); when it finds an
+ *              update to make, the same reads as check's, to print the live plan. No change, no call.
  * - create / update: with a selector, GET cloudservers/detail?tags=…&marker=… (every page: the members);
  *              GET cloudservers/detail, POST cloudservers/action (os-stop / os-start),
  *              GET jobs/{job_id} until the jobs end, GET cloudservers/detail to confirm.
