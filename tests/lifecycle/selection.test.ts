@@ -156,6 +156,28 @@ describe("maxMembers", () => {
   });
 });
 
+describe("a throttled selector resolution (issue 19)", () => {
+  it("waits patiently, as every other read does, past the client's 5 attempts, and converges", async () => {
+    const s = await fleet(
+      [
+        { id: id(41), status: "ACTIVE", tags: { env: "dev" } },
+        { id: id(42), status: "ACTIVE", tags: { env: "dev" } },
+      ],
+      { selector: JSON.stringify({ tags: { env: "dev" } }) },
+      // The up's own listing is the one throttled here (preview's reads would take the throttles first).
+      { "huaweicloud:ecsPreviewReads": "false" },
+    );
+    // The listing is throttled 7 times in a row (Retry-After 0 keeps the test fast): more than maxAttempts.
+    await admin.injectFault({ route: "list", kind: "throttle", times: 7, retryAfterSeconds: 0 });
+    const up = await s.up();
+    expect(up.operations.map((o) => o.op)).toEqual(["create"]);
+    expect((fleetOf(s, URN).outputs as Outputs).members).toEqual([id(41), id(42)]);
+    expect(await statuses()).toEqual({ [id(41)]: "SHUTOFF", [id(42)]: "SHUTOFF" });
+    expect((await admin.pendingFaults()).transport).toEqual([]);
+    expect(up.hostOutput.join("\n")).toMatch(/throttl/i);
+  });
+});
+
 describe("preview", () => {
   it("without credentials still succeeds, with one line saying why there is no live plan", async () => {
     const s = await fleet([{ id: id(31), status: "ACTIVE" }], { serverIds: JSON.stringify([id(31)]) });
