@@ -125,6 +125,7 @@ describe("listServers and getServer", () => {
     expect(servers[0].fault).toMatchObject({ message: expect.stringContaining("could not be found") });
     expect(servers[1]).toEqual({
       id: "web-1",
+      name: "server-web-1",
       found: true,
       status: "ACTIVE",
       taskState: null,
@@ -143,6 +144,7 @@ describe("listServers and getServer", () => {
   it("getServer answers found: false for 404 Ecs.0114 (absence is an observation)", async () => {
     await expect(client.getServer("ghost-1")).resolves.toEqual({
       id: "ghost-1",
+      name: null,
       found: false,
       status: null,
       taskState: null,
