@@ -133,8 +133,8 @@ export interface ServerTrack {
  * not moving: the cloud may be starting a job this run does not know of (an interrupted run's, still
  * INIT, its task not shown yet). It is looked at again each round: moving, it is followed; in its
  * goal status, done; still idle in the other status, sent the action again at `resendAt` (backing
- * off); at the deadline it fails with the last refusal's code. A refusal is never an accepted action,
- * so this never makes a second one.
+ * off); at the deadline it fails with the last refusal's code. A refusal is never an accepted action;
+ * a resend the cloud accepts while the unknown job runs FAILs Ecs.0100 without effect.
  */
 export interface Conflict {
   /** Huawei's code and message of the last refusal. */
