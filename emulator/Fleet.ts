@@ -28,6 +28,8 @@ export interface Transition {
   readonly to: PowerStatus;
   /** Set when the transition fails (injected, interrupted or the server deleted): the server keeps its state. */
   failure?: Failure;
+  /** Until then the server shows no task (the `hiddenTaskMs` variant): its job is still INIT. */
+  readonly hiddenUntilMs?: number;
 }
 
 export interface ServerRecord {
@@ -139,6 +141,7 @@ export class Fleet {
     startMs: number,
     durationMs: number,
     failure?: Failure,
+    hiddenUntilMs?: number,
   ): Transition {
     const to: PowerStatus = action === "os-stop" ? "SHUTOFF" : "ACTIVE";
     const transition: Transition = {
@@ -149,6 +152,7 @@ export class Fleet {
       from: server.status,
       to: failure ? server.status : to,
       failure,
+      ...(hiddenUntilMs !== undefined && hiddenUntilMs > startMs ? { hiddenUntilMs } : {}),
     };
     server.transition = transition;
     server.updatedMs = startMs;

@@ -20,6 +20,7 @@ import {
   batchLimitEcs0118,
   describeWindow,
   hardDuringSoftRefusal,
+  hasHiddenTask,
   ignoredSoftStop,
   retryAfterFor,
 } from "./variantHooks";
@@ -82,10 +83,27 @@ export function describeBatchWindow(windowSeconds: number): string {
   return describeWindow(windowSeconds);
 }
 
-function durationMs(options: ResolvedEmulatorOptions, action: PowerAction): number {
+/**
+ * How long a new job stays INIT: `jobInitMs`, or longer when its servers' task stays hidden longer
+ * (`hiddenTaskMs`: the job layer has not called Nova yet).
+ */
+function initMs(context: Pick<ActionContext, "options" | "variants">): number {
+  return Math.max(context.options.jobInitMs, context.variants.hiddenTaskMs);
+}
+
+function durationMs(context: ActionContext, action: PowerAction): number {
+  const { options } = context;
   const seconds =
     action === "os-stop" ? options.stopSeconds : action === "os-start" ? options.startSeconds : options.rebootSeconds;
-  return options.jobInitMs + seconds * 1000;
+  return initMs(context) + seconds * 1000;
+}
+
+/** A server whose accepted job's task does not show yet: refused for its state, as the variant says (`hiddenTaskAction` reject). */
+function hiddenTaskRefusal(action: PowerAction, server: ServerRecord): Failure {
+  return {
+    errorCode: "Ecs.0100",
+    reason: `Instance[${server.id}] status does not meet the requirements of ${action}: an operation on it has been accepted and has not started yet.`,
+  };
 }
 
 export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer {
@@ -147,7 +165,7 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
     jobId,
     action,
     beginMs: nowMs,
-    runningFromMs: nowMs + context.options.jobInitMs,
+    runningFromMs: nowMs + initMs(context),
     subJobs,
   });
   context.stats.countSubmitted(action, ids);
@@ -156,7 +174,7 @@ export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer
 
 /**
  * The synchronous refusals, in the order the call meets them: unknown ids, locked servers, servers
- * already in the target state, a HARD stop during a SOFT one (each as its variant says), then the
+ * whose accepted job's task does not show yet (`hiddenTaskAction` reject), servers already in the target state, a HARD stop during a SOFT one (each as its variant says), then the
  * servers-per-minute window. Undefined when the call is accepted.
  */
 function refusedBeforeAcceptance(
@@ -185,6 +203,19 @@ function refusedBeforeAcceptance(
       `Instance[${locked[0]}] is locked.`,
       locked.map((id) => ({ code: "Ecs.0605", message: `Instance[${id}] is locked.` })),
     );
+  }
+  if (variants.hiddenTaskAction === "reject") {
+    const hidden = servers
+      .map((entry) => entry.server)
+      .filter((server): server is ServerRecord => !!server && hasHiddenTask(server, nowMs));
+    if (hidden.length > 0) {
+      return ecsError(
+        400,
+        "Ecs.0100",
+        hiddenTaskRefusal(action, hidden[0]).reason,
+        hidden.map((server) => ({ code: "Ecs.0100", message: hiddenTaskRefusal(action, server).reason })),
+      );
+    }
   }
   if (variants.alreadyInState === "reject") {
     const wrong = servers
@@ -267,7 +298,8 @@ function subJobOutcome(
   id: string,
   server: ServerRecord | undefined,
 ): SubJobRecord["outcome"] {
-  const { options, variants, faults, fleet, nowMs } = context;
+  const { variants, faults, fleet, nowMs } = context;
+  const hiddenUntilMs = nowMs + variants.hiddenTaskMs;
   if (!server) return { kind: "immediate", failure: notFound(id) };
   const supersedes = variants.hardDuringSoft === "supersede";
   if (server.transition && supersedes && fleet.isForceableBy(server, action, hard)) fleet.supersede(server, nowMs);
@@ -292,13 +324,21 @@ function subJobOutcome(
         : { durationMs: Number.POSITIVE_INFINITY, failure: undefined };
     return {
       kind: "transition",
-      transition: fleet.begin(server, action, hard, nowMs, options.jobInitMs + ignored.durationMs, ignored.failure),
+      transition: fleet.begin(
+        server,
+        action,
+        hard,
+        nowMs,
+        initMs(context) + ignored.durationMs,
+        ignored.failure,
+        hiddenUntilMs,
+      ),
     };
   }
   const failure =
     injected?.kind === "fail-subjob" ? { errorCode: injected.errorCode, reason: injected.reason } : undefined;
   return {
     kind: "transition",
-    transition: fleet.begin(server, action, hard, nowMs, durationMs(options, action), failure),
+    transition: fleet.begin(server, action, hard, nowMs, durationMs(context, action), failure, hiddenUntilMs),
   };
 }

@@ -16,6 +16,7 @@ import type { ServerRecord } from "./Fleet";
 import { handleVariantsRequest } from "./handleVariantsRequest";
 import type { AdminServerView } from "./publicTypes";
 import { renderServer } from "./renderServer";
+import { hiddenTaskServer } from "./variantHooks";
 
 export interface AdminAnswer {
   readonly status: number;
@@ -23,7 +24,7 @@ export interface AdminAnswer {
 }
 
 function view(state: EmulatorState, server: ServerRecord): AdminServerView {
-  const rendered = renderServer(server, state.options);
+  const rendered = renderServer(hiddenTaskServer(server, state.nowMs()), state.options);
   return {
     id: server.id,
     name: server.name,

@@ -7,7 +7,7 @@ import type { ServerRecord } from "./Fleet";
 import { enterpriseProjectDenied, isAuthorizedFor, listScope } from "./enterpriseProjects";
 import { filterServerList, pageByMarker } from "./listFilters";
 import { renderMissingServer, renderServer } from "./renderServer";
-import { laggedServer, shapeJob } from "./variantHooks";
+import { hiddenTaskServer, laggedServer, shapeJob } from "./variantHooks";
 
 export function handleJob(state: EmulatorState, jobId: string): ApiAnswer {
   const job = state.jobs.render(jobId, state.nowMs());
@@ -29,7 +29,7 @@ export function handleShow(state: EmulatorState, serverId: string, requestId: st
       `Instance[${serverId}] belongs to enterprise project [${server.enterpriseProjectId}], which the access key is not authorized for.`,
     );
   }
-  return { status: 200, body: { server: renderServer(server, state.options) } };
+  return { status: 200, body: { server: renderServer(hiddenTaskServer(server, state.nowMs()), state.options) } };
 }
 
 function boundedInt(value: string | null, name: string, fallback: number, min: number, max: number): number | string {
@@ -46,7 +46,8 @@ function boundedInt(value: string | null, name: string, fallback: number, min: n
  * the first page) still applies, so a client must send `limit` when it asks for more than 25 ids.
  * The docs only recommend at most 100 ids (URI length); more are served, and only a URI over the
  * gateway's limit is refused (414, see `uriTooLong`). Under `listLagSeconds` a server whose
- * transition just ended still shows its old status.
+ * transition just ended still shows its old status; under `hiddenTaskMs` one whose job is still in
+ * its hidden window shows no task yet.
  *
  * Enterprise projects (enterpriseProjects.ts): `enterprise_project_id` (`all_granted_eps`, or one EP)
  * says which EPs are listed, its absence is answered as `listWithoutEnterpriseProject` says; with
@@ -63,7 +64,8 @@ export function handleList(state: EmulatorState, query: URLSearchParams, request
   if ("refusal" in scope) return scope.refusal;
   const inScope = (server: ServerRecord) => scope.shows(server.enterpriseProjectId);
   const lag = state.variants.listLagSeconds;
-  const shown = (server: ServerRecord) => renderServer(laggedServer(server, nowMs, lag), state.options);
+  const shown = (server: ServerRecord) =>
+    renderServer(laggedServer(hiddenTaskServer(server, nowMs), nowMs, lag), state.options);
 
   let entries: Record<string, unknown>[];
   const serverIds = query.get("server_id");

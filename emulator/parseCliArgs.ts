@@ -18,6 +18,7 @@ import {
   DEFAULT_MAX_URI_BYTES,
   ERROR_BODY_SHAPES,
   GATEWAY_BODY_SHAPES,
+  HIDDEN_TASK_ACTIONS,
   LIST_WITHOUT_ENTERPRISE_PROJECT,
   NAME_MATCHES,
   HARD_DURING_SOFT,
@@ -73,6 +74,8 @@ Variants (answers no source settles; docs/variants.md; also GET/PATCH <url>/_emu
   --authorized-enterprise-projects <ids>  comma-separated EP ids the access key is authorized for; empty = every EP (default empty)
   --list-without-enterprise-project <mode>  a list without enterprise_project_id: forbidden | all | default-only (default forbidden)
   --gateway-bodies <shape>     the gateway's own errors (APIGW.*): flat | error-message (default flat)
+  --hidden-task-ms <ms>        an accepted job stays INIT this long with its servers showing no task (default 0)
+  --hidden-task-action <mode>  an action on a server with a hidden task: reject | fail-subjob (default reject)
 
 Other:
   --batch-per-minute <n>       servers accepted per rolling minute, 0 = unlimited (default ${DEFAULT_SERVERS_PER_MINUTE})
@@ -116,6 +119,8 @@ const VARIANT_FLAGS: Readonly<Record<VariantName, "number" | "boolean" | "list" 
   authorizedEnterpriseProjects: "list",
   listWithoutEnterpriseProject: LIST_WITHOUT_ENTERPRISE_PROJECT,
   gatewayBodies: GATEWAY_BODY_SHAPES,
+  hiddenTaskMs: "number",
+  hiddenTaskAction: HIDDEN_TASK_ACTIONS,
 };
 
 function variantOptions(text: (flag: string) => string | undefined): Record<string, unknown> {

@@ -201,6 +201,16 @@ export interface Variants {
    * `{error_code, error_msg, request_id}` or `{error_message, status_code}` (APIG FAQ fci_00001). Default `flat`.
    */
   gatewayBodies: "flat" | "error-message";
+  /**
+   * How long (0–600000 ms) an accepted job stays INIT with its servers showing no task (the list shows
+   * the old status, `task_state` null). Default 0 (upstream Nova sets `task_state` in the API call).
+   */
+  hiddenTaskMs: number;
+  /**
+   * An action on a server whose accepted job's task does not show yet: refused whole, `400 Ecs.0100`
+   * (`reject`), or accepted as a second job whose sub-job FAILs `Ecs.0100` (`fail-subjob`). Default `reject`.
+   */
+  hiddenTaskAction: "reject" | "fail-subjob";
 }
 export type VariantName = keyof Variants;
 /** The switches as options: each optional, defaulted. */

@@ -75,6 +75,20 @@ export function laggedServer(server: ServerRecord, nowMs: number, lagSeconds: nu
   return { ...server, status: change.from };
 }
 
+/**
+ * A server whose accepted job is still in its hidden window (`hiddenTaskMs`) as reads show it: the
+ * status it had and no task, as if nothing were under way.
+ */
+export function hiddenTaskServer(server: ServerRecord, nowMs: number): ServerRecord {
+  return hasHiddenTask(server, nowMs) ? { ...server, transition: undefined } : server;
+}
+
+/** Its transition has begun, but reads do not show its task yet. */
+export function hasHiddenTask(server: ServerRecord, nowMs: number): boolean {
+  const until = server.transition?.hiddenUntilMs;
+  return until !== undefined && nowMs < until;
+}
+
 /** `GET /cloudservers/detail`: whether the `server_id` commas came literal, encoded (`%2C`), or neither (one id). */
 export function serverIdCommas(rawUrl: string): "literal" | "encoded" | undefined {
   const query = rawUrl.includes("?") ? rawUrl.slice(rawUrl.indexOf("?") + 1) : "";

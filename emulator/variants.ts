@@ -22,6 +22,7 @@ export const UNKNOWN_SERVER = ["reject", "fail-subjob"] as const;
 export const NAME_MATCHES = ["case-sensitive", "case-insensitive"] as const;
 export const LIST_WITHOUT_ENTERPRISE_PROJECT = ["forbidden", "all", "default-only"] as const;
 export const GATEWAY_BODY_SHAPES = ["flat", "error-message"] as const;
+export const HIDDEN_TASK_ACTIONS = ["reject", "fail-subjob"] as const;
 
 /** How long a SOFT stop the guest ignores runs before `fail` / `force` ends it: Nova's `shutdown_timeout` default. */
 export const DEFAULT_IGNORED_SOFT_STOP_SECONDS = 60;
@@ -84,6 +85,23 @@ export const variantsShape = {
    * `{error_code, error_msg, request_id}`, or `{error_message, status_code}` (APIG FAQ fci_00001).
    */
   gatewayBodies: z.enum(GATEWAY_BODY_SHAPES).default("flat"),
+  /**
+   * How long (ms) an accepted job stays INIT with its servers showing no task: the server list shows
+   * the status it had and `task_state` null, as if nothing were under way; the job reports INIT at
+   * least this long. Default 0: upstream Nova's API sets `task_state` (`powering-off`) in the call
+   * itself, before casting to the compute host (nova/compute/api.py `force_stop`:
+   * `instance.task_state = task_states.POWERING_OFF; instance.save(expected_task_state=None)`);
+   * whether Huawei's job layer calls Nova only once its job leaves INIT is not documented (issue 20).
+   */
+  hiddenTaskMs: z.number().int().min(0).max(600_000).default(0),
+  /**
+   * An action on a server whose accepted job's task does not show yet (`hiddenTaskMs`): refused whole,
+   * `400 Ecs.0100` naming the servers, no job (Huawei's ECS error table: "The ECS status does not meet
+   * requirements"; upstream Nova refuses an action while a task runs, `check_instance_state(task_state=[None])`),
+   * or accepted as a second job whose sub-job FAILs `Ecs.0100` (the job layer checked only the shown
+   * status; its Nova call then met the task), as this emulator answers an action on a server visibly moving.
+   */
+  hiddenTaskAction: z.enum(HIDDEN_TASK_ACTIONS).default("reject"),
 } as const;
 
 export const variantsSchema = z.object(variantsShape).strict();

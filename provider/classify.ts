@@ -34,6 +34,21 @@ const TRANSIENT_READ_CODES: readonly string[] = [
 const SERVER_STATE_CODES: readonly string[] = ["Ecs.0100", "Ecs.0114", "Ecs.0614", "Ecs.0605"];
 
 /**
+ * Refusals that say only that a server's state does not allow the action *now*: `Ecs.0100` "The ECS
+ * status does not meet requirements" (Huawei's ECS error-code table; reference §4: "re-read state").
+ * A server idle in the other stable status that is refused this may have a job queued (INIT) whose
+ * task does not show yet, say one of an interrupted run: looked at again and sent again, never
+ * failed at once. The other busy code, `Ecs.0603` "other commands executing, try again in a minute",
+ * is retried by the client itself (retryPolicy.ts `busyHuaweiCodes`).
+ */
+const STATE_CONFLICT_CODES: readonly string[] = ["Ecs.0100"];
+
+/** Huawei's code says the server's state conflicts with the action for now (see STATE_CONFLICT_CODES). */
+export function isStateConflictCode(code: string | null | undefined): boolean {
+  return typeof code === "string" && STATE_CONFLICT_CODES.includes(code);
+}
+
+/**
  * The client's error. Matched by shape, not `instanceof`: Pulumi's closure serializer rewrites the
  * class, so an error thrown inside the serialized provider may not be an instance of this module's.
  */

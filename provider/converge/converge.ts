@@ -14,11 +14,19 @@
 import { describeError, isAborted, isTransientRead, serverIdsOf } from "../classify";
 import { runWaiter, type PollResult } from "../waiter";
 import type { ConvergeOptions, ConvergeResult } from "./model";
-import { firstRoundLine, hardStopLines, jobReadFailureLine, listFailureLine, progressLine } from "./progress";
+import {
+  conflictLine,
+  firstRoundLine,
+  hardStopLines,
+  jobReadFailureLine,
+  listFailureLine,
+  progressLine,
+} from "./progress";
 import {
   batchesToSend,
   dueForHardStop,
   hardStopReason,
+  heldForResend,
   isSettled,
   jobsToRead,
   openJobs,
@@ -64,7 +72,7 @@ async function playRound(run: Run): Promise<PollResult<never>> {
   run.state = verdictsApplied(run.state, plan, run.now());
   if (run.firstRound) run.log(firstRoundLine(run.label, run.state, plan));
   run.firstRound = false;
-  for (const batch of batchesToSend(run.state, plan)) await submit(run, batch);
+  for (const batch of batchesToSend(run.state, heldForResend(run.state, plan, run.now()))) await submit(run, batch);
   await escalateHardStops(run);
   reportProgress(run, false);
   return { state: isSettled(run.state) ? "SUCCESS" : "RETRY" };
@@ -125,6 +133,7 @@ async function submit(run: Run, batch: Batch): Promise<void> {
     run.state = submissionAccepted(run.state, { action, type, submission, sentAt }, at);
   }
   if (!failure) return;
+  const before = run.state.conflicts;
   run.state = submissionFailed(
     run.state,
     {
@@ -137,6 +146,10 @@ async function submit(run: Run, batch: Batch): Promise<void> {
     },
     run.now(),
   );
+  const conflicted = serverIds.filter((id) => run.state.conflicts[id] !== before[id]);
+  if (conflicted.length > 0) {
+    run.log(conflictLine(run.label, action, run.state, conflicted, describeError(failure.error), run.now()));
+  }
 }
 
 /** SOFT stops that outlasted hardStopAfterSeconds: look first (a HARD stop for a server already SHUTOFF could get the whole batch rejected), then stop HARD those still running. */

@@ -128,6 +128,25 @@ export interface ServerTrack {
   readonly error: ServerError | null;
 }
 
+/**
+ * A server whose action was refused for its state (a state-conflict code, `Ecs.0100`) while it was
+ * not moving: the cloud may be starting a job this run does not know of (an interrupted run's, still
+ * INIT, its task not shown yet). It is looked at again each round: moving, it is followed; in its
+ * goal status, done; still idle in the other status, sent the action again at `resendAt` (backing
+ * off); at the deadline it fails with the last refusal's code. A refusal is never an accepted action;
+ * a resend the cloud accepts while the unknown job runs FAILs Ecs.0100 without effect.
+ */
+export interface Conflict {
+  /** Huawei's code and message of the last refusal. */
+  readonly error: ServerError;
+  /** The first refusal (our clock). */
+  readonly firstAt: number;
+  /** Refusals so far. */
+  readonly refusals: number;
+  /** Not sent again before this (our clock). */
+  readonly resendAt: number;
+}
+
 export interface JobTrack {
   readonly record: JobRecord;
   /** When it was accepted (our clock): the age of the work being waited for. */
@@ -160,6 +179,8 @@ export interface RunState {
   readonly readError: ErrorInfo | null;
   /** A call that failed for good (after the client's own retries): what the unfinished servers fail with. */
   readonly callError: ErrorInfo | null;
+  /** Server id → its action refused for its state while it was idle: looked at, then sent again (Conflict). */
+  readonly conflicts: Readonly<Record<string, Conflict>>;
 }
 
 export const TERMINAL_JOB_STATUSES: readonly string[] = ["SUCCESS", "FAIL"];
@@ -191,5 +212,5 @@ export function initialRunState(goals: Readonly<Record<string, DesiredState>>, c
       error: null,
     };
   }
-  return { config, servers, jobs: {}, before: {}, listed: false, readError: null, callError: null };
+  return { config, servers, jobs: {}, before: {}, listed: false, readError: null, callError: null, conflicts: {} };
 }

@@ -49,6 +49,27 @@ export function throttledLine(label: string, notice: ThrottleNotice, timeoutSeco
   );
 }
 
+/**
+ * A batch action refused for the servers' state while they showed no task (Conflict): what happened,
+ * what it may mean, and what the converger does about it.
+ */
+export function conflictLine(
+  label: string,
+  action: string,
+  state: RunState,
+  ids: readonly string[],
+  info: ErrorInfo,
+  now: number,
+): string {
+  const resendAt = Math.max(...ids.map((id) => state.conflicts[id]?.resendAt ?? now));
+  const pause = resendAt > now ? `in ${Math.round((resendAt - now) / 1000)} s` : "at once";
+  return (
+    `${label}: ${action} of ${countOf(ids.length, "server")} refused for their state (${info.huaweiCode ?? info.code}) although they showed no task: ` +
+    `the cloud may be starting a job this run does not know of (an interrupted pulumi up?); looking again, and sending again ${pause} ` +
+    `if they are still idle, until the ${state.config.timeoutSeconds}s deadline: ${formatServerList(ids)}`
+  );
+}
+
 /** One line per reason the HARD stops about to be sent have (the servers in the order given). */
 export function hardStopLines(
   label: string,

@@ -53,6 +53,15 @@ export function planRound(state: RunState): ConvergencePlan {
   );
 }
 
+/**
+ * The plan without the servers refused for their state whose pause before sending again has not
+ * passed (Conflict.resendAt): they are looked at each round, and sent again only once it has.
+ */
+export function heldForResend(state: RunState, plan: ConvergencePlan, now: number): ConvergencePlan {
+  const held = (id: string) => (state.conflicts[id]?.resendAt ?? now) > now;
+  return plan.act.some(held) ? { ...plan, act: plan.act.filter((id) => !held(id)) } : plan;
+}
+
 /** The plan's servers to act on, as batch actions: stops first, then starts. */
 export function batchesToSend(state: RunState, plan: ConvergencePlan): Batch[] {
   const batches: Batch[] = [];

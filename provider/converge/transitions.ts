@@ -7,7 +7,8 @@
  *   listFailed             a server list failed, transiently
  *   verdictsApplied        the plan's verdicts on what was observed
  *   submissionAccepted     a batch call was accepted: its job is followed
- *   submissionFailed       a batch call was refused or went unanswered
+ *   submissionFailed       a batch call was refused or went unanswered (a state conflict:
+ *                          looked at again, sent again after a backoff; see Conflict)
  *   jobRead                a job was read
  *   jobReadFailed          a job could not be read
  *   hardStopsSent          SOFT stops that outlasted hardStopAfterSeconds
@@ -16,6 +17,7 @@
  */
 import {
   isAborted,
+  isStateConflictCode,
   isTransientReadCode,
   shownCode,
   submissionFailureKind,
@@ -31,6 +33,7 @@ import {
   type JobRecord,
   type JobTrack,
   type JobView,
+  type Conflict,
   type ObservationView,
   type RunConfig,
   type RunState,
@@ -40,6 +43,22 @@ import {
   type SubmissionView,
 } from "./model";
 import { awaitingHardStop, inListLagGrace, isStillRunning } from "./round";
+
+/**
+ * A server refused for its state while idle is sent again after these pauses (our clock): at once
+ * after the first refusal (once looked at again: it may have been an innocent bystander of a batch
+ * refused whole for another server), then 2 s doubling to 30 s. Huawei's FAQ says to wait 2–5 s and
+ * resend (reference §7); a queued job's task shows within seconds, so the cap keeps the look prompt.
+ * No jitter: one caller per server, and the rounds' own pauses are already jittered by the waiter.
+ */
+export const CONFLICT_RESEND_MIN_MS = 2_000;
+export const CONFLICT_RESEND_MAX_MS = 30_000;
+
+/** The pause before sending again after the `refusals`-th refusal. */
+export function conflictResendDelayMs(refusals: number): number {
+  if (refusals <= 1) return 0;
+  return Math.min(CONFLICT_RESEND_MIN_MS * 2 ** (refusals - 2), CONFLICT_RESEND_MAX_MS);
+}
 
 /** A job read failing this many rounds in a row (transiently) is given up: its servers are followed through the list. */
 export const MAX_JOB_READ_FAILURES = 3;
@@ -85,6 +104,8 @@ export function verdictsApplied(state: RunState, plan: ConvergencePlan, now: num
       // Our call got no answer (or its job could not be read): it may yet show up as a task. Watch it, never resend.
       if (now - server.watch.since >= state.config.ambiguousGraceMs)
         updates[server.id] = failed(server, watchError(server));
+    } else if (acceptedThenConflicted(server)) {
+      continue; // its job FAILed for its state while it stood idle: a job we do not know may yet move it; never resend
     } else {
       const error =
         server.succeededAt !== null
@@ -158,15 +179,56 @@ export function submissionFailed(state: RunState, event: Refused, now: number): 
   const accepted = new Set(event.accepted);
   const failedCall = new Set(event.failedCall);
   const updates: Record<string, ServerTrack> = {};
+  const conflicts: Record<string, Conflict> = {};
   for (const id of event.serverIds) {
     if (accepted.has(id)) continue;
     const neverSent = failedCall.size > 0 && !failedCall.has(id);
     const server = state.servers[id];
-    updates[id] = hardStopRefusedWhileBusy(server, kind, neverSent, event.hardStop === true)
-      ? { ...server, phase: "observe", stop: { ...server.stop!, hard: "refused" } }
-      : afterRefusal(server, kind, event.info, neverSent, now, state.config);
+    if (hardStopRefusedWhileBusy(server, kind, neverSent, event.hardStop === true)) {
+      updates[id] = { ...server, phase: "observe", stop: { ...server.stop!, hard: "refused" } };
+    } else if (refusedWhileIdle(server, event, neverSent)) {
+      // A reason to look, not to give up: re-read it; sent again (after a backoff) only while it stays idle.
+      updates[id] = { ...server, phase: "observe", rejectedOnce: true };
+      conflicts[id] = nextConflict(state.conflicts[id], event.info, now);
+    } else {
+      updates[id] = afterRefusal(server, kind, event.info, neverSent, now, state.config);
+    }
   }
-  return withServers(state, updates);
+  const next = withServers(state, updates);
+  return Object.keys(conflicts).length === 0 ? next : { ...next, conflicts: { ...state.conflicts, ...conflicts } };
+}
+
+/**
+ * Refused with a state-conflict code (not a SOFT-then-HARD escalation's HARD stop, which has its own
+ * rule), in a call that named it, while its last look showed no task: the cloud may be starting a job
+ * whose task does not show yet (STATE_CONFLICT_CODES).
+ */
+function refusedWhileIdle(server: ServerTrack, event: Refused, neverSent: boolean): boolean {
+  return event.hardStop !== true && !neverSent && isStateConflictCode(event.info.huaweiCode) && !server.last?.taskState;
+}
+
+function nextConflict(last: Conflict | undefined, info: ErrorInfo, now: number): Conflict {
+  const refusals = (last?.refusals ?? 0) + 1;
+  return {
+    error: { code: shownCode(info), message: info.message },
+    firstAt: last?.firstAt ?? now,
+    refusals,
+    resendAt: now + conflictResendDelayMs(refusals),
+  };
+}
+
+/**
+ * Its accepted action's sub-job (or job) FAILed with a state-conflict code and it is still idle in
+ * the other status: the cloud was busy with something this run does not know of (a second job while
+ * a hidden one was queued). Not a HARD stop escalated from a SOFT one (which has its own rule).
+ * Watched until the deadline; never sent again.
+ */
+function acceptedThenConflicted(server: ServerTrack): boolean {
+  return (
+    server.submitted &&
+    isStateConflictCode(server.subJobError?.code) &&
+    (server.stop === null || server.stop.hard === "not-sent")
+  );
 }
 
 /**
@@ -350,6 +412,12 @@ function settled(state: RunState, server: ServerTrack, outcome: WaiterState): Se
       : `${callError.message} (still failing at the ${state.config.timeoutSeconds}s deadline)`;
     return failed(server, { code: shownCode(callError), message });
   }
+  const idleElsewhere = last?.found === true && last.status !== target && !last.taskState;
+  const conflict = state.conflicts[server.id];
+  if (idleElsewhere && conflict && !server.submitted)
+    return failed(server, conflictError(server, conflict, state.config));
+  if (idleElsewhere && acceptedThenConflicted(server))
+    return failed(server, acceptedConflictError(server, state.config));
   if (server.watch !== null && last?.status !== target && !last?.taskState) return failed(server, watchError(server));
   const job = server.jobId ? state.jobs[server.jobId]?.record : undefined;
   const seen = last ? `${last.status ?? "unknown"}${last.taskState ? ` (${last.taskState})` : ""}` : "not observed";
@@ -374,6 +442,29 @@ function listLagError(code: ServerErrorCode, still: string | undefined, config: 
   return {
     code,
     message: `still ${still} ${config.listLagGraceMs / 1000}s after its job reported SUCCESS (the server list kept showing the old status); it was not sent the action again: run pulumi up again to look again`,
+  };
+}
+
+/** Refused for its state each time it was sent, idle in the other status all along, until the deadline. */
+function conflictError(server: ServerTrack, conflict: Conflict, config: RunConfig): ServerError {
+  const times = conflict.refusals === 1 ? "once" : `${conflict.refusals} times`;
+  return {
+    code: conflict.error.code,
+    message:
+      `its ${actionFor(server.goal)} was refused ${times} (${conflict.error.message}) while it showed ${server.last?.status ?? "unknown"} with no task, ` +
+      `until the ${config.timeoutSeconds}s deadline: the cloud may be running a job this run does not know of (an interrupted pulumi up?); ` +
+      `no action was accepted for it: look at the server, then run pulumi up again`,
+  };
+}
+
+/** Its one accepted action FAILed for its state, and it stood idle in the other status until the deadline. */
+function acceptedConflictError(server: ServerTrack, config: RunConfig): ServerError {
+  const error = server.subJobError!;
+  return {
+    code: error.code,
+    message:
+      `its ${actionFor(server.goal)} job ${server.jobId} FAILed (${error.message}) and it still showed ${server.last?.status ?? "unknown"} with no task ` +
+      `at the ${config.timeoutSeconds}s deadline: the cloud may be running a job this run does not know of; it was not sent again: look at the server, then run pulumi up again`,
   };
 }
 

@@ -70,6 +70,7 @@ export function state(
     listed: true,
     readError: null,
     callError: null,
+    conflicts: {},
     ...fields,
   };
 }

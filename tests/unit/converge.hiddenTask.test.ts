@@ -1,0 +1,91 @@
+/**
+ * Issue 20 in-process, over real HTTP against the emulator: a first run's stop was accepted and is
+ * still INIT with its task hidden (`hiddenTaskMs`) when a second run converges the same servers.
+ * Refused Ecs.0100 → looked at again → sent again with backoff → followed once the task shows; or,
+ * past the deadline, each server reported with Ecs.0100. Never a second accepted action.
+ */
+import { DEFAULT_EMULATOR_CREDENTIALS } from "../../emulator";
+import { converge } from "../../provider/converge";
+import { EcsClient } from "../../provider/ecsClient";
+import { emulatorPerSuite } from "../emulatorPerSuite";
+
+const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
+const S1 = "00000000-0000-4000-8000-000000000201";
+const S2 = "00000000-0000-4000-8000-000000000202";
+
+describe("a rerun meeting the first run's hidden job", () => {
+  const handle = emulatorPerSuite({ stopSeconds: 0.3, startSeconds: 0.3, hiddenTaskMs: 2_500 }, [
+    { id: S1, status: "ACTIVE" },
+    { id: S2, status: "ACTIVE" },
+  ]);
+  let client: EcsClient;
+  beforeEach(() => {
+    client = new EcsClient({ endpoint: handle.emulator.url, projectId, credentials: { accessKey, secretKey } });
+  });
+  afterEach(async () => {
+    await client.close();
+  });
+
+  /** The interrupted run: its stop accepted, then nothing more from it. */
+  const firstRunStop = async (ids: string[]) => {
+    const [submission] = await client.batchAction("os-stop", ids, { type: "SOFT" });
+    return submission.jobId;
+  };
+
+  async function rerun(timeoutSeconds: number) {
+    const lines: string[] = [];
+    const result = await converge({
+      api: client,
+      goals: { [S1]: "stopped", [S2]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds,
+      label: "L",
+      log: (line) => lines.push(line),
+    });
+    return { result, lines };
+  }
+
+  it("reject (default): refused while hidden, sent again with backoff, followed once the task shows: converged, one accepted action per server", async () => {
+    await firstRunStop([S1, S2]);
+    const { result, lines } = await rerun(60);
+    expect(result.outcome).toBe("SUCCESS");
+    expect(result.failures).toEqual([]);
+    expect(result.servers[S1]).toMatchObject({ status: "SHUTOFF", taskState: null, error: null });
+    expect(result.servers[S2]).toMatchObject({ status: "SHUTOFF", taskState: null, error: null });
+    const stats = await handle.admin.stats();
+    expect(stats.submissionsPerServer).toEqual({ [S1]: 1, [S2]: 1 }); // the first run's, only
+    expect(stats.answers["POST action 400"]).toBeGreaterThanOrEqual(2); // refused, looked at, sent again
+    expect(lines).toContain(
+      `L: os-stop of 2 servers refused for their state (Ecs.0100) although they showed no task: the cloud may be starting a job this run does not know of (an interrupted pulumi up?); looking again, and sending again at once if they are still idle, until the 60s deadline: ${S1}, ${S2}`,
+    );
+    expect(lines.some((l) => /sending again in 2 s/.test(l))).toBe(true);
+    expect(result.jobs).toEqual([]); // nothing of its own was accepted
+  });
+
+  it("reject, the window outlasting the deadline: each server reported with Ecs.0100, how often it was refused, nothing accepted", async () => {
+    await handle.admin.setVariants({ hiddenTaskMs: 60_000 });
+    await firstRunStop([S1, S2]);
+    const { result } = await rerun(3);
+    expect(result.outcome).toBe("TIMEOUT");
+    expect(result.failures.map((f) => [f.id, f.code])).toEqual([
+      [S1, "Ecs.0100"],
+      [S2, "Ecs.0100"],
+    ]);
+    expect(result.failures[0].message).toMatch(/^its os-stop was refused \d+ times \(.*does not meet the requirements/);
+    expect(result.failures[0].message).toMatch(
+      /while it showed ACTIVE with no task, until the 3s deadline: the cloud may be running a job this run does not know of \(an interrupted pulumi up\?\); no action was accepted for it: look at the server, then run pulumi up again$/,
+    );
+    expect((await handle.admin.stats()).submissionsPerServer).toEqual({ [S1]: 1, [S2]: 1 });
+  });
+
+  it("fail-subjob: its one action accepted as a second job that FAILs Ecs.0100; watched, never sent again, converged by the first job", async () => {
+    await handle.admin.setVariants({ hiddenTaskAction: "fail-subjob" });
+    await firstRunStop([S1, S2]);
+    const { result } = await rerun(60);
+    expect(result.outcome).toBe("SUCCESS");
+    expect(result.failures).toEqual([]);
+    expect(result.servers[S1]).toMatchObject({ status: "SHUTOFF", error: null });
+    expect(result.jobs.map((j) => j.status)).toEqual(["FAIL"]);
+    expect((await handle.admin.stats()).submissionsPerServer).toEqual({ [S1]: 2, [S2]: 2 });
+  });
+});
