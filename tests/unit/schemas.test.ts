@@ -208,6 +208,7 @@ describe("serverSchema via the list and show answers", () => {
         servers: [
           {
             id: "a",
+            name: "web-1",
             found: true,
             status: "ACTIVE",
             taskState: "powering-off",
@@ -219,6 +220,7 @@ describe("serverSchema via the list and show answers", () => {
           },
           {
             id: "b",
+            name: null,
             found: false,
             status: null,
             taskState: null,
@@ -242,6 +244,7 @@ describe("serverSchema via the list and show answers", () => {
       data: {
         server: {
           id: "a",
+          name: null,
           found: true,
           status: "SHUTOFF",
           taskState: null,
