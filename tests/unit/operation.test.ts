@@ -115,6 +115,14 @@ describe("outputsFor", () => {
     expect(failures).toEqual([failure]);
   });
 
+  it("records no initial status for a server the converger never saw (no list answered before the deadline)", () => {
+    const timedOut = { id: A, code: "TIMEOUT" as const, message: "not observed" };
+    const unseen = result({ outcome: "TIMEOUT", failures: [timedOut], before: {} });
+    const { outputs, failures } = outputsFor(inputs(), undefined, unseen, target, now);
+    expect(outputs).toMatchObject({ initialStates: {}, convergedAt: null });
+    expect(failures).toEqual([timedOut]);
+  });
+
   it("forgets a dropped server deleted meanwhile, keeps one whose restore failed", () => {
     const gone = { id: B, code: "Ecs.0114" as const, message: "gone" };
     const failed = { id: C, code: "Ecs.1000" as const, message: "backend" };
