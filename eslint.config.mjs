@@ -5,7 +5,9 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "coverage/", ".pulumi-harness/", "bench/results/"] },
+  {
+    ignores: ["node_modules/", "dist/", "coverage/", ".pulumi-harness/", "bench/results/", ".stryker-tmp/", "reports/"],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -37,6 +39,7 @@ export default tseslint.config(
         require: "readonly",
         process: "readonly",
         console: "readonly",
+        __dirname: "readonly",
       },
     },
     rules: { "@typescript-eslint/no-require-imports": "off" },

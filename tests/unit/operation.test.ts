@@ -1,6 +1,12 @@
 import type { ConvergeResult, ServerRecord } from "../../provider/converge";
 import type { PowerStateInputs } from "../../provider/inputs";
-import { goalsFor, outputsFor, recordsRead } from "../../provider/operation";
+import {
+  goalsFor,
+  outputsFor,
+  partialFailureMessage,
+  recordsRead,
+  restoreFailureMessage,
+} from "../../provider/operation";
 import { readRecord } from "../../provider/recorded";
 import { missingServerObservation, type ServerObservation } from "../../provider/schemas";
 
@@ -115,6 +121,14 @@ describe("outputsFor", () => {
     expect(failures).toEqual([failure]);
   });
 
+  it("records no initial status for a server the converger never saw (no list answered before the deadline)", () => {
+    const timedOut = { id: A, code: "TIMEOUT" as const, message: "not observed" };
+    const unseen = result({ outcome: "TIMEOUT", failures: [timedOut], before: {} });
+    const { outputs, failures } = outputsFor(inputs(), undefined, unseen, target, now);
+    expect(outputs).toMatchObject({ initialStates: {}, convergedAt: null });
+    expect(failures).toEqual([timedOut]);
+  });
+
   it("forgets a dropped server deleted meanwhile, keeps one whose restore failed", () => {
     const gone = { id: B, code: "Ecs.0114" as const, message: "gone" };
     const failed = { id: C, code: "Ecs.1000" as const, message: "backend" };
@@ -151,5 +165,24 @@ describe("recordsRead", () => {
         },
       },
     });
+  });
+});
+
+describe("failure messages", () => {
+  it("a partial failure: how many of how many servers, towards what, then one line per server", () => {
+    expect(
+      partialFailureMessage("fleet", inputs({ state: "running" }), 3, ["server a: X: x", "server b: Y: y"], 2),
+    ).toBe(
+      "ServerPowerState fleet: 2 of 3 servers did not reach their desired state (ACTIVE for the declared ones); " +
+        "the stack records what was observed, and the next pulumi up retries only these:\nserver a: X: x\nserver b: Y: y",
+    );
+  });
+
+  it("a failed restore at delete: the resource stays, one line per server", () => {
+    const failures = [{ id: A, code: "Ecs.1000" as const, message: "backend" }];
+    expect(restoreFailureMessage("fleet", failures)).toBe(
+      "ServerPowerState fleet: could not restore 1 server to their initial state; the resource stays in the stack, " +
+        `run pulumi destroy again:\nserver ${A}: Ecs.1000: backend`,
+    );
   });
 });

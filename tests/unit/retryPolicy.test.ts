@@ -272,6 +272,44 @@ describe("parseRetryAfterMs", () => {
   });
 });
 
+describe("defaultRetryPolicy", () => {
+  // The README's retry table promises these: a throttle waits 2 s then doubles up to 30 s, Retry-After is
+  // honoured up to 60 s, Ecs.0603 (busy) and Ecs.0118 (per-minute limit) are sent again after a minute, and a
+  // POST is re-sent only after an error that fails before a byte is written.
+  it("is the documented policy, value by value", () => {
+    expect(defaultRetryPolicy()).toEqual({
+      maxAttempts: 5,
+      baseDelayMs: 500,
+      maxDelayMs: 20_000,
+      busyDelayMs: 60_000,
+      maxRetryAfterMs: 60_000,
+      throttleBaseDelayMs: 2_000,
+      maxThrottleDelayMs: 30_000,
+      pacedDelayMs: 60_000,
+      retryableStatuses: [408, 429, 500, 502, 503, 504],
+      throttleHuaweiCodes: ["Common.0024", "APIGW.0308", "Common.1503"],
+      busyHuaweiCodes: ["Ecs.0603"],
+      pacedHuaweiCodes: ["Ecs.0118"],
+      retryableNetworkErrors: [
+        "ECONNRESET",
+        "ECONNREFUSED",
+        "ECONNABORTED",
+        "EPIPE",
+        "ETIMEDOUT",
+        "EAI_AGAIN",
+        "ENETUNREACH",
+        "EHOSTUNREACH",
+        "UND_ERR_SOCKET",
+        "UND_ERR_CONNECT_TIMEOUT",
+        "UND_ERR_HEADERS_TIMEOUT",
+        "UND_ERR_BODY_TIMEOUT",
+        "UND_ERR_RES_CONTENT_LENGTH_MISMATCH",
+      ],
+      unsentNetworkErrors: ["ECONNREFUSED", "UND_ERR_CONNECT_TIMEOUT", "EAI_AGAIN"],
+    });
+  });
+});
+
 describe("resolveRetryPolicy", () => {
   it("overlays the defaults, ignoring undefined overrides", () => {
     expect(resolveRetryPolicy({ maxAttempts: 2, baseDelayMs: undefined })).toEqual({
