@@ -11,6 +11,10 @@ import { EmulatorAdmin, startEmulator, type AdminServerInput, type RunningEmulat
 import { StepFailedError } from "../harness";
 import { fleetOf, newSession, ROOT_URN as URN, serverId as id } from "./lifecycleKit";
 
+// A step runs the program and Pulumi's host as processes (several per test: refresh, preview, up); on a
+// busy 2-core CI machine running two suites at once that can take more than the default minute.
+jest.setTimeout(180_000);
+
 let emulator: RunningEmulator;
 let admin: EmulatorAdmin;
 let workDir: string;

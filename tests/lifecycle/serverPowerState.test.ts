@@ -19,6 +19,10 @@ import {
   serverId as id,
 } from "./lifecycleKit";
 
+// A step runs the program and Pulumi's host as processes (several per test: refresh, preview, up); on a
+// busy 2-core CI machine running two suites at once that can take more than the default minute.
+jest.setTimeout(180_000);
+
 const SECRET_KEY = DEFAULT_EMULATOR_CREDENTIALS.secretKey;
 const SECURITY_TOKEN = "lifecycle-security-token-7f3a9c";
 
