@@ -4,14 +4,16 @@
  * the newest supported @pulumi/pulumi. The program, and a rehearsal script that imports the emulator
  * subpath, type-check with TypeScript 5.9 and with the newest TypeScript; the program holds one copy of
  * @pulumi/pulumi and runs through the harness (create, then destroy, against the emulator), and the
- * rehearsal script, compiled, runs the packed emulator.
+ * rehearsal script, compiled, runs the packed emulator; the package's `huaweicloud-ecs-emulator` command
+ * starts from the program (npx), prints its URL line first and stops on SIGTERM.
  *
  * It installs from the npm registry, so it is not part of `npm test`: `.ci/run` runs it with
  * `npm run test:consumer`. CONSUMER_PULUMI_VERSIONS (space-separated) overrides the versions; to probe
  * a version outside the peer range (finding the lower bound), CONSUMER_IGNORE_PEER_RANGE=1 installs with
  * `--legacy-peer-deps`.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -230,6 +232,35 @@ describe("the packed tarball in a program made from Pulumi's template", () => {
       const script = "require('./bin/rehearse').rehearse().then((out) => process.stdout.write(out))";
       const out = JSON.parse(run(process.execPath, ["-e", script], programDir)) as unknown;
       expect(out).toEqual({ statuses: ["ACTIVE", "SHUTOFF", "ACTIVE"], pending: ["throttle"], lag: 2 });
+    }, 60_000);
+
+    it("npx huaweicloud-ecs-emulator --help prints the usage of the package's command", () => {
+      expect(run("npx", ["--no-install", "huaweicloud-ecs-emulator", "--help"], programDir)).toMatch(
+        /^Usage: huaweicloud-ecs-emulator \[flags\]/,
+      );
+    });
+
+    it("the package's emulator command prints its URL line first, serves, and exits 0 on SIGTERM", async () => {
+      const child = spawn(
+        join(programDir, "node_modules/.bin/huaweicloud-ecs-emulator"),
+        ["--port", "0", "--seed", "3"],
+        {
+          cwd: programDir,
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      const exited = new Promise<number | null>((settle) => child.once("exit", (code) => settle(code)));
+      try {
+        const firstLine = await new Promise<string>((settle) =>
+          createInterface({ input: child.stdout! }).once("line", settle),
+        );
+        const url = /^ECS emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(firstLine)?.[1];
+        expect({ firstLine, url: url !== undefined }).toEqual({ firstLine, url: true });
+        expect(await new EmulatorAdmin(url!).listServers()).toHaveLength(3);
+      } finally {
+        child.kill("SIGTERM");
+      }
+      expect(await exited).toBe(0);
     }, 60_000);
 
     it("runs through Pulumi's host: create stops the fleet, refresh sees drift, destroy restores it", async () => {
