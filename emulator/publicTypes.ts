@@ -145,9 +145,17 @@ export type Fault = TransportFault | ServerFault | JobFault;
 /** What `EmulatorAdmin.injectFault` takes: a fault with `serverId` is a server fault, `fail-job` a job fault. */
 export type FaultInput = TransportFaultInput | ServerFaultInput | JobFaultInput;
 
+/**
+ * A pending transport fault as the admin API shows it: route, kind, the requests it still meets, and only
+ * the options its kind takes (`retryAfterSeconds` for a throttle, `status` for a server error...).
+ */
+export interface PendingTransportFault extends TransportFaultInput {
+  times: number;
+}
+
 /** The faults injected and not yet used up. */
 export interface PendingFaults {
-  readonly transport: TransportFault[];
+  readonly transport: PendingTransportFault[];
   readonly server: ServerFault[];
   readonly job: JobFault[];
 }
