@@ -59,7 +59,7 @@ export interface AdminServerView {
 /** The API routes a transport fault can target. */
 export type ApiRoute = "action" | "job" | "list" | "show" | "projects" | "tags";
 
-/** What a transport fault does to the request it meets (README, Local ECS emulator, Faults). */
+/** What a transport fault does to the request it meets (docs/emulator.md, Faults). */
 export type TransportFaultKind =
   | "throttle"
   | "server-error"
@@ -226,7 +226,7 @@ export type VariantsInput = Partial<Variants>;
 /** `EmulatorAdmin.setVariants` / `PATCH /_emulator/variants`: some switches (at least one); the others keep their value. */
 export type VariantsPatch = Partial<Variants>;
 
-/** `startEmulator`'s options once resolved: every default filled in (README, Local ECS emulator, From code). */
+/** `startEmulator`'s options once resolved: every default filled in (docs/emulator.md, From code). */
 export interface ResolvedEmulatorOptions extends Variants {
   /** 0 picks a free port (the default). */
   port: number;
