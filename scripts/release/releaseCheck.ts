@@ -4,9 +4,10 @@
  * `npm run build` (the script does); `npm pack --dry-run --ignore-scripts` lists what the tarball would hold.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { changelogProblems } from "./changelogRules";
+import { exampleProblems, type ExampleManifest } from "./exampleRules";
 import { tarballProblems, type PackageManifest, type PackedFile } from "./tarballRules";
 
 const root = resolve(__dirname, "../..");
@@ -28,13 +29,27 @@ function packDryRun(): PackDryRun {
   return result!;
 }
 
+/** The package.json of each example that has one. */
+function exampleManifests(): ExampleManifest[] {
+  return readdirSync(join(root, "examples"))
+    .filter((example) => existsSync(join(root, "examples", example, "package.json")))
+    .map((example) => {
+      const { dependencies } = JSON.parse(
+        readFileSync(join(root, "examples", example, "package.json"), "utf8"),
+      ) as Omit<ExampleManifest, "example">;
+      return { example, ...(dependencies === undefined ? {} : { dependencies }) };
+    });
+}
+
 function main(): void {
   const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as PackageManifest & {
+    name: string;
     version: string;
   };
   const pack = packDryRun();
   const problems = [
     ...changelogProblems(manifest.version, readFileSync(join(root, "CHANGELOG.md"), "utf8")),
+    ...exampleProblems(manifest.name, manifest.version, exampleManifests()),
     ...tarballProblems({
       files: pack.files,
       unpackedSize: pack.unpackedSize,

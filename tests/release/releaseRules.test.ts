@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { changelogProblems, compareSemver, releaseHeadings } from "../../scripts/release/changelogRules";
+import { exampleProblems } from "../../scripts/release/exampleRules";
 import { linkedDocs } from "../../scripts/release/releaseCheck";
 import {
   manifestTargets,
@@ -183,5 +184,21 @@ describe("linkedDocs", () => {
     const readme =
       "see [a](docs/variants.md) and [b](docs/reliability.md#faults), [c](docs/variants.md), [d](https://x/docs/y.md)";
     expect(linkedDocs(readme)).toEqual(["docs/reliability.md", "docs/variants.md"]);
+  });
+});
+
+describe("exampleProblems", () => {
+  const name = "pulumi-huaweicloud-ecs-power";
+  it("passes examples that install this version's tarball", () => {
+    const dependencies = { [name]: `file:../../${name}-0.2.0.tgz`, "@pulumi/pulumi": "3.248.0" };
+    expect(exampleProblems(name, "0.2.0", [{ example: "a", dependencies }])).toEqual([]);
+  });
+
+  it("names an example still on the old tarball, and one without the package", () => {
+    const old = { [name]: `file:../../${name}-0.1.0.tgz` };
+    expect(exampleProblems(name, "0.2.0", [{ example: "a", dependencies: old }, { example: "b" }])).toEqual([
+      `examples/a/package.json depends on ${name} file:../../${name}-0.1.0.tgz; expected file:../../${name}-0.2.0.tgz`,
+      `examples/b/package.json depends on ${name} (not at all); expected file:../../${name}-0.2.0.tgz`,
+    ]);
   });
 });
