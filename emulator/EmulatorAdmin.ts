@@ -10,6 +10,7 @@ import type {
   VariantsPatch,
 } from "./publicTypes";
 
+/** An admin call the emulator refused: its HTTP status and message (a bad body, an unknown server). */
 export class EmulatorAdminError extends Error {
   readonly code = "EMULATOR_ADMIN_ERROR";
   constructor(
@@ -21,6 +22,10 @@ export class EmulatorAdminError extends Error {
   }
 }
 
+/**
+ * A client of the emulator's unsigned admin API (`/_emulator/`): servers, faults, variants, stats, reset,
+ * outage (docs/emulator.md).
+ */
 export class EmulatorAdmin {
   private readonly baseUrl: string;
 

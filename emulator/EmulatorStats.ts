@@ -4,6 +4,7 @@
  */
 import type { PowerAction } from "./publicTypes";
 
+/** What `GET /_emulator/stats` answers: counts since the start or the last reset (`statsSince` subtracts two). */
 export interface EmulatorStatsSnapshot {
   /** Keyed `"<METHOD> <route>"`, e.g. `"POST action"`, `"GET job"`; `unknown` for unmatched paths. */
   readonly requests: Record<string, number>;

@@ -10,6 +10,7 @@ export interface EmulatorCredentials {
   readonly region: string;
 }
 
+/** The built-in test key (public: printed in the banner); any other key the emulator is given is never printed. */
 export const DEFAULT_EMULATOR_CREDENTIALS: EmulatorCredentials = Object.freeze({
   accessKey: "EMULATORACCESSKEY000",
   secretKey: "emulator-public-test-key",
@@ -17,9 +18,11 @@ export const DEFAULT_EMULATOR_CREDENTIALS: EmulatorCredentials = Object.freeze({
   region: "cn-north-4",
 });
 
-/** Short durations so test suites run in seconds; real stops/starts take 15–35 s. */
+/** How long a stop takes by default: short so test suites run in seconds (real stops take 15–35 s). */
 export const DEFAULT_STOP_SECONDS = 0.3;
+/** How long a start takes by default (real starts take 15–35 s). */
 export const DEFAULT_START_SECONDS = 0.3;
+/** How long a reboot takes by default. */
 export const DEFAULT_REBOOT_SECONDS = 0.3;
 /** How long a new job reports INIT before it turns RUNNING and its sub-jobs appear. */
 export const DEFAULT_JOB_INIT_MS = 50;

@@ -123,6 +123,7 @@ export interface DriftFaultInput {
   status: PowerStatus;
   times?: number;
 }
+/** A fault on one server's next action or sub-job: fail it, make it stuck, vanish or drift the server. */
 export type ServerFaultInput = FailSubjobFaultInput | StuckFaultInput | VanishFaultInput | DriftFaultInput;
 /** A pending server fault, defaults filled in. */
 export type ServerFault =
@@ -220,6 +221,7 @@ export interface Variants {
    */
   hiddenTaskAction: "reject" | "fail-subjob";
 }
+/** The name of a variant switch (docs/variants.md). */
 export type VariantName = keyof Variants;
 /** The switches as options: each optional, defaulted. */
 export type VariantsInput = Partial<Variants>;

@@ -8,6 +8,7 @@ import { describeIssues } from "./adminSchemas";
 import { emulatorOptionsSchema } from "./emulatorOptionsSchema";
 import type { EmulatorOptions, ResolvedEmulatorOptions } from "./publicTypes";
 
+/** Options `startEmulator` refuses: the message names each option, its value and the rule. */
 export class EmulatorOptionsError extends Error {
   readonly code = "EMULATOR_INVALID_OPTIONS";
   constructor(message: string) {
@@ -16,6 +17,7 @@ export class EmulatorOptionsError extends Error {
   }
 }
 
+/** The options with every default filled in, checked as `startEmulator` checks them (throws `EmulatorOptionsError`). */
 export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedEmulatorOptions {
   const parsed = emulatorOptionsSchema.safeParse(options);
   if (!parsed.success) {

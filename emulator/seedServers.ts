@@ -4,6 +4,7 @@ import type { PowerStatus } from "./publicTypes";
 
 export type { PowerStatus } from "./publicTypes";
 
+/** A server of the fleet `seedServers(n)` makes: a stable id and name, half running, half stopped. */
 export interface SeedServer {
   readonly id: string;
   readonly name: string;

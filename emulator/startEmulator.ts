@@ -17,6 +17,7 @@ import { matchApiRoute } from "./matchApiRoute";
 import type { EmulatorOptions, ResolvedEmulatorOptions } from "./publicTypes";
 import { resolveEmulatorOptions } from "./resolveEmulatorOptions";
 
+/** A started emulator: its URL and resolved options, and the handles to stop, suspend or resume it. */
 export interface RunningEmulator {
   /** `http://127.0.0.1:<port>`: the ECS and IAM endpoint, and the admin API under `/_emulator/`. */
   readonly url: string;
@@ -165,6 +166,10 @@ function sendInternalError(response: ServerResponse, error: unknown, log?: (line
   send(response, 500, body, { [HEADER_REQUEST_ID]: newRequestId() });
 }
 
+/**
+ * Starts the emulator on loopback (port 0 by default: a free one) and resolves once it listens. Options
+ * are checked first (an `EmulatorOptionsError` names each bad one). `stop()` it when done (docs/emulator.md).
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveEmulatorOptions(options);
   const state = createEmulatorState(resolved);

@@ -115,6 +115,7 @@ export interface Selector {
   readonly maxMembers?: number;
 }
 
+/** Why a server did not reach the declared state: a code of one vocabulary (ServerErrorCode) and a message that says what to do. */
 export interface ServerError {
   readonly code: ServerErrorCode;
   readonly message: string;
@@ -218,6 +219,7 @@ export interface ServerObservation {
   enterpriseProjectId: string | null;
 }
 
+/** An AK/SK pair, with its security token for temporary credentials. Read by the provider from config or the environment; never a resource input. */
 export interface Credentials {
   readonly accessKey: string;
   readonly secretKey: string;
@@ -311,6 +313,7 @@ export interface PacingLedger {
   records: SubmitRecord[];
 }
 
+/** What `new EcsClient(...)` takes: the endpoint, project and credentials, and optional pacing and transport settings (docs/client.md). */
 export interface EcsClientOptions extends TransportOptions {
   /** ECS origin, e.g. `https://ecs.cn-north-4.myhuaweicloud.com` (https only, except loopback). */
   readonly endpoint: string;
@@ -333,6 +336,7 @@ export interface EcsClientOptions extends TransportOptions {
   readonly enterpriseProjectId?: string;
 }
 
+/** Options of `EcsClient.batchAction`: the stop type, cancellation, and notices as calls are accepted or throttled. */
 export interface BatchActionOptions {
   /** os-stop: SOFT (default) or HARD; reboot: SOFT (default) or HARD; os-start takes none. */
   readonly type?: PowerActionType;
@@ -344,6 +348,7 @@ export interface BatchActionOptions {
   readonly onThrottled?: (notice: ThrottleNotice) => void;
 }
 
+/** Options of the client's reads (`getJob`, `listServers`, `getServer`): cancellation and throttle notices. */
 export interface RequestOptions {
   /** Bounds the call: a throttled call is retried until it fires. */
   readonly signal?: AbortSignal;
@@ -383,6 +388,7 @@ export interface EcsClientConstructor {
   readonly prototype: EcsClient;
 }
 
+/** The fields an `EcsError` is made with, and carries. */
 export interface EcsErrorInit {
   readonly code: EcsErrorCode;
   /** What was being done, e.g. `os-stop (SOFT) of 3 servers`; the message starts with it. */
@@ -420,6 +426,7 @@ export interface EcsErrorConstructor {
   readonly prototype: EcsError;
 }
 
+/** What `findProjectId` takes: the region whose project is looked up, and the credentials to ask IAM with. */
 export interface FindProjectIdOptions extends TransportOptions {
   readonly region: string;
   readonly credentials: Credentials;

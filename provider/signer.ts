@@ -19,6 +19,7 @@ import type { Credentials } from "./publicTypes";
 
 export type { Credentials } from "./publicTypes";
 
+/** One request as `signRequest` signs it: method, URL, the headers to sign, the exact body bytes and the project id. */
 export interface SignableRequest {
   readonly method: string;
   readonly url: string | URL;
