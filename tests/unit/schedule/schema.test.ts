@@ -76,7 +76,8 @@ describe("timezones", () => {
   it("offers the closest valid names for an unknown one", () => {
     expect(closestTimezones("Europe/Berlinn")[0]).toBe("Europe/Berlin");
     expect(closestTimezones("New York")[0]).toBe("America/New_York");
-    expect(closestTimezones("Asia/Kathmando")).toContain("Asia/Kathmandu");
+    // ICU lists CLDR's canonical ids, some in their older spelling (Asia/Katmandu in Node 20's ICU).
+    expect(closestTimezones("Asia/Kathmando")[0]).toMatch(/^Asia\/Kath?mandu$/);
     expect(timezoneProblem("Europe/Berln")).toMatch(/^expected an IANA timezone name .*; closest: "Europe\/Berlin"/);
   });
 
