@@ -38,7 +38,8 @@ import type { PacingLedger } from "./pacing";
 import { restoreGoals, targetStatus } from "./plan";
 import { countOf } from "./plural";
 import { checkedInputs, pickInputs, readRecord, type Props, type Recorded } from "./recorded";
-import { describeLivePlan, readLivePlan } from "./preview";
+import { describeLivePlan, leftAloneNote, readLivePlan, scheduleLinesFor } from "./preview";
+import { scheduleOutputs } from "./schedule";
 import {
   previewReadsEnabled,
   readProviderConfig,
@@ -115,6 +116,8 @@ export const serverPowerStateProvider = {
     if (olds.serverIds === undefined) {
       // A create: no diff follows, so say here what it will act on, then read the live plan.
       for (const line of describeCreate(inputs)) console.log(`ServerPowerState: ${line}`);
+      for (const line of scheduleLinesFor(outcome.inputs, undefined, Date.now()))
+        console.log(`ServerPowerState: ${line}`);
       const tooMany = await printLivePlan("ServerPowerState", inputs, undefined, this);
       if (tooMany !== undefined) {
         return { inputs: outcome.inputs, failures: [{ property: "selector.maxMembers", reason: tooMany }] };
@@ -130,6 +133,7 @@ export const serverPowerStateProvider = {
     // The engine shows no detail for dynamic resources: say which servers the update will touch.
     const plan = result.changes ? [view.note, describeDiff(diff)].filter(Boolean).join("; ") : undefined;
     if (plan) console.log(`ServerPowerState ${id}: ${plan}`);
+    for (const line of scheduleLinesFor(news, olds, Date.now())) console.log(`ServerPowerState ${id}: ${line}`);
     // A change with known inputs and no replacement is an update: read what it will do. No change, no call.
     if (result.changes && !diff.unknowns && diff.replaces.length === 0 && !diff.codeOnly) {
       const tooMany = await printLivePlan(`ServerPowerState ${id}`, checkedInputs(news), readRecord(olds), this);
@@ -215,6 +219,8 @@ async function operate(id: string, news: Props, olds: Recorded | undefined, stat
       listingRequest(label, declared.timeoutSeconds, log),
     );
     const goals = goalsFor(inputs, olds);
+    const heldNote = leftAloneNote(inputs, olds);
+    if (heldNote) log(`${label}: ${heldNote}`);
     const result = await converge({
       api: client,
       goals,
@@ -225,7 +231,12 @@ async function operate(id: string, news: Props, olds: Recorded | undefined, stat
       label: `ServerPowerState ${id}`,
     });
     const { outputs, failures } = outputsFor(inputs, olds, result, settings, new Date().toISOString());
-    const outs: Props = { ...pickInputs(news), ...outputs, ...membershipOutputs(members, new Date().toISOString()) };
+    const outs: Props = {
+      ...pickInputs(news),
+      ...outputs,
+      ...membershipOutputs(members, new Date().toISOString()),
+      ...scheduleOutputs(inputs, olds, Date.now()),
+    };
     if (failures.length === 0) return outs;
     const reasons = failureLines(failures);
     const message = partialFailureMessage(id, inputs, Object.keys(goals).length, reasons, failures.length);

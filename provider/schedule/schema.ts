@@ -142,6 +142,13 @@ export type ScheduleOverride = Schedule["overrides"][number];
 export type Weekday = (typeof WEEKDAYS)[number];
 export type EnforceMode = (typeof ENFORCE_MODES)[number];
 
+/** The fields of the object at a path under `schedule` (`schedule`, `schedule.running[0]`, `schedule.overrides[1]`), for messages. */
+export function fieldsOfSchedulePath(path: string): readonly string[] {
+  if (/^schedule\.running\[\d+\]$/.test(path)) return ["days", "from", "to"];
+  if (/^schedule\.overrides\[\d+\]$/.test(path)) return ["from", "to", "state", "reason"];
+  return SCHEDULE_FIELDS;
+}
+
 /** Why `timezone` is not usable, with the closest valid names; undefined when it is. */
 export function timezoneProblem(timezone: string): string | undefined {
   if (!isKnownTimezone(timezone)) {
