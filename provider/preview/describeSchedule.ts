@@ -38,7 +38,7 @@ export function describeSchedule(
   const scheduled = { ...inputs, state };
   const utc = new Date(nowMs).toISOString().slice(0, 16).replace("T", " ");
   const lines = [
-    `schedule: now ${formatZoned(clock, nowMs).slice(0, 16).replace("T", " ")} ${schedule.timezone} (${utc} UTC): ${state}, by ${now.reason}`,
+    `schedule: now ${formatZoned(clock, nowMs).slice(0, 16).replace("T", " ")} ${schedule.timezone} (${utc} UTC): ${state} (${now.reason})`,
     whatUpDoes(scheduled, record),
   ];
   const heldByHand = changedByHand(scheduled, record, targetStatus(state));
