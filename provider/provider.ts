@@ -133,7 +133,9 @@ export const serverPowerStateProvider = {
     // The engine shows no detail for dynamic resources: say which servers the update will touch.
     const plan = result.changes ? [view.note, describeDiff(diff)].filter(Boolean).join("; ") : undefined;
     if (plan) console.log(`ServerPowerState ${id}: ${plan}`);
-    for (const line of scheduleLinesFor(news, olds, Date.now())) console.log(`ServerPowerState ${id}: ${line}`);
+    // With a selector, view.news / view.olds hold the servers acted on (members included).
+    for (const line of scheduleLinesFor(view.news, view.olds, Date.now()))
+      console.log(`ServerPowerState ${id}: ${line}`);
     // A change with known inputs and no replacement is an update: read what it will do. No change, no call.
     if (result.changes && !diff.unknowns && diff.replaces.length === 0 && !diff.codeOnly) {
       const tooMany = await printLivePlan(`ServerPowerState ${id}`, checkedInputs(news), readRecord(olds), this);
