@@ -39,7 +39,7 @@ import { restoreGoals, targetStatus } from "./plan";
 import { countOf } from "./plural";
 import { checkedInputs, pickInputs, readRecord, type Props, type Recorded } from "./recorded";
 import { describeLivePlan, leftAloneNote, readLivePlan, scheduleLinesFor } from "./preview";
-import { scheduleOutputs } from "./schedule";
+import { scheduleNowMs, scheduleOutputs } from "./schedule";
 import {
   previewReadsEnabled,
   readProviderConfig,
@@ -102,7 +102,7 @@ export const serverPowerStateProvider = {
   },
 
   async check(this: ProviderState, olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    const outcome = checkInputs(news);
+    const outcome = checkInputs(news, new Date(scheduleNowMs(process.env, Date.now())));
     // Settings do not depend on serverIds & co.: report their problems at preview even when other
     // inputs are unknown or wrong, unless an override they depend on is itself unknown or wrong.
     const overrides = ["region", "projectId", "endpoint"] as const;
@@ -116,7 +116,7 @@ export const serverPowerStateProvider = {
     if (olds.serverIds === undefined) {
       // A create: no diff follows, so say here what it will act on, then read the live plan.
       for (const line of describeCreate(inputs)) console.log(`ServerPowerState: ${line}`);
-      for (const line of scheduleLinesFor(outcome.inputs, undefined, Date.now()))
+      for (const line of scheduleLinesFor(outcome.inputs, undefined, scheduleNowMs(process.env, Date.now())))
         console.log(`ServerPowerState: ${line}`);
       const tooMany = await printLivePlan("ServerPowerState", inputs, undefined, this);
       if (tooMany !== undefined) {
@@ -134,7 +134,7 @@ export const serverPowerStateProvider = {
     const plan = result.changes ? [view.note, describeDiff(diff)].filter(Boolean).join("; ") : undefined;
     if (plan) console.log(`ServerPowerState ${id}: ${plan}`);
     // With a selector, view.news / view.olds hold the servers acted on (members included).
-    for (const line of scheduleLinesFor(view.news, view.olds, Date.now()))
+    for (const line of scheduleLinesFor(view.news, view.olds, scheduleNowMs(process.env, Date.now())))
       console.log(`ServerPowerState ${id}: ${line}`);
     // A change with known inputs and no replacement is an update: read what it will do. No change, no call.
     if (result.changes && !diff.unknowns && diff.replaces.length === 0 && !diff.codeOnly) {
@@ -237,7 +237,7 @@ async function operate(id: string, news: Props, olds: Recorded | undefined, stat
       ...pickInputs(news),
       ...outputs,
       ...membershipOutputs(members, new Date().toISOString()),
-      ...scheduleOutputs(inputs, olds, Date.now()),
+      ...scheduleOutputs(inputs, olds, scheduleNowMs(process.env, Date.now())),
     };
     if (failures.length === 0) return outs;
     const reasons = failureLines(failures);
