@@ -187,3 +187,41 @@ describe("describeSchedule (preview)", () => {
     );
   });
 });
+
+describe("the provider's diff with a selector, between transitions (at-transitions)", () => {
+  it("reports a member changed by hand (from the recorded members) and answers no change", async () => {
+    const { serverPowerStateProvider } = await import("../../../provider/provider");
+    const { checkInputs } = await import("../../../provider/inputs");
+    const checked = checkInputs({
+      selector: { tags: { env: "dev" } },
+      // Stopped all century: no transition whenever this runs.
+      schedule: {
+        timezone: "Europe/Berlin",
+        overrides: [{ from: "2000-01-01", to: "2099-12-31", state: "stopped" }],
+        enforce: "at-transitions",
+      },
+    });
+    expect(checked.failures).toEqual([]);
+    const olds = {
+      ...checked.inputs,
+      members: [A, B],
+      servers: { [A]: shutoff, [B]: { ...shutoff, status: "ACTIVE" } },
+      initialStates: {},
+      jobs: [],
+      convergedAt: "2026-03-27T18:00:05.000Z",
+      lastTransitionAt: "2026-03-27T18:00:05.000Z",
+    };
+    const logged: string[] = [];
+    jest.spyOn(console, "log").mockImplementation((line: string) => void logged.push(line));
+    try {
+      const state = { config: {}, pacing: { records: [] }, authGate: { refused: [] }, projectIds: {} };
+      const result = await serverPowerStateProvider.diff.call(state, "sps-1", olds, checked.inputs);
+      expect(result.changes).toBe(false);
+      expect(logged).toContain(
+        `ServerPowerState sps-1: schedule: 1 server changed since the last converge, left alone until the next transition (enforce at-transitions): ${B} (ACTIVE)`,
+      );
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+});
