@@ -74,6 +74,8 @@ describe("npm run demo", () => {
       "$ pulumi refresh",
       "$ pulumi up",
       "$ pulumi destroy",
+      "$ pulumi up",
+      "$ pulumi up",
     ]);
     expect(run.stdout).not.toContain("\u001b[");
   });
