@@ -5,12 +5,20 @@
  *   pulumi config set ecs-power:serverIds '["616fb98f-46ca-475e-917e-2563e5a8cd19", "..."]'
  *   pulumi config set ecs-power:state stopped        # or running
  *   pulumi config set --path 'ecs-power:selector.tags.env' dev   # or select by tag (with or without serverIds)
+ *   pulumi config set ecs-power:schedule '{"timezone":"Europe/Berlin","running":[{"days":["mon"],"from":"08:00","to":"19:00"}]}'  # instead of state
  *   pulumi up
  *
  * Credentials and region come from huaweicloud:* config or the environment (see README).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ServerPowerState, type DesiredState, type OnDelete, type SelectorArgs, type StopType } from "./provider";
+import {
+  ServerPowerState,
+  type DesiredState,
+  type OnDelete,
+  type ScheduleArgs,
+  type SelectorArgs,
+  type StopType,
+} from "./provider";
 
 const config = new pulumi.Config();
 
@@ -18,6 +26,7 @@ const fleet = new ServerPowerState("fleet", {
   serverIds: config.getObject<string[]>("serverIds"),
   selector: config.getObject<SelectorArgs>("selector"),
   state: config.get<DesiredState>("state"),
+  schedule: config.getObject<ScheduleArgs>("schedule"),
   stopType: config.get<StopType>("stopType"),
   hardStopAfterSeconds: config.getNumber("hardStopAfterSeconds"),
   timeoutSeconds: config.getNumber("timeoutSeconds"),
@@ -30,3 +39,5 @@ export const jobs = fleet.jobs;
 export const initialStates = fleet.initialStates;
 export const convergedAt = fleet.convergedAt;
 export const members = fleet.members;
+export const scheduledState = fleet.scheduledState;
+export const nextTransition = fleet.nextTransition;

@@ -33,6 +33,10 @@ const fleetRecordSchema = z.object({
     initialStates: z.record(z.string(), z.string()),
     /** With a selector: the servers it matched at the last up or refresh. */
     members: z.array(z.string()).optional(),
+    /** With a schedule: the state it said at the last up, why, and its next change. */
+    state: z.string().optional(),
+    scheduleReason: z.string().optional(),
+    nextTransition: z.object({ at: z.string(), state: z.string() }).nullable().optional(),
   }),
 });
 

@@ -19,6 +19,7 @@ import { createPalette, type Palette } from "./createPalette";
 import { DemoCheckError } from "./DemoCheckError";
 import { formatTable } from "./formatTable";
 import { readFleetRecord, type FleetJob, type FleetRecord } from "./readFleetRecord";
+import { tellScheduleStory } from "./scheduleStory";
 import { tellTagStory } from "./tagStory";
 
 /** Long enough to watch, short enough for the whole demo to stay well under 30 s. */
@@ -91,6 +92,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       secretKey,
       stateFile: join(stateDir, "demo.state.json"),
       tagStateFile: join(stateDir, "demo-tags.state.json"),
+      scheduleStateFile: join(stateDir, "demo-schedule.state.json"),
     });
     say();
     say(palette.bold("Summary"));
@@ -98,6 +100,7 @@ export async function runDemo(options: DemoOptions): Promise<void> {
     say("  refresh found the server started by hand, and the next up stopped that one alone: yes");
     say(palette.green("  every server back to its initial status: yes"));
     say("  a tag-selected fleet gained a member between two ups, and only it was stopped: yes");
+    say("  a scheduled fleet started inside its window and stopped when the window ended: yes");
     say(palette.dim(`  ${seconds(Date.now() - startedAt)} in all`));
   } finally {
     await emulator?.stop();
@@ -114,6 +117,7 @@ interface Story {
   readonly secretKey: string;
   readonly stateFile: string;
   readonly tagStateFile: string;
+  readonly scheduleStateFile: string;
 }
 
 /** What the acts of the story share: the output, the fleet as it began, the stack and the checks on it. */
@@ -148,6 +152,7 @@ async function tellStory(story: Story): Promise<void> {
   await driftAct(scene, toStop);
   await destroyAct(scene);
   await tellTagStory({ ...story, stateFile: story.tagStateFile, step: scene.step });
+  await tellScheduleStory({ ...story, stateFile: story.scheduleStateFile, step: scene.step });
 }
 
 async function setScene({

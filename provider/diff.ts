@@ -11,6 +11,7 @@ import { hasUnknowns, type DesiredState, type OnDelete, type PowerStateInputs } 
 import { targetStatus } from "./plan";
 import { countOf } from "./plural";
 import { readRecord, type Props, type Recorded } from "./recorded";
+import { serversLeftAlone } from "./schedule";
 import { resolveTarget, type Environment, type ProviderConfig } from "./settings";
 
 /** The inputs compared one to one with the record. */
@@ -18,6 +19,7 @@ const COMPARED_INPUTS = ["state", "stopType", "hardStopAfterSeconds", "timeoutSe
 
 export type ChangedProperty =
   | "serverIds"
+  | "schedule"
   | (typeof COMPARED_INPUTS)[number]
   | "servers"
   | "initialStates"
@@ -96,9 +98,13 @@ function changedProperties(o: Recorded, n: Partial<PowerStateInputs>): ChangedPr
   const newIds = [...(n.serverIds ?? [])].sort().join(",");
   if (oldIds !== newIds) changed.push("serverIds");
   for (const key of COMPARED_INPUTS) if ((o[key] ?? null) !== (n[key] ?? null)) changed.push(key);
+  if (JSON.stringify(o.schedule ?? null) !== JSON.stringify(n.schedule ?? null)) changed.push("schedule");
   if (n.state !== undefined && n.serverIds !== undefined) {
     const target = targetStatus(n.state);
-    if (n.serverIds.some((serverId) => !isSettled(o.servers?.[serverId], target))) changed.push("servers");
+    // Under a schedule enforced "at-transitions", between transitions, drift is left alone (reported, not acted on).
+    const leftAlone = new Set(serversLeftAlone(n, o));
+    const drifted = n.serverIds.filter((serverId) => !leftAlone.has(serverId));
+    if (drifted.some((serverId) => !isSettled(o.servers?.[serverId], target))) changed.push("servers");
   }
   if (n.onDelete === "restore" && n.serverIds !== undefined) {
     const declared = n.serverIds;
@@ -126,11 +132,12 @@ function serverChanges(o: Recorded, n: Partial<PowerStateInputs>): ServerChanges
   const declared = n.serverIds;
   const target = targetStatus(n.state);
   const previous = new Set(o.serverIds ?? []);
+  const leftAlone = new Set(serversLeftAlone(n, o));
   return {
     state: n.state,
     onDelete: n.onDelete,
     unsettled: declared
-      .filter((s) => previous.has(s) && !isSettled(o.servers?.[s], target))
+      .filter((s) => previous.has(s) && !leftAlone.has(s) && !isSettled(o.servers?.[s], target))
       .map((id) => ({ id, record: o.servers?.[id] })),
     added: declared.filter((s) => !previous.has(s)),
     removed: [...previous].filter((s) => !declared.includes(s)),

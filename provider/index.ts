@@ -8,6 +8,7 @@
 import { EcsClient as EcsClientClass } from "./ecsClient";
 import { EcsError as EcsErrorClass } from "./errors";
 import { findProjectId as findProjectIdFunction } from "./findProjectId";
+import { scheduledStateAt as scheduledStateAtFunction } from "./schedule";
 import type * as Public from "./publicTypes";
 
 export { ServerPowerState } from "./resource";
@@ -37,6 +38,15 @@ export type {
   RetryPolicy,
   PacingLedger,
   FindProjectIdOptions,
+  Schedule,
+  ScheduleArgs,
+  ScheduleWindow,
+  ScheduleOverride,
+  ScheduleEvaluation,
+  ScheduleTransition,
+  NextTransition,
+  Weekday,
+  EnforceMode,
 } from "./publicTypes";
 
 /** The signed ECS client (docs/client.md). */
@@ -53,3 +63,11 @@ export const findProjectId = findProjectIdFunction as unknown as (
 export { signRequest } from "./signer";
 export type { Credentials, SignableRequest } from "./signer";
 export { CONFIG_KEYS, ENV_KEYS } from "./settings";
+/**
+ * What `schedule` declares at `at`: `{ state, reason, next? }`, `next` the first change after `at`
+ * (absent if none within 14 days). Throws naming each rule the schedule breaks (docs/schedules.md).
+ */
+export const scheduledStateAt = scheduledStateAtFunction as unknown as (
+  schedule: Public.ScheduleArgs,
+  at: Date,
+) => Public.ScheduleEvaluation;

@@ -9,6 +9,7 @@ import { ENDPOINT_HINT, endpointProblem, maskUrlCredentials, REGION_PATTERN, REG
 import { POWER_ACTION_TYPES, type PowerActionType } from "./errors";
 import { describeInputIssue, valueAt } from "./issues";
 import { SELECTOR_FIELDS, selectorSchema } from "./selector";
+import { evaluateSchedule, fieldsOfSchedulePath, scheduleSchema } from "./schedule";
 
 /** The value Pulumi passes for an input that is not known yet (during preview). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -58,6 +59,7 @@ export function inputSchema() {
       },
     ),
     selector: selectorSchema().optional(),
+    schedule: scheduleSchema().optional(),
     state: z
       .enum(DESIRED_STATES, {
         error: (issue) => `expected "stopped" or "running"${didYouMean(issue.input, DESIRED_STATES)}`,
@@ -140,8 +142,9 @@ const CREDENTIAL_KEYS = ["accessKey", "secretKey", "securityToken", "ak", "sk", 
 /**
  * Validates and normalises the inputs. Unknown values (preview) are tolerated: the property is
  * left as it is and validated on the real run. Each failure names the property path, the value and the rule.
+ * With a `schedule`, `state` is what the schedule says at `now` (provider/schedule).
  */
-export function checkInputs(news: Record<string, unknown>): CheckOutcome {
+export function checkInputs(news: Record<string, unknown>, now: Date = new Date()): CheckOutcome {
   const reserved: Record<string, unknown> = {};
   const candidate: Record<string, unknown> = {};
   const failures: CheckFailure[] = [];
@@ -167,10 +170,11 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
       const path = z.core.toDotPath(issue.path);
       if (unknownPaths.some((p) => path === p || path.startsWith(`${p}[`) || path.startsWith(`${p}.`))) continue;
       if (issue.code === "unrecognized_keys" && path !== "") {
+        const fields = path.startsWith("schedule") ? fieldsOfSchedulePath(path) : SELECTOR_FIELDS;
         for (const key of issue.keys)
           failures.push({
             property: `${path}.${key}`,
-            reason: `${JSON.stringify(key)} is not a field of ${path}; its fields are ${SELECTOR_FIELDS.join(", ")}`,
+            reason: `${JSON.stringify(key)} is not a field of ${path}; its fields are ${fields.join(", ")}`,
           });
       } else if (issue.code === "unrecognized_keys") {
         for (const key of issue.keys) failures.push({ property: key, reason: describeUnrecognizedKey(key) });
@@ -186,6 +190,12 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
       });
     }
   }
+  if (candidate.state !== undefined && candidate.schedule !== undefined) {
+    failures.push({
+      property: "state",
+      reason: `state ${JSON.stringify(candidate.state)} is invalid with a schedule: expected exactly one of state and schedule (the schedule decides the state from the clock); remove one`,
+    });
+  }
   const bound = checkServerIdsBound(candidate.serverIds);
   if (bound) failures.push(bound);
   if (failures.length > 0 || !result.success) return { inputs: news, failures };
@@ -200,6 +210,10 @@ export function checkInputs(news: Record<string, unknown>): CheckOutcome {
       ? candidate.serverIds
       : normaliseServerIds(result.data.serverIds);
   }
+  // The schedule decides the state: what it says now is the state this operation converges to.
+  if (unknownPaths.includes("schedule")) normalised.state = UNKNOWN_VALUE;
+  else if (result.data.schedule !== undefined)
+    normalised.state = evaluateSchedule(result.data.schedule, now.getTime()).state;
   if (typeof normalised.endpoint === "string") normalised.endpoint = normalised.endpoint.replace(/\/+$/, "");
   return { inputs: { ...normalised, ...reserved }, failures: [] };
 }
@@ -236,8 +250,8 @@ function findUnknowns(inputs: Record<string, unknown>): string[] {
   const paths: string[] = [];
   for (const [key, value] of Object.entries(inputs)) {
     if (value === UNKNOWN_VALUE) paths.push(key);
-    // A selector with any part unknown is unknown as a whole: it is checked on the real run.
-    else if (key === "selector" && containsUnknown(value)) paths.push(key);
+    // A selector or schedule with any part unknown is unknown as a whole: it is checked on the real run.
+    else if ((key === "selector" || key === "schedule") && containsUnknown(value)) paths.push(key);
     else if (Array.isArray(value)) value.forEach((v, i) => v === UNKNOWN_VALUE && paths.push(`${key}[${i}]`));
   }
   return paths;
@@ -256,7 +270,7 @@ const PLACEHOLDER_ID = "00000000-0000-0000-0000-000000000000";
 function replaceUnknowns(inputs: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(inputs)) {
-    if (value === UNKNOWN_VALUE || (key === "selector" && containsUnknown(value))) continue;
+    if (value === UNKNOWN_VALUE || ((key === "selector" || key === "schedule") && containsUnknown(value))) continue;
     // Keep positions, so that paths in messages are the user's own indexes.
     out[key] = Array.isArray(value) ? value.map((v) => (v === UNKNOWN_VALUE ? PLACEHOLDER_ID : v)) : value;
   }

@@ -45,6 +45,7 @@ export function describeValue(value: unknown): string {
 export function describeInputIssue(path: string, issue: z.core.$ZodIssue, shown: unknown): string {
   const label = path || "inputs";
   if (shown === undefined && issue.code === "invalid_type") return `${label} is required: ${issue.message}`;
+  if (shown === undefined) return `${label} is not set: ${issue.message}`;
   return `${label} ${renderValue(shown)} is invalid: ${issue.message}`;
 }
 

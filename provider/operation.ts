@@ -10,6 +10,7 @@ import type { DesiredState, PowerStateInputs } from "./inputs";
 import { restoreGoals, targetStatus } from "./plan";
 import { countOf } from "./plural";
 import type { ObservedOutputs, Recorded } from "./recorded";
+import { serversLeftAlone } from "./schedule";
 
 /** Where the servers were acted on through. */
 export interface ResolvedTarget {
@@ -21,7 +22,9 @@ export interface ResolvedTarget {
 /**
  * Server id → desired state: the declared servers towards the declared state and, with onDelete
  * "restore", those no longer declared back to their initial status. The record of those whose
- * restore failed last time is still in initialStates, so they are retried too.
+ * restore failed last time is still in initialStates, so they are retried too. With a schedule
+ * enforced "at-transitions", between transitions, the servers the last converge settled are left out
+ * (provider/schedule/enforce.ts).
  */
 export function goalsFor(inputs: PowerStateInputs, record: Recorded | undefined): Record<string, DesiredState> {
   const declared = new Set(inputs.serverIds);
@@ -29,7 +32,8 @@ export function goalsFor(inputs: PowerStateInputs, record: Recorded | undefined)
     inputs.onDelete === "restore"
       ? restoreGoals(pick(record?.initialStates ?? {}, pendingRestores(record, declared)))
       : {};
-  for (const serverId of inputs.serverIds) goals[serverId] = inputs.state;
+  const leftAlone = new Set(serversLeftAlone(inputs, record));
+  for (const serverId of inputs.serverIds) if (!leftAlone.has(serverId)) goals[serverId] = inputs.state;
   return goals;
 }
 
@@ -54,7 +58,8 @@ export function outputsFor(
   for (const f of failures)
     if (!declared.has(f.id) && record?.initialStates?.[f.id]) initialStates[f.id] = record.initialStates[f.id];
   const servers: Record<string, ServerRecord> = {};
-  for (const serverId of inputs.serverIds) servers[serverId] = result.servers[serverId];
+  // A server left alone (enforce "at-transitions") was not observed: its record stays as it was.
+  for (const serverId of inputs.serverIds) servers[serverId] = result.servers[serverId] ?? record?.servers?.[serverId];
   const outputs: ObservedOutputs = {
     servers,
     jobs: result.jobs,

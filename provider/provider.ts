@@ -38,7 +38,8 @@ import type { PacingLedger } from "./pacing";
 import { restoreGoals, targetStatus } from "./plan";
 import { countOf } from "./plural";
 import { checkedInputs, pickInputs, readRecord, type Props, type Recorded } from "./recorded";
-import { describeLivePlan, readLivePlan } from "./preview";
+import { describeLivePlan, leftAloneNote, readLivePlan, scheduleLinesFor } from "./preview";
+import { scheduleNowMs, scheduleOutputs } from "./schedule";
 import {
   previewReadsEnabled,
   readProviderConfig,
@@ -101,7 +102,7 @@ export const serverPowerStateProvider = {
   },
 
   async check(this: ProviderState, olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    const outcome = checkInputs(news);
+    const outcome = checkInputs(news, new Date(scheduleNowMs(process.env, Date.now())));
     // Settings do not depend on serverIds & co.: report their problems at preview even when other
     // inputs are unknown or wrong, unless an override they depend on is itself unknown or wrong.
     const overrides = ["region", "projectId", "endpoint"] as const;
@@ -115,6 +116,8 @@ export const serverPowerStateProvider = {
     if (olds.serverIds === undefined) {
       // A create: no diff follows, so say here what it will act on, then read the live plan.
       for (const line of describeCreate(inputs)) console.log(`ServerPowerState: ${line}`);
+      for (const line of scheduleLinesFor(outcome.inputs, undefined, scheduleNowMs(process.env, Date.now())))
+        console.log(`ServerPowerState: ${line}`);
       const tooMany = await printLivePlan("ServerPowerState", inputs, undefined, this);
       if (tooMany !== undefined) {
         return { inputs: outcome.inputs, failures: [{ property: "selector.maxMembers", reason: tooMany }] };
@@ -130,6 +133,9 @@ export const serverPowerStateProvider = {
     // The engine shows no detail for dynamic resources: say which servers the update will touch.
     const plan = result.changes ? [view.note, describeDiff(diff)].filter(Boolean).join("; ") : undefined;
     if (plan) console.log(`ServerPowerState ${id}: ${plan}`);
+    // With a selector, view.news / view.olds hold the servers acted on (members included).
+    for (const line of scheduleLinesFor(view.news, view.olds, scheduleNowMs(process.env, Date.now())))
+      console.log(`ServerPowerState ${id}: ${line}`);
     // A change with known inputs and no replacement is an update: read what it will do. No change, no call.
     if (result.changes && !diff.unknowns && diff.replaces.length === 0 && !diff.codeOnly) {
       const tooMany = await printLivePlan(`ServerPowerState ${id}`, checkedInputs(news), readRecord(olds), this);
@@ -215,6 +221,8 @@ async function operate(id: string, news: Props, olds: Recorded | undefined, stat
       listingRequest(label, declared.timeoutSeconds, log),
     );
     const goals = goalsFor(inputs, olds);
+    const heldNote = leftAloneNote(inputs, olds);
+    if (heldNote) log(`${label}: ${heldNote}`);
     const result = await converge({
       api: client,
       goals,
@@ -225,7 +233,12 @@ async function operate(id: string, news: Props, olds: Recorded | undefined, stat
       label: `ServerPowerState ${id}`,
     });
     const { outputs, failures } = outputsFor(inputs, olds, result, settings, new Date().toISOString());
-    const outs: Props = { ...pickInputs(news), ...outputs, ...membershipOutputs(members, new Date().toISOString()) };
+    const outs: Props = {
+      ...pickInputs(news),
+      ...outputs,
+      ...membershipOutputs(members, new Date().toISOString()),
+      ...scheduleOutputs(inputs, olds, scheduleNowMs(process.env, Date.now())),
+    };
     if (failures.length === 0) return outs;
     const reasons = failureLines(failures);
     const message = partialFailureMessage(id, inputs, Object.keys(goals).length, reasons, failures.length);

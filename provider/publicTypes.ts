@@ -95,6 +95,66 @@ export interface PowerStateInputs {
   endpoint?: string | undefined;
   /** The servers named by their tags (and name) instead of, or beside, their ids. */
   selector?: Selector | undefined;
+  /** When the fleet runs, in its own timezone: the other way to say `state` (then `state` is what it says at each check). */
+  schedule?: Schedule | undefined;
+}
+
+/** A day of a schedule's window. */
+export type Weekday = "mon" | "tue" | "wed" | "thu" | "fri" | "sat" | "sun";
+/** `"always"`: every up converges to the schedule; `"at-transitions"`: only when its state changed since the last converge. */
+export type EnforceMode = "always" | "at-transitions";
+
+/** A window in which the fleet runs: on each of `days`, `from` to `to` (`HH:MM`; `to` may be `24:00`; at or before `from`: the next day). */
+export interface ScheduleWindow {
+  days: Weekday[];
+  from: string;
+  to: string;
+}
+
+/** Calendar dates (`YYYY-MM-DD`, in the schedule's timezone, both ends inclusive) on which `state` holds all day. */
+export interface ScheduleOverride {
+  from: string;
+  to: string;
+  state: DesiredState;
+  reason?: string | undefined;
+}
+
+/** A schedule after check: defaults applied. */
+export interface Schedule {
+  /** An IANA timezone name (`Europe/Berlin`). */
+  timezone: string;
+  running: ScheduleWindow[];
+  overrides: ScheduleOverride[];
+  enforce: EnforceMode;
+}
+
+/** A schedule as a program writes it (`running`, `overrides` and `enforce` have defaults). */
+export interface ScheduleArgs {
+  timezone: string;
+  running?: ScheduleWindow[] | undefined;
+  overrides?: ScheduleOverride[] | undefined;
+  enforce?: EnforceMode | undefined;
+}
+
+/** The first instant at which a schedule's state changes, and the state from then. */
+export interface ScheduleTransition {
+  readonly at: Date;
+  readonly state: DesiredState;
+}
+
+/** What `scheduledStateAt` answers. */
+export interface ScheduleEvaluation {
+  readonly state: DesiredState;
+  /** The window or override that decided (`window running[0] (mon,tue 08:00–19:00 Europe/Berlin)`), or that none did. */
+  readonly reason: string;
+  /** The next change after the instant asked about; absent if none within 14 days. */
+  readonly next?: ScheduleTransition;
+}
+
+/** The `nextTransition` output: `at` in ISO 8601 with the zone's offset (`2026-03-30T08:00:00+02:00`). */
+export interface NextTransition {
+  at: string;
+  state: DesiredState;
 }
 
 /** The selector after `check`: every key's values a list of distinct values, keys sorted. */
@@ -163,6 +223,14 @@ export interface PowerStateOutputs extends PowerStateInputs {
   members?: string[] | undefined;
   /** With a selector: when `members` was resolved (ISO time). */
   membersResolvedAt?: string | undefined;
+  /** With a schedule: its state when the last operation ran. */
+  scheduledState?: DesiredState | undefined;
+  /** With a schedule: the window or override that decided `scheduledState`. */
+  scheduleReason?: string | undefined;
+  /** With a schedule: its next change within 14 days of the last operation, or null when none. */
+  nextTransition?: NextTransition | null | undefined;
+  /** With a schedule: when an operation last converged the fleet to a new scheduled state (or created it), ISO time. */
+  lastTransitionAt?: string | undefined;
 }
 
 /** A batch action call the API accepted (answered 2xx with a job id). */

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import type { JobRecord, ServerRecord } from "./converge";
 import type * as Public from "./publicTypes";
+import { scheduleSchema } from "./schedule";
 import { selectorSchema } from "./selector";
 import { DESIRED_STATES, ON_DELETE_MODES, STOP_TYPES, UNKNOWN_VALUE, inputKeys, type PowerStateInputs } from "./inputs";
 
@@ -47,6 +48,11 @@ export function recordSchema() {
     resolvedEndpoint: optional(z.string()),
     resolvedProjectId: optional(z.string()),
     resolvedRegion: optional(z.string().nullable()),
+    schedule: optional(scheduleSchema()),
+    scheduledState: optional(z.enum(DESIRED_STATES)),
+    scheduleReason: optional(z.string()),
+    nextTransition: optional(z.object({ at: z.string(), state: z.enum(DESIRED_STATES) }).nullable()),
+    lastTransitionAt: optional(z.string()),
   });
 }
 

@@ -6,7 +6,15 @@
  * next preview.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { DesiredState, JobRecord, OnDelete, ServerRecord, StopType } from "./publicTypes";
+import type {
+  DesiredState,
+  JobRecord,
+  NextTransition,
+  OnDelete,
+  ScheduleArgs,
+  ServerRecord,
+  StopType,
+} from "./publicTypes";
 import { serverPowerStateProvider } from "./provider";
 
 export interface ServerPowerStateArgs {
@@ -20,8 +28,14 @@ export interface ServerPowerStateArgs {
    * `maxMembers`: more matches than this and nothing is done.
    */
   readonly selector?: pulumi.Input<SelectorArgs>;
-  /** `"stopped"` (SHUTOFF, via os-stop; the default) or `"running"` (ACTIVE, via os-start). */
+  /** `"stopped"` (SHUTOFF, via os-stop; the default) or `"running"` (ACTIVE, via os-start). Not with `schedule`. */
   readonly state?: pulumi.Input<DesiredState>;
+  /**
+   * When the fleet runs, in its own timezone (the other way to say `state`): `timezone` (IANA name),
+   * `running` windows `{ days, from, to }`, `overrides` `{ from, to, state, reason? }` by calendar date,
+   * `enforce` `"always"` (default) or `"at-transitions"`. Each up converges to what it says now (docs/schedules.md).
+   */
+  readonly schedule?: pulumi.Input<ScheduleArgs>;
   /** The os-stop type: `"SOFT"` (default, ACPI shutdown) or `"HARD"` (forced). */
   readonly stopType?: pulumi.Input<StopType>;
   /** Send a HARD stop to servers a SOFT stop has not stopped after this many seconds. Off by default. */
@@ -75,6 +89,14 @@ export class ServerPowerState extends pulumi.dynamic.Resource {
   declare readonly members: pulumi.Output<string[] | undefined>;
   /** With a selector: when `members` was resolved (ISO time). */
   declare readonly membersResolvedAt: pulumi.Output<string | undefined>;
+  /** With a schedule: its state when the last operation ran. */
+  declare readonly scheduledState: pulumi.Output<DesiredState | undefined>;
+  /** With a schedule: the window or override that decided `scheduledState`. */
+  declare readonly scheduleReason: pulumi.Output<string | undefined>;
+  /** With a schedule: its next change (`at` ISO 8601 with the zone's offset), null when none within 14 days. */
+  declare readonly nextTransition: pulumi.Output<NextTransition | null | undefined>;
+  /** With a schedule: when an up last converged the fleet to a new scheduled state (or created it). */
+  declare readonly lastTransitionAt: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: ServerPowerStateArgs, opts?: pulumi.CustomResourceOptions) {
     // A fresh object: the SDK adds __provider to it. The outputs are seeded so that they are exposed.
@@ -94,6 +116,10 @@ export class ServerPowerState extends pulumi.dynamic.Resource {
       convergedAt: undefined,
       members: undefined,
       membersResolvedAt: undefined,
+      scheduledState: undefined,
+      scheduleReason: undefined,
+      nextTransition: undefined,
+      lastTransitionAt: undefined,
     };
     super(serverPowerStateProvider, name, props, opts, "huaweicloud", "ServerPowerState");
   }

@@ -53,7 +53,8 @@ describe("npm run demo", () => {
   beforeAll(async () => {
     run = await runDemoScript();
     lines = run.stdout.split("\n");
-  }, 90_000);
+    // Three parts of host steps (part 3: two more ups); a loaded 2-core machine needs the margin.
+  }, 180_000);
 
   it("exits 0 and says every server is back to its initial status", () => {
     expect({ exitCode: run.exitCode, stderr: run.stderr }).toEqual({ exitCode: 0, stderr: "" });
@@ -73,6 +74,8 @@ describe("npm run demo", () => {
       "$ pulumi refresh",
       "$ pulumi up",
       "$ pulumi destroy",
+      "$ pulumi up",
+      "$ pulumi up",
     ]);
     expect(run.stdout).not.toContain("\u001b[");
   });
@@ -149,6 +152,24 @@ describe("npm run demo", () => {
       expect.stringMatching(/│ ServerPowerState sps-[0-9a-f-]+: selector env=dev matched 4 servers/),
     );
     expect(lines).toContain("  a tag-selected fleet gained a member between two ups, and only it was stopped: yes");
+  });
+
+  it("part 3: a scheduled fleet starts inside its window, and the up after the window's end stops it", () => {
+    const part3 = lines.slice(lines.findIndex((line) => line.startsWith("Part 3: a fleet on a schedule")));
+    const ups = part3.filter((line) => line.startsWith("$ pulumi up"));
+    expect(ups).toHaveLength(2);
+    expect(part3).toContainEqual(
+      expect.stringMatching(/^ {2}scheduled: running; next transition: \d{4}-\d{2}-\d{2}T19:00:00\+0[12]:00$/),
+    );
+    expect(part3).toContainEqual(
+      expect.stringMatching(/^ {2}scheduled: stopped; next transition: \d{4}-\d{2}-\d{2}T08:00:00\+0[12]:00$/),
+    );
+    expect(part3).toContainEqual(
+      expect.stringMatching(
+        /│ ServerPowerState sps-[0-9a-f-]+: schedule: transition since the last converge \(running → stopped\): up will stop the servers not SHUTOFF$/,
+      ),
+    );
+    expect(lines).toContain("  a scheduled fleet started inside its window and stopped when the window ended: yes");
   });
 });
 

@@ -12,3 +12,5 @@ export type {
 } from "./livePlan";
 export { readLivePlan } from "./readLivePlan";
 export type { LiveReading, PlannedInputs, PreviewReader } from "./readLivePlan";
+export { describeSchedule, leftAloneNote, scheduleLinesFor, TRANSITIONS_SHOWN } from "./describeSchedule";
+export type { ScheduledPreview } from "./describeSchedule";
