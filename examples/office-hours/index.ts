@@ -5,7 +5,7 @@
  * what the schedule says then.
  *
  *   pulumi config set huaweicloud:region cn-north-4
- *   HW_ACCESS_KEY / HW_SECRET_KEY in the pipeline's environment (README, Configuration)
+ *   HW_ACCESS_KEY / HW_SECRET_KEY in the pipeline's environment (README, Environment variables)
  *
  * Snooze one server (keep it out of the schedule): tag it `schedule=snoozed`; the selector's notTags
  * leaves it out at the next up (remove the tag to bring it back).
