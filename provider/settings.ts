@@ -13,7 +13,6 @@ import {
   REGION_RULE_TEXT,
 } from "./endpoint";
 import { enterpriseProjectProblem } from "./enterpriseProject";
-import type { Credentials } from "./signer";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
 export const CONFIG_KEYS = {
@@ -30,6 +29,12 @@ export const CONFIG_KEYS = {
   previewReads: "huaweicloud:ecsPreviewReads",
   /** The bridged provider's key (its sdk/nodejs/config/vars.ts): the enterprise project every server list is scoped to. */
   enterpriseProjectId: "huaweicloud:enterpriseProjectId",
+  /** The hcloud CLI's config.json to take credentials from (the bridged provider's key; Terraform's shared_config_file). */
+  sharedConfigFile: "huaweicloud:sharedConfigFile",
+  /** The profile of that file (default: the file's `current`). */
+  profile: "huaweicloud:profile",
+  /** An object `{ agencyName, domainName, durationSeconds? }` (JSON in the engine's config): the agency to assume. */
+  assumeRole: "huaweicloud:assumeRole",
 } as const;
 
 /** Bounds of huaweicloud:ecsPacingWindowSeconds: Huawei's window is a minute; one hour is generous for any quota. */
@@ -45,6 +50,12 @@ export const ENV_KEYS = {
   projectId: ["HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"],
   /** Terraform's name (the huaweicloud provider's `enterprise_project_id` argument). */
   enterpriseProjectId: ["HW_ENTERPRISE_PROJECT_ID"],
+  /** Terraform's names (huaweicloud/config.go's provider schema). */
+  sharedConfigFile: ["HW_SHARED_CONFIG_FILE"],
+  profile: ["HW_PROFILE"],
+  assumeRoleAgencyName: ["HW_ASSUME_ROLE_AGENCY_NAME"],
+  assumeRoleDomainName: ["HW_ASSUME_ROLE_DOMAIN_NAME"],
+  assumeRoleDuration: ["HW_ASSUME_ROLE_DURATION"],
 } as const;
 
 export type ProviderConfig = { -readonly [K in keyof typeof CONFIG_KEYS]?: string };
@@ -84,7 +95,6 @@ export interface Target {
 }
 
 export interface ResolvedSettings extends Target {
-  readonly credentials: Credentials;
   readonly iamEndpoint?: string;
   readonly serversPerMinute?: number;
   /** How long one API call may take to answer (headers, then each pause in the body). */
@@ -152,20 +162,15 @@ const NO_REGION = `${CONFIG_KEYS.region} is not set (nor the resource's region, 
 /**
  * Everything wrong with the settings a resource would be acted on with, without any I/O: each problem
  * names the key, its value (never a credential's) and the rule. Create, update, read and delete refuse
- * to start with any of them. `check` leaves out missing credentials (`credentials: false`): a
+ * to start with any of them. Credentials are not among them: the credential chain
+ * (provider/credentials/) finds them when a method runs, and says which sources it tried. A
  * preview-only job (a pull request's pipeline) often has none; its preview still succeeds and says
  * why the live plan is unavailable, and the `up` refuses to start without them.
  */
-export function settingsProblems(
-  args: TargetArgs,
-  config: ProviderConfig,
-  env: Environment,
-  { credentials = true }: { readonly credentials?: boolean } = {},
-): SettingsProblem[] {
+export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: Environment): SettingsProblem[] {
   const sources = targetSources(args, config, env);
   return [
     ...locationProblems(sources),
-    ...(credentials ? credentialProblems(config, env) : []),
     ...projectProblems(sources, config),
     ...tuningProblems(sources, config),
     ...enterpriseProjectProblems(config, env),
@@ -260,25 +265,6 @@ function projectProblems({ region, projectId, endpoint }: TargetSources, config:
   return problems;
 }
 
-/** The access key and the secret key: set in stack config or the environment (never their values in a message). */
-function credentialProblems(config: ProviderConfig, env: Environment): SettingsProblem[] {
-  const problems: SettingsProblem[] = [];
-  if (config.accessKey === undefined && fromEnv(env, ENV_KEYS.accessKey) === undefined) {
-    problems.push({
-      key: "",
-      reason: `${CONFIG_KEYS.accessKey} is not set (nor ${ENV_KEYS.accessKey.join(", nor ")}): expected the access key (AK) that signs the ECS calls; pulumi config set ${CONFIG_KEYS.accessKey} <AK>`,
-    });
-  }
-  if (config.secretKey === undefined && fromEnv(env, ENV_KEYS.secretKey) === undefined) {
-    problems.push({
-      key: "",
-      reason: `${CONFIG_KEYS.secretKey} is not set (nor ${ENV_KEYS.secretKey.join(", nor ")}): expected the secret key (SK) that signs the ECS calls; pulumi config set --secret ${CONFIG_KEYS.secretKey} <SK> (--secret keeps it encrypted in the stack config)`,
-    });
-  }
-
-  return problems;
-}
-
 /** The pacing, timeout and preview keys. */
 function tuningProblems({ endpoint }: TargetSources, config: ProviderConfig): SettingsProblem[] {
   const problems: SettingsProblem[] = [];
@@ -350,18 +336,17 @@ export function resolveTarget(args: TargetArgs, config: ProviderConfig, env: Env
   return { endpoint, region: region?.value, projectId };
 }
 
-/** Everything a lifecycle method needs to call ECS. Messages name the missing keys, never a secret's value. */
+/**
+ * Everything a lifecycle method needs to call ECS but the credentials (provider/credentials/ finds
+ * those). Messages name the missing keys, never a secret's value.
+ */
 export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: Environment): ResolvedSettings {
   const problems = settingsProblems(args, config, env);
   if (problems.length > 0) throw settingsError(problems.map((p) => p.reason).join("\n"));
   const target = resolveTarget(args, config, env);
-  const accessKey = config.accessKey ?? fromEnv(env, ENV_KEYS.accessKey);
-  const secretKey = config.secretKey ?? fromEnv(env, ENV_KEYS.secretKey);
-  const securityToken = config.securityToken ?? fromEnv(env, ENV_KEYS.securityToken);
   const enterpriseProject = enterpriseProjectSource(config, env);
   return {
     ...target,
-    credentials: { accessKey: accessKey!, secretKey: secretKey!, ...(securityToken ? { securityToken } : {}) },
     iamEndpoint: config.iamEndpoint?.replace(/\/+$/, ""),
     serversPerMinute: config.serversPerMinute === undefined ? undefined : Number(config.serversPerMinute),
     ...(config.requestTimeoutSeconds !== undefined
