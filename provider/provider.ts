@@ -318,6 +318,7 @@ function newClient(settings: OperationSettings, shared: Pick<ProviderState, "pac
       : {}),
     ...(settings.pacingWindowSeconds !== undefined ? { pacingWindowMs: settings.pacingWindowSeconds * 1000 } : {}),
     ...(settings.enterpriseProjectId !== undefined ? { enterpriseProjectId: settings.enterpriseProjectId } : {}),
+    ...(settings.maxAttempts !== undefined ? { retry: { maxAttempts: settings.maxAttempts } } : {}),
   });
 }
 

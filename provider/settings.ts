@@ -12,6 +12,7 @@ import {
   REGION_PATTERN,
   REGION_RULE_TEXT,
 } from "./endpoint";
+import { bridgedSettings } from "./bridgedConfig";
 import { enterpriseProjectProblem } from "./enterpriseProject";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
@@ -35,6 +36,11 @@ export const CONFIG_KEYS = {
   profile: "huaweicloud:profile",
   /** An object `{ agencyName, domainName, durationSeconds? }` (JSON in the engine's config): the agency to assume. */
   assumeRole: "huaweicloud:assumeRole",
+  /** The bridged provider's keys (provider/bridgedConfig.ts has the precedence against ours). */
+  endpoints: "huaweicloud:endpoints",
+  cloud: "huaweicloud:cloud",
+  maxRetries: "huaweicloud:maxRetries",
+  insecure: "huaweicloud:insecure",
 } as const;
 
 /** Bounds of huaweicloud:ecsPacingWindowSeconds: Huawei's window is a minute; one hour is generous for any quota. */
@@ -106,6 +112,8 @@ export interface ResolvedSettings extends Target {
    * "0", a project's UUID, or all_granted_eps. Unset: all_granted_eps (the client's default).
    */
   readonly enterpriseProjectId?: string;
+  /** Attempts per call, from huaweicloud:maxRetries (1 + retries); unset: the retry policy's default. */
+  readonly maxAttempts?: number;
 }
 
 function fromEnv(env: Environment, names: readonly string[]): string | undefined {
@@ -174,6 +182,7 @@ export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: 
     ...projectProblems(sources, config),
     ...tuningProblems(sources, config),
     ...enterpriseProjectProblems(config, env),
+    ...bridgedSettings(config).problems.map((reason) => ({ key: "", reason })),
   ];
 }
 
@@ -216,10 +225,11 @@ function targetSources(args: TargetArgs, config: ProviderConfig, env: Environmen
       { key: CONFIG_KEYS.projectId, value: config.projectId },
       { vars: env, names: ENV_KEYS.projectId },
     ),
-    endpoint: sourced(
-      { name: "endpoint", value: args.endpoint },
-      { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint },
-    ),
+    endpoint:
+      sourced(
+        { name: "endpoint", value: args.endpoint },
+        { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint },
+      ) ?? bridgedEcsEndpoint(config),
   };
 }
 
@@ -328,11 +338,14 @@ export function resolveTarget(args: TargetArgs, config: ProviderConfig, env: Env
     { vars: env, names: ENV_KEYS.region },
   );
   const projectId = args.projectId ?? config.projectId ?? fromEnv(env, ENV_KEYS.projectId);
-  const explicitEndpoint = args.endpoint ?? config.ecsEndpoint;
+  const bridged = bridgedSettings(config).settings;
+  const explicitEndpoint = args.endpoint ?? config.ecsEndpoint ?? bridged.ecsEndpoint;
   if (explicitEndpoint === undefined && region === undefined) throw settingsError(NO_REGION);
   if (explicitEndpoint === undefined && !REGION_PATTERN.test(region!.value))
     throw settingsError(invalid(region!, REGION_RULE_TEXT).reason);
-  const endpoint = (explicitEndpoint ?? defaultEcsEndpoint(region!.value)).replace(/\/+$/, "");
+  const fallback = (): string =>
+    bridged.cloud === undefined ? defaultEcsEndpoint(region!.value) : `https://ecs.${region!.value}.${bridged.cloud}`;
+  const endpoint = (explicitEndpoint ?? fallback()).replace(/\/+$/, "");
   return { endpoint, region: region?.value, projectId };
 }
 
@@ -345,14 +358,30 @@ export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: E
   if (problems.length > 0) throw settingsError(problems.map((p) => p.reason).join("\n"));
   const target = resolveTarget(args, config, env);
   const enterpriseProject = enterpriseProjectSource(config, env);
+  const bridged = bridgedSettings(config).settings;
   return {
     ...target,
-    iamEndpoint: config.iamEndpoint?.replace(/\/+$/, ""),
+    iamEndpoint: iamEndpointOf(config, target.region),
     serversPerMinute: config.serversPerMinute === undefined ? undefined : Number(config.serversPerMinute),
     ...(config.requestTimeoutSeconds !== undefined
       ? { requestTimeoutSeconds: Number(config.requestTimeoutSeconds) }
       : {}),
     ...(config.pacingWindowSeconds !== undefined ? { pacingWindowSeconds: Number(config.pacingWindowSeconds) } : {}),
     ...(enterpriseProject !== undefined ? { enterpriseProjectId: enterpriseProject.value } : {}),
+    ...(bridged.maxAttempts !== undefined ? { maxAttempts: bridged.maxAttempts } : {}),
   };
+}
+
+/** huaweicloud:endpoints.ecs, as a sourced setting (our huaweicloud:ecsEndpoint comes first). */
+function bridgedEcsEndpoint(config: ProviderConfig): Sourced | undefined {
+  const value = bridgedSettings(config).settings.ecsEndpoint;
+  return value === undefined ? undefined : { value, source: `${CONFIG_KEYS.endpoints}.ecs` };
+}
+
+/** huaweicloud:iamEndpoint, then huaweicloud:endpoints.iam, then (with huaweicloud:cloud) `https://iam.{region}.{cloud}`. */
+function iamEndpointOf(config: ProviderConfig, region: string | undefined): string | undefined {
+  const bridged = bridgedSettings(config).settings;
+  const explicit = config.iamEndpoint ?? bridged.iamEndpoint;
+  if (explicit !== undefined) return explicit.replace(/\/+$/, "");
+  return bridged.cloud !== undefined && region !== undefined ? `https://iam.${region}.${bridged.cloud}` : undefined;
 }
