@@ -305,7 +305,7 @@ function parseJson(text: string): RawAnswer["json"] {
  * gateway's own refusal (an `APIGW.`/`APIG.` code: the gateway authenticates before ECS sees the
  * request, Huawei's APIG error codes), never an answer that could hide a job.
  */
-function refusedBeforeAccepted(error: unknown, call: SignedCall): boolean {
+export function refusedBeforeAccepted(error: unknown, call: SignedCall): boolean {
   const e = error as { code?: string; statusCode?: number; huaweiCode?: string };
   if (e.code !== "ECS_AUTH_FAILED" || e.statusCode !== 401) return false;
   if (call.method === "GET" || call.idempotent) return true;
