@@ -14,7 +14,7 @@
  * - delete:    none with onDelete "leave"; with "restore", as create/update towards the initial states.
  *
  * This object is serialized into the stack state by value: everything a method needs is built inside
- * the method, and credentials are read in `configure` or from the environment when a method runs.
+ * the method; credentials come from the credential chain (provider/credentials/) when a method runs.
  */
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
