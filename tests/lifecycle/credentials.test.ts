@@ -1,9 +1,11 @@
 /**
  * Credentials without a key in the stack, through Pulumi's dynamic-provider host against the emulator:
- * the ECS metadata service of the runner's server; and the hcloud CLI's shared config file, whose key
- * assumes an agency whose 20-second credentials are renewed in the middle of a multi-batch up. Two `pulumi up`s in all (few host processes: CI's budget). Each
- * proves the emulator saw only temporary keys on ECS calls, and that no temporary key, secret or
- * token reached the state file (serialized provider included), the outputs or the host's log.
+ * the ECS metadata service of the runner's server; the hcloud CLI's shared config file, whose key
+ * assumes an agency whose 20-second credentials are renewed in the middle of a multi-batch up; and a
+ * metadata key that expires on the cloud's clock before the action, refused once and never accepted
+ * twice. Three `pulumi up`s in all (few host processes: CI's budget). Each proves the emulator saw only
+ * temporary keys on ECS calls; the first two, that no temporary key, secret or token (nor the file's
+ * secret) reached the state file (serialized provider included), the outputs or the host's log.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -122,4 +124,41 @@ it("an hcloud config.json's key assumes an agency whose 20-second credentials ar
     up.hostOutput.join("\n"),
   ];
   expectNoTemporaryCredential(everything.join("\n"), [...temporary, secretKey]);
+});
+
+it("a metadata key that expired on the cloud's clock mid-up: the action refused once (401), renewed, accepted once per server", async () => {
+  const clock = { offsetMs: 0 };
+  let lists = 0;
+  const { emulator, admin, ids } = await emulatorWith(
+    {
+      stopSeconds: 0.3,
+      temporaryCredentialSeconds: 60,
+      clockMs: () => Date.now() + clock.offsetMs,
+      // Right after the up's listing, the cloud's clock passes the key's minute (within the 15-minute
+      // signature skew): the provider still holds it as fresh and signs the action with it.
+      log: (line) => {
+        if (/^GET .*cloudservers\/detail.* -> 200$/.test(line) && ++lists === 1) clock.offsetMs = 61_000;
+      },
+    },
+    2,
+  );
+  const session = newSession({
+    workDir,
+    name: "expired",
+    emulatorUrl: emulator.url,
+    serverIds: ids,
+    inputs: { state: "stopped" },
+    config: { "huaweicloud:ecsPreviewReads": "false" },
+    env: { HUAWEICLOUD_ECS_POWER_METADATA_URL: emulator.url },
+  });
+  delete session.config["huaweicloud:accessKey"];
+  delete session.config["huaweicloud:secretKey"];
+  const up = await session.up();
+  expect(up.operations.map((o) => o.op)).toEqual(["create"]);
+  expect(Object.values(fleetOf(session, URN).outputs.servers).map((s) => s.status)).toEqual(["SHUTOFF", "SHUTOFF"]);
+  const stats = await admin.stats();
+  expect(stats.answers["POST action 401"]).toBe(1);
+  expect(stats.answers["POST action 200"]).toBe(1);
+  expect(stats.submissionsPerServer).toEqual({ [ids[0]]: 1, [ids[1]]: 1 });
+  expect(Object.keys(stats.accessKeys)).toHaveLength(2);
 });
