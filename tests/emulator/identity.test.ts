@@ -5,6 +5,7 @@
  */
 import { request } from "undici";
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
+import { parseCliArgs } from "../../emulator/parseCliArgs";
 import { EmulatorTestClient, FakeClock } from "./emulatorTestClient";
 
 const LIST = `/v1/${DEFAULT_EMULATOR_CREDENTIALS.projectId}/cloudservers/detail?limit=1`;
@@ -157,5 +158,40 @@ describe("IAM securitytokens and temporary keys at the gateway", () => {
     expect(otherToken.json.error_msg).toBe("Incorrect IAM authentication information: decrypt token fail");
     const after = await admin.stats();
     expect(after.accessKeys[issued.access] - (before.accessKeys[issued.access] ?? 0)).toBe(1);
+  });
+});
+
+describe("the identity options as CLI flags", () => {
+  it("--metadata, --agencies and --temporary-credential-seconds map onto the options, checked", () => {
+    expect(
+      parseCliArgs([
+        "--metadata",
+        "plain",
+        "--agencies",
+        "member-1/parker, member-2/ops",
+        "--temporary-credential-seconds",
+        "20",
+      ]),
+    ).toEqual({
+      kind: "run",
+      options: expect.objectContaining({
+        metadata: "plain",
+        agencies: [
+          { domainName: "member-1", agencyName: "parker" },
+          { domainName: "member-2", agencyName: "ops" },
+        ],
+        temporaryCredentialSeconds: 20,
+      }),
+    });
+    expect(parseCliArgs([])).toEqual({
+      kind: "run",
+      options: expect.not.objectContaining({ metadata: expect.anything() }),
+    });
+    expect(() => parseCliArgs(["--metadata", "imds"])).toThrow(
+      "--metadata [imds] must be one of token-optional, token-required, plain, no-agency",
+    );
+    expect(() => parseCliArgs(["--agencies", "parker"])).toThrow(
+      "--agencies [parker] must be <domainName>/<agencyName>",
+    );
   });
 });
