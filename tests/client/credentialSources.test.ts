@@ -3,7 +3,10 @@
  * protocols, an agency assumed with the metadata key, and the transport's rule for a 401 (renew once;
  * an action re-sent only on the gateway's own refusal).
  */
-import { EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
 import { loadCredentials, refreshingCredentials } from "../../provider/credentials";
 import { refusedBeforeAccepted } from "../../provider/transport/send";
 
@@ -71,6 +74,35 @@ describe("an agency on top of the metadata key", () => {
     // The securitytokens call was signed with the metadata key (accepted only with its token).
     expect(Object.keys(stats.accessKeys)).toEqual([expect.stringMatching(/^TMP/)]);
     expect(Object.keys(stats.accessKeys)).not.toContain(found.credentials.accessKey);
+  });
+
+  it("a profile's agencyName and agencyDomainName are assumed with the profile's key, as Terraform does", async () => {
+    const { emulator, admin } = await start({ agencies: [{ domainName: "member-1", agencyName: "parker" }] });
+    const dir = mkdtempSync(join(tmpdir(), "sps-profile-"));
+    try {
+      const path = join(dir, "config.json");
+      const { accessKey, secretKey } = DEFAULT_EMULATOR_CREDENTIALS;
+      const profile = { name: "ops", mode: "AKSK", accessKeyId: accessKey, secretAccessKey: secretKey };
+      writeFileSync(
+        path,
+        JSON.stringify({
+          current: "ops",
+          profiles: [{ ...profile, agencyName: "parker", agencyDomainName: "member-1" }],
+        }),
+      );
+      const found = await loadCredentials({
+        config: { sharedConfigFile: path },
+        env: metadataEnv("off"),
+        iamEndpoint: emulator.url,
+      });
+      expect(found.source).toBe(
+        `agency parker of account member-1, assumed with the shared config file ${path} (huaweicloud:sharedConfigFile), profile "ops"`,
+      );
+      expect(found.credentials.accessKey).toMatch(/^TMP/);
+      expect((await admin.stats()).accessKeys).toEqual({ [accessKey]: 1 });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("a holder over the chain renews the agency's short-lived key", async () => {
