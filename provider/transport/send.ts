@@ -11,6 +11,7 @@ import { classifyAttempt } from "../retryPolicy";
 import type { AttemptContext } from "../retryPolicy";
 import { percentEncode, signRequest } from "../signer";
 import type { Credentials } from "../signer";
+import { sameCredentials } from "../credentials/refreshing";
 import type { CredentialSupply } from "../credentials/types";
 import type { ThrottleNotice } from "../publicTypes";
 import { waitOrAbort } from "../sleep";
@@ -126,7 +127,7 @@ export async function sendSigned(
       if (renewed || !target.supply || !refusedBeforeAccepted(error, call)) throw error;
       renewed = true;
       const fresh = await target.supply.renewAfterRefusal(credentials);
-      if (fresh === undefined || sameKey(fresh, credentials)) throw error;
+      if (fresh === undefined || sameCredentials(fresh, credentials)) throw error;
       continue;
     }
     if (step.done) return step.response;
@@ -310,10 +311,6 @@ export function refusedBeforeAccepted(error: unknown, call: SignedCall): boolean
   if (e.code !== "ECS_AUTH_FAILED" || e.statusCode !== 401) return false;
   if (call.method === "GET" || call.idempotent) return true;
   return e.huaweiCode !== undefined && /^APIGW?\./.test(e.huaweiCode);
-}
-
-function sameKey(a: Credentials, b: Credentials): boolean {
-  return a.accessKey === b.accessKey && a.secretKey === b.secretKey && a.securityToken === b.securityToken;
 }
 
 /** How the retry policy judges the call: an idempotent POST as a read. */
