@@ -3,7 +3,7 @@
  * matching API requests; server faults hit the next action calls or sub-jobs of one server; job
  * faults hit the next accepted action calls.
  */
-import type { ApiRoute, JobFault, ServerFault, TransportFault } from "./publicTypes";
+import type { ApiRoute, JobFault, PendingTransportFault, ServerFault, TransportFault } from "./publicTypes";
 
 interface Pending<T> {
   readonly fault: T;
@@ -11,9 +11,27 @@ interface Pending<T> {
 }
 
 export interface PendingFaultsView {
-  transport: TransportFault[];
+  transport: PendingTransportFault[];
   server: ServerFault[];
   job: JobFault[];
+}
+
+/** The options each transport fault kind takes; the others' defaults are left out of what the admin API shows. */
+const OPTIONS_OF: Partial<Record<TransportFault["kind"], readonly (keyof TransportFault)[]>> = {
+  throttle: ["retryAfterSeconds"],
+  "server-error": ["status"],
+  reset: ["afterProcessing"],
+  delay: ["delayMs"],
+  forbidden: ["code"],
+};
+
+/** A transport fault as shown: route, kind, times and its own kind's options only. */
+export function ownOptions(fault: TransportFault): PendingTransportFault {
+  const shown: PendingTransportFault = { route: fault.route, kind: fault.kind, times: fault.times };
+  for (const option of OPTIONS_OF[fault.kind] ?? []) {
+    if (fault[option] !== undefined) Object.assign(shown, { [option]: fault[option] });
+  }
+  return shown;
 }
 
 export class FaultBook {
@@ -57,7 +75,11 @@ export class FaultBook {
   pending(): PendingFaultsView {
     const expand = <T extends { times: number }>(list: Pending<T>[]): T[] =>
       list.map(({ fault, remaining }) => ({ ...fault, times: remaining }));
-    return { transport: expand(this.transport), server: expand(this.server), job: expand(this.job) };
+    return {
+      transport: expand(this.transport).map(ownOptions),
+      server: expand(this.server),
+      job: expand(this.job),
+    };
   }
 
   clear(): void {

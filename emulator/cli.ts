@@ -1,4 +1,9 @@
-/** `npm run emulator -- --port 0 ...`: runs the emulator until SIGINT/SIGTERM. */
+#!/usr/bin/env node
+/**
+ * The `huaweicloud-ecs-emulator` command of the package (`npx huaweicloud-ecs-emulator --port 0` in a
+ * program that installed it; `npm run emulator -- --port 0` in this repository): runs the emulator until
+ * SIGINT/SIGTERM. Its first line on stdout is the URL line.
+ */
 import { formatStartupBanner } from "./formatStartupBanner";
 import { CLI_HELP, CliUsageError, parseCliArgs } from "./parseCliArgs";
 import { EmulatorOptionsError } from "./resolveEmulatorOptions";

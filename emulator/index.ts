@@ -48,6 +48,7 @@ export type {
   JobFaultInput,
   PendingFaults,
   TransportFault,
+  PendingTransportFault,
   ServerFault,
   JobFault,
   Variants,

@@ -1,4 +1,4 @@
-/** Command-line flags of `npm run emulator -- ...`, mapped onto EmulatorOptions. */
+/** Command-line flags of `huaweicloud-ecs-emulator` (`npm run emulator -- ...` here), mapped onto EmulatorOptions. */
 import { parseArgs } from "node:util";
 import {
   DEFAULT_BATCH_WINDOW_SECONDS,
@@ -10,6 +10,7 @@ import {
   DEFAULT_START_SECONDS,
   DEFAULT_STOP_SECONDS,
 } from "./defaults";
+import { nearestFlag } from "./nearestFlag";
 import type { EmulatorOptions } from "./publicTypes";
 import {
   ALREADY_IN_STATE,
@@ -40,7 +41,7 @@ export class CliUsageError extends Error {
 
 export type CliCommand = { readonly kind: "help" } | { readonly kind: "run"; readonly options: EmulatorOptions };
 
-export const CLI_HELP = `Usage: npm run emulator -- [flags]
+export const CLI_HELP = `Usage: huaweicloud-ecs-emulator [flags]   (in this repository: npm run emulator -- [flags])
 
 A local Huawei Cloud ECS (and IAM projects) emulator on loopback, for development and tests.
 
@@ -175,43 +176,63 @@ function identityOptions(text: (flag: string) => string | undefined): EmulatorOp
   };
 }
 
+type FlagOptions = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
+
+/** A flag nobody defined, named with the nearest one that exists ("--sed; did you mean --seed?"). */
+function rejectUnknownFlags(argv: readonly string[], options: NonNullable<FlagOptions>): void {
+  const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
+  const known = Object.keys(options);
+  for (const token of tokens) {
+    if (token.kind !== "option" || known.includes(token.name)) continue;
+    const suggestion = nearestFlag(token.name, known);
+    const hint = suggestion === undefined ? "" : `; did you mean --${suggestion}?`;
+    throw new CliUsageError(`unknown flag ${token.rawName}${hint}`);
+  }
+}
+
 export function parseCliArgs(argv: readonly string[]): CliCommand {
+  const options = cliFlags();
+  rejectUnknownFlags(argv, options);
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        port: { type: "string" },
-        host: { type: "string" },
-        "access-key": { type: "string" },
-        "secret-key": { type: "string" },
-        "project-id": { type: "string" },
-        region: { type: "string" },
-        "stop-seconds": { type: "string" },
-        "start-seconds": { type: "string" },
-        "reboot-seconds": { type: "string" },
-        "job-init-ms": { type: "string" },
-        "job-ttl-seconds": { type: "string" },
-        ...Object.fromEntries(
-          Object.keys(VARIANT_FLAGS).map((name) => [variantFlag(name as VariantName), { type: "string" as const }]),
-        ),
-        "batch-per-minute": { type: "string" },
-        "batch-window-seconds": { type: "string" },
-        "rate-limit": { type: "string" },
-        seed: { type: "string" },
-        metadata: { type: "string" },
-        agencies: { type: "string" },
-        "temporary-credential-seconds": { type: "string" },
-        help: { type: "boolean" },
-      },
-    }));
+    ({ values } = parseArgs({ args: [...argv], strict: true, allowPositionals: false, options }));
   } catch (error) {
     throw new CliUsageError(error instanceof Error ? error.message : String(error));
   }
   if (values.help) return { kind: "help" };
-  const text = (flag: string) => values[flag] as string | undefined;
+  return { kind: "run", options: optionsFrom((flag) => values[flag] as string | undefined) };
+}
+
+/** Every flag the CLI takes, for node:util's parseArgs (all valued but --help). */
+function cliFlags() {
+  return {
+    port: { type: "string" },
+    host: { type: "string" },
+    "access-key": { type: "string" },
+    "secret-key": { type: "string" },
+    "project-id": { type: "string" },
+    region: { type: "string" },
+    "stop-seconds": { type: "string" },
+    "start-seconds": { type: "string" },
+    "reboot-seconds": { type: "string" },
+    "job-init-ms": { type: "string" },
+    "job-ttl-seconds": { type: "string" },
+    ...Object.fromEntries(
+      Object.keys(VARIANT_FLAGS).map((name) => [variantFlag(name as VariantName), { type: "string" as const }]),
+    ),
+    "batch-per-minute": { type: "string" },
+    "batch-window-seconds": { type: "string" },
+    "rate-limit": { type: "string" },
+    seed: { type: "string" },
+    metadata: { type: "string" },
+    agencies: { type: "string" },
+    "temporary-credential-seconds": { type: "string" },
+    help: { type: "boolean" },
+  } as const;
+}
+
+/** The flags' values as EmulatorOptions; absent flags stay absent so the option defaults apply. */
+function optionsFrom(text: (flag: string) => string | undefined): EmulatorOptions {
   const options: EmulatorOptions = {
     port: number("port", text("port")) ?? DEFAULT_CLI_PORT,
     host: text("host"),
@@ -231,7 +252,5 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
     seed: number("seed", text("seed")),
     ...identityOptions(text),
   };
-  // Absent flags stay absent so the option defaults apply.
-  const defined = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
-  return { kind: "run", options: defined as EmulatorOptions };
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as EmulatorOptions;
 }

@@ -59,7 +59,7 @@ export interface AdminServerView {
 /** The API routes a transport fault can target. */
 export type ApiRoute = "action" | "job" | "list" | "show" | "projects" | "tags" | "securitytokens";
 
-/** What a transport fault does to the request it meets (README, Local ECS emulator, Faults). */
+/** What a transport fault does to the request it meets (docs/emulator.md, Faults). */
 export type TransportFaultKind =
   | "throttle"
   | "server-error"
@@ -145,9 +145,17 @@ export type Fault = TransportFault | ServerFault | JobFault;
 /** What `EmulatorAdmin.injectFault` takes: a fault with `serverId` is a server fault, `fail-job` a job fault. */
 export type FaultInput = TransportFaultInput | ServerFaultInput | JobFaultInput;
 
+/**
+ * A pending transport fault as the admin API shows it: route, kind, the requests it still meets, and only
+ * the options its kind takes (`retryAfterSeconds` for a throttle, `status` for a server error...).
+ */
+export interface PendingTransportFault extends TransportFaultInput {
+  times: number;
+}
+
 /** The faults injected and not yet used up. */
 export interface PendingFaults {
-  readonly transport: TransportFault[];
+  readonly transport: PendingTransportFault[];
   readonly server: ServerFault[];
   readonly job: JobFault[];
 }
@@ -224,7 +232,7 @@ export interface EmulatorAgency {
   agencyName: string;
 }
 
-/** `startEmulator`'s options once resolved: every default filled in (README, Local ECS emulator, From code). */
+/** `startEmulator`'s options once resolved: every default filled in (docs/emulator.md, From code). */
 export interface ResolvedEmulatorOptions extends Variants {
   /** 0 picks a free port (the default). */
   port: number;

@@ -39,7 +39,7 @@ export type {
   FindProjectIdOptions,
 } from "./publicTypes";
 
-/** The signed ECS client (README, Client). */
+/** The signed ECS client (docs/client.md). */
 export const EcsClient = EcsClientClass as unknown as Public.EcsClientConstructor;
 export type EcsClient = Public.EcsClient;
 /** The one error class of the client: match on `code`. */

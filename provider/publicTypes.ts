@@ -61,7 +61,7 @@ export type HuaweiErrorCode = `${string}.${string}`;
 
 /**
  * The codes a server's record (`servers[id].error.code`) and a partial failure show, one
- * vocabulary for the plan, the converger and the provider (README, Errors):
+ * vocabulary for the plan, the converger and the provider (README, When something fails):
  * - Huawei's own code when the API gave one (a refused call, a failed sub-job or job);
  * - our client's code when it gave none (`ECS_NETWORK`, `ECS_AMBIGUOUS_SUBMIT`, ...; `ERROR` for anything else thrown);
  * - what the converger concluded: `TIMEOUT` and `ABORTED` (not in the goal status when the
@@ -225,7 +225,7 @@ export interface Credentials {
   readonly securityToken?: string;
 }
 
-/** How the client retries; every field has a default (README, Client). */
+/** How the client retries; every field has a default (docs/client.md). */
 export interface RetryPolicy {
   /** Attempts in all, the first one included. */
   readonly maxAttempts: number;
@@ -362,7 +362,7 @@ export interface ThrottleNotice {
   readonly attempts: number;
 }
 
-/** The signed ECS client: batch power actions, jobs and server queries (README, Client). */
+/** The signed ECS client: batch power actions, jobs and server queries (docs/client.md). */
 export interface EcsClient {
   /** Submits `action` for the servers in chunks of at most 1000, paced; resolves with each accepted call. */
   batchAction(

@@ -4,15 +4,27 @@
  * the newest supported @pulumi/pulumi. The program, and a rehearsal script that imports the emulator
  * subpath, type-check with TypeScript 5.9 and with the newest TypeScript; the program holds one copy of
  * @pulumi/pulumi and runs through the harness (create, then destroy, against the emulator), and the
- * rehearsal script, compiled, runs the packed emulator.
+ * rehearsal script, compiled, runs the packed emulator; the package's `huaweicloud-ecs-emulator` command
+ * starts from the program (npx), prints its URL line first and stops on SIGTERM; every example type-checks
+ * in the program with the template's tsconfig (no skipLibCheck).
  *
  * It installs from the npm registry, so it is not part of `npm test`: `.ci/run` runs it with
  * `npm run test:consumer`. CONSUMER_PULUMI_VERSIONS (space-separated) overrides the versions; to probe
  * a version outside the peer range (finding the lower bound), CONSUMER_IGNORE_PEER_RANGE=1 installs with
  * `--legacy-peer-deps`.
  */
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { EmulatorAdmin, seedServers, startEmulator, type RunningEmulator } from "../../emulator";
@@ -27,6 +39,10 @@ const repoRoot = resolve(__dirname, "../..");
  * this file on Node 24 with the newest release (CONSUMER_PULUMI_VERSIONS, NEWEST_PULUMI there).
  */
 const PULUMI_VERSIONS = (process.env["CONSUMER_PULUMI_VERSIONS"] ?? "3.139.0 3.248.0").split(" ").filter(Boolean);
+/** The example programs (a folder of examples/ with an index.ts), type-checked in the installed program. */
+const EXAMPLES = readdirSync(join(repoRoot, "examples")).filter((name) =>
+  existsSync(join(repoRoot, "examples", name, "index.ts")),
+);
 /** The TypeScript the program runs with (ts-node, as Pulumi's nodejs host) and type-checks with first. */
 const TYPESCRIPT_5 = "5.9.3";
 
@@ -230,6 +246,51 @@ describe("the packed tarball in a program made from Pulumi's template", () => {
       const script = "require('./bin/rehearse').rehearse().then((out) => process.stdout.write(out))";
       const out = JSON.parse(run(process.execPath, ["-e", script], programDir)) as unknown;
       expect(out).toEqual({ statuses: ["ACTIVE", "SHUTOFF", "ACTIVE"], pending: ["throttle"], lag: 2 });
+    }, 60_000);
+
+    it("every example type-checks against the package, each with Pulumi's template tsconfig", () => {
+      const files = EXAMPLES.map((example) => {
+        const source = join(repoRoot, "examples", example);
+        const tsconfig = JSON.parse(readFileSync(join(source, "tsconfig.json"), "utf8")) as unknown;
+        expect({ example, tsconfig }).toEqual({ example, tsconfig: { ...TEMPLATE_TSCONFIG, files: ["index.ts"] } });
+        mkdirSync(join(programDir, "examples", example), { recursive: true });
+        copyFileSync(join(source, "index.ts"), join(programDir, "examples", example, "index.ts"));
+        return `examples/${example}/index.ts`;
+      });
+      // The tsconfigs are the same, so one compilation checks them all (the libraries' types once, not per example).
+      writeFileSync(join(programDir, "tsconfig.examples.json"), JSON.stringify({ ...TEMPLATE_TSCONFIG, files }));
+      expect(
+        run(join(programDir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "tsconfig.examples.json"], programDir),
+      ).toBe("");
+    });
+
+    it("npx huaweicloud-ecs-emulator --help prints the usage of the package's command", () => {
+      expect(run("npx", ["--no-install", "huaweicloud-ecs-emulator", "--help"], programDir)).toMatch(
+        /^Usage: huaweicloud-ecs-emulator \[flags\]/,
+      );
+    });
+
+    it("the package's emulator command prints its URL line first, serves, and exits 0 on SIGTERM", async () => {
+      const child = spawn(
+        join(programDir, "node_modules/.bin/huaweicloud-ecs-emulator"),
+        ["--port", "0", "--seed", "3"],
+        {
+          cwd: programDir,
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      );
+      const exited = new Promise<number | null>((settle) => child.once("exit", (code) => settle(code)));
+      try {
+        const firstLine = await new Promise<string>((settle) =>
+          createInterface({ input: child.stdout! }).once("line", settle),
+        );
+        const url = /^ECS emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(firstLine)?.[1];
+        expect({ firstLine, url: url !== undefined }).toEqual({ firstLine, url: true });
+        expect(await new EmulatorAdmin(url!).listServers()).toHaveLength(3);
+      } finally {
+        child.kill("SIGTERM");
+      }
+      expect(await exited).toBe(0);
     }, 60_000);
 
     it("runs through Pulumi's host: create stops the fleet, refresh sees drift, destroy restores it", async () => {

@@ -139,7 +139,23 @@ describe("admin validation", () => {
 
   it("lists pending faults with their remaining uses", async () => {
     const pending = await t.admin.injectFault({ route: "job", kind: "busy", times: 3 });
-    expect(pending.transport).toEqual([expect.objectContaining({ route: "job", kind: "busy", times: 3 })]);
+    expect(pending.transport).toEqual([{ route: "job", kind: "busy", times: 3 }]);
+    await t.admin.reset();
+  });
+
+  it("shows each transport fault with its own kind's options only, defaults filled in", async () => {
+    await t.admin.injectFault({ route: "action", kind: "throttle" });
+    await t.admin.injectFault({ route: "list", kind: "server-error", status: 502, times: 2 });
+    await t.admin.injectFault({ route: "action", kind: "reset" });
+    await t.admin.injectFault({ route: "job", kind: "delay", delayMs: 50 });
+    await t.admin.injectFault({ route: "any", kind: "forbidden" });
+    expect((await t.admin.pendingFaults()).transport).toEqual([
+      { route: "action", kind: "throttle", times: 1, retryAfterSeconds: 1 },
+      { route: "list", kind: "server-error", times: 2, status: 502 },
+      { route: "action", kind: "reset", times: 1, afterProcessing: false },
+      { route: "job", kind: "delay", times: 1, delayMs: 50 },
+      { route: "any", kind: "forbidden", times: 1, code: "Pdp.0001" },
+    ]);
     await t.admin.reset();
   });
 });

@@ -216,7 +216,11 @@ describe("CLI arguments", () => {
     [["--port", "eighty"], "--port [eighty] must be a number"],
     [["--already-in-state", "ignore"], "--already-in-state [ignore] must be one of reject, fail-subjob, noop"],
     [["--unknown-server", "noop"], "--unknown-server [noop] must be one of reject, fail-subjob"],
-    [["--bogus"], "bogus"],
+    [["--bogus"], /^unknown flag --bogus$/],
+    [["--sed", "4"], /^unknown flag --sed; did you mean --seed\?$/],
+    [["--port", "0", "--stop-second=1"], /^unknown flag --stop-second; did you mean --stop-seconds\?$/],
+    [["--hidden", "1"], /^unknown flag --hidden; did you mean --hidden-task-ms\?$/],
+    [["-p", "80"], /^unknown flag -p$/],
     [["positional"], "positional"],
   ])("rejects %j", (argv, fragment) => {
     expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
