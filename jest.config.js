@@ -2,6 +2,8 @@
 module.exports = {
   // Console output is shown only for failing tests (QUIET_TESTS=0 shows all): tests/quietEnvironment.js.
   testEnvironment: "<rootDir>/tests/quietEnvironment.js",
+  // The ECS metadata service is off in tests unless one points it at the emulator: tests/isolateCredentials.js.
+  setupFiles: ["<rootDir>/tests/isolateCredentials.js"],
   roots: ["<rootDir>/tests"],
   testMatch: ["**/*.test.ts"],
   // tests/consumer installs from the npm registry: \`npm run test:consumer\` (and .ci/run) runs it.

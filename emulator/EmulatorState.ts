@@ -1,5 +1,7 @@
 /** Everything one running emulator holds; built once from resolved options. */
 import { AuthLock } from "./AuthLock";
+import type { MetadataState } from "./handleMetadata";
+import { TemporaryCredentials } from "./TemporaryCredentials";
 import { EmulatorStats } from "./EmulatorStats";
 import { FaultBook } from "./FaultBook";
 import { Fleet } from "./Fleet";
@@ -26,6 +28,10 @@ export interface EmulatorState {
   readonly authLock: AuthLock;
   /** Pending `delay` fault answers, cleared by stop(). */
   readonly timers: Set<NodeJS.Timeout>;
+  /** Temporary credentials issued by the metadata service and IAM's securitytokens. */
+  readonly temporaryCredentials: TemporaryCredentials;
+  /** The metadata service's current credentials and handshake tokens. */
+  readonly metadata: MetadataState;
 }
 
 export function createEmulatorState(options: ResolvedEmulatorOptions): EmulatorState {
@@ -44,6 +50,8 @@ export function createEmulatorState(options: ResolvedEmulatorOptions): EmulatorS
     variants: pickVariants(options),
     authLock: new AuthLock(options.authLockSeconds * 1000),
     timers: new Set(),
+    temporaryCredentials: new TemporaryCredentials(),
+    metadata: { tokens: new Map() },
   };
 }
 
@@ -61,4 +69,5 @@ export function resetEmulatorState(state: EmulatorState): void {
   state.batchWindow.clear();
   state.rateWindow.clear();
   state.authLock.clear();
+  // Temporary credentials already issued stay valid until they expire, as a real cloud's would.
 }

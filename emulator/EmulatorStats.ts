@@ -25,6 +25,11 @@ export interface EmulatorStatsSnapshot {
    * as the official Node and Go SDKs send them). Lists of one id count in neither.
    */
   readonly listServerIdCommas: Record<string, number>;
+  /**
+   * API requests whose signature was accepted, per access key: the emulator's own key, or a temporary
+   * one (metadata, agency), which was accepted only with its security token.
+   */
+  readonly accessKeys: Record<string, number>;
 }
 
 /** What happened between two snapshots: every count as a difference, counts that did not grow left out. Pure. */
@@ -43,6 +48,7 @@ export function statsSince(before: EmulatorStatsSnapshot, after: EmulatorStatsSn
     submissionsPerServer: minus(after.submissionsPerServer, before.submissionsPerServer),
     readsPerJob: minus(after.readsPerJob, before.readsPerJob),
     listServerIdCommas: minus(after.listServerIdCommas, before.listServerIdCommas),
+    accessKeys: minus(after.accessKeys, before.accessKeys),
   };
 }
 
@@ -54,6 +60,11 @@ export class EmulatorStats {
   private perServer = new Map<string, number>();
   private perJob = new Map<string, number>();
   private listCommas: Record<string, number> = {};
+  private accessKeys: Record<string, number> = {};
+
+  countAccessKey(accessKey: string): void {
+    this.accessKeys[accessKey] = (this.accessKeys[accessKey] ?? 0) + 1;
+  }
 
   countRequest(method: string, route: string): void {
     const key = `${method} ${route}`;
@@ -88,6 +99,7 @@ export class EmulatorStats {
       submissionsPerServer: Object.fromEntries(this.perServer),
       readsPerJob: Object.fromEntries(this.perJob),
       listServerIdCommas: { ...this.listCommas },
+      accessKeys: { ...this.accessKeys },
     };
   }
 
@@ -99,5 +111,6 @@ export class EmulatorStats {
     this.perServer = new Map();
     this.perJob = new Map();
     this.listCommas = {};
+    this.accessKeys = {};
   }
 }

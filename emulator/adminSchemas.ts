@@ -46,7 +46,15 @@ export const serverPatchSchema = z
     message: "give at least one of status, locked, name, tags, enterpriseProjectId",
   });
 
-export const API_ROUTES = ["action", "job", "list", "show", "projects", "tags"] as const satisfies readonly ApiRoute[];
+export const API_ROUTES = [
+  "action",
+  "job",
+  "list",
+  "show",
+  "projects",
+  "tags",
+  "securitytokens",
+] as const satisfies readonly ApiRoute[];
 
 export const TRANSPORT_FAULT_KINDS = [
   "throttle",

@@ -60,6 +60,12 @@ export const emulatorOptionsSchema = z
     rateLimit: z.number().int().min(0).default(0),
     /** How long five failed authentications in a row lock the access key; 0 = never lock. */
     authLockSeconds: z.number().finite().min(0).max(86_400).default(DEFAULT_AUTH_LOCK_SECONDS),
+    /** The agencies the emulator's keys may assume (IAM securitytokens, emulator/handleSecurityTokens.ts). */
+    agencies: z.array(z.object({ domainName: z.string().min(1), agencyName: z.string().min(1) }).strict()).default([]),
+    /** The lifetime of every temporary credential issued (metadata, agencies); unset: 3600 / duration_seconds. */
+    temporaryCredentialSeconds: z.number().int().min(1).max(86_400).optional(),
+    /** The metadata service's protocol (emulator/handleMetadata.ts). */
+    metadata: z.enum(["token-optional", "token-required", "plain", "no-agency"]).default("token-optional"),
     servers: z.array(adminServerSchema).default([]),
     /** Adds `seed` deterministic servers (see `seedServers`), before `servers`. */
     seed: z.number().int().min(0).max(100_000).default(0),

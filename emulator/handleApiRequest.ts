@@ -12,6 +12,8 @@ import { type ApiAnswer, ecsError, gatewayError, throttled } from "./errorBodies
 import { handleAction } from "./handleAction";
 import { handleJob, handleList, handleProjects, handleShow } from "./handleQuery";
 import { handleTagQuery } from "./handleTagQuery";
+import { handleSecurityTokens } from "./handleSecurityTokens";
+import type { IssuedCredentials } from "./TemporaryCredentials";
 import { matchApiRoute, type RouteMatch } from "./matchApiRoute";
 import { verifySignature } from "./verifySignature";
 import { AUTH_FAILURES_BEFORE_LOCK } from "./AuthLock";
@@ -115,6 +117,8 @@ function authRefusal(
       requestId,
     );
   }
+  const temporary = temporaryKeyOf(state, request.headers);
+  if (temporary) return temporaryKeyRefusal(state, request, temporary, nowMs, requestId);
   const verdict = verifySignature({
     method: request.method,
     rawUrl: request.rawUrl,
@@ -129,6 +133,42 @@ function authRefusal(
     return gatewayError(401, "APIGW.0301", verdict.message, requestId);
   }
   state.authLock.succeeded();
+  state.stats.countAccessKey(state.options.accessKey);
+  return undefined;
+}
+
+/** The temporary key (metadata, agency) a request is signed with, if it names one the emulator issued. */
+function temporaryKeyOf(state: EmulatorState, headers: IncomingHttpHeaders): IssuedCredentials | undefined {
+  const authorization = headers.authorization;
+  const accessKey = typeof authorization === "string" ? /Access=([^,\s]+)/.exec(authorization)?.[1] : undefined;
+  return accessKey === undefined ? undefined : state.temporaryCredentials.find(accessKey);
+}
+
+/**
+ * A temporary key is accepted only with its own security token (X-Security-Token, signed) and before
+ * it expires (emulator/TemporaryCredentials.ts has Huawei's wording). Its failures do not count
+ * toward the emulator key's lock.
+ */
+function temporaryKeyRefusal(
+  state: EmulatorState,
+  request: ApiRequest,
+  issued: IssuedCredentials,
+  nowMs: number,
+  requestId: string,
+): ApiAnswer | undefined {
+  const verdict = verifySignature({
+    method: request.method,
+    rawUrl: request.rawUrl,
+    headers: request.headers,
+    body: request.body,
+    accessKey: issued.accessKey,
+    secretKey: issued.secretKey,
+    nowMs,
+  });
+  const token = verdict.ok ? verdict.securityToken : undefined;
+  const refusal = verdict.ok ? state.temporaryCredentials.refusal(issued, token, nowMs) : verdict.message;
+  if (refusal !== undefined) return gatewayError(401, "APIGW.0301", refusal, requestId);
+  state.stats.countAccessKey(issued.accessKey);
   return undefined;
 }
 
@@ -273,5 +313,7 @@ function route(state: EmulatorState, match: RouteMatch, request: ApiRequest, url
       return handleProjects(state, url.searchParams, request.baseUrl);
     case "tags":
       return handleTagQuery(state, request.body);
+    case "securitytokens":
+      return handleSecurityTokens(state, request.body);
   }
 }

@@ -11,6 +11,7 @@ export interface RouteMatch {
 
 export function matchApiRoute(method: string, pathname: string): RouteMatch | undefined {
   if (method === "GET" && pathname === "/v3/projects") return { route: "projects" };
+  if (method === "POST" && pathname === "/v3.0/OS-CREDENTIAL/securitytokens") return { route: "securitytokens" };
   const match = /^\/v1\/([^/]+)\/(.+)$/.exec(pathname);
   if (!match) return undefined;
   const [, projectId, rest] = match;

@@ -82,6 +82,9 @@ Other:
   --batch-per-minute <n>       servers accepted per rolling minute, 0 = unlimited (default ${DEFAULT_SERVERS_PER_MINUTE})
   --batch-window-seconds <s>   length of that "minute", to compress time in benchmarks (default ${DEFAULT_BATCH_WINDOW_SECONDS})
   --rate-limit <n>             API requests per --rate-limit-window-seconds, 0 = unlimited (default 0)
+  --metadata <mode>            the ECS metadata service: token-optional | token-required | plain | no-agency (default token-optional)
+  --agencies <list>            comma-separated <domainName>/<agencyName> its keys may assume through IAM securitytokens (default none)
+  --temporary-credential-seconds <s>  lifetime of the temporary keys it issues (default: metadata 3600, an agency the duration asked)
   --seed <n>                   add n servers with deterministic ids, even ones ACTIVE, odd ones SHUTOFF, tagged parity=even / odd (default 0)
   --help                       show this help
 
@@ -157,6 +160,22 @@ function oneOf<T extends string>(flag: string, value: string | undefined, allowe
   return value as T;
 }
 
+/** The metadata service, the agencies and the temporary keys' lifetime (docs/credentials.md). */
+function identityOptions(text: (flag: string) => string | undefined): EmulatorOptions {
+  const agencies = list(text("agencies"))?.map((item) => {
+    const [domainName, agencyName, ...rest] = item.split("/");
+    if (!domainName || !agencyName || rest.length > 0) {
+      throw new CliUsageError(`--agencies [${item}] must be <domainName>/<agencyName>`);
+    }
+    return { domainName, agencyName };
+  });
+  return {
+    metadata: oneOf("metadata", text("metadata"), ["token-optional", "token-required", "plain", "no-agency"] as const),
+    agencies,
+    temporaryCredentialSeconds: number("temporary-credential-seconds", text("temporary-credential-seconds")),
+  };
+}
+
 type FlagOptions = NonNullable<Parameters<typeof parseArgs>[0]>["options"];
 
 /** A flag nobody defined, named with the nearest one that exists ("--sed; did you mean --seed?"). */
@@ -205,6 +224,9 @@ function cliFlags() {
     "batch-window-seconds": { type: "string" },
     "rate-limit": { type: "string" },
     seed: { type: "string" },
+    metadata: { type: "string" },
+    agencies: { type: "string" },
+    "temporary-credential-seconds": { type: "string" },
     help: { type: "boolean" },
   } as const;
 }
@@ -228,6 +250,7 @@ function optionsFrom(text: (flag: string) => string | undefined): EmulatorOption
     batchWindowSeconds: number("batch-window-seconds", text("batch-window-seconds")),
     rateLimit: number("rate-limit", text("rate-limit")),
     seed: number("seed", text("seed")),
+    ...identityOptions(text),
   };
   return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as EmulatorOptions;
 }

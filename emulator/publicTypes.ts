@@ -57,7 +57,7 @@ export interface AdminServerView {
 }
 
 /** The API routes a transport fault can target. */
-export type ApiRoute = "action" | "job" | "list" | "show" | "projects" | "tags";
+export type ApiRoute = "action" | "job" | "list" | "show" | "projects" | "tags" | "securitytokens";
 
 /** What a transport fault does to the request it meets (docs/emulator.md, Faults). */
 export type TransportFaultKind =
@@ -228,6 +228,12 @@ export type VariantsInput = Partial<Variants>;
 /** `EmulatorAdmin.setVariants` / `PATCH /_emulator/variants`: some switches (at least one); the others keep their value. */
 export type VariantsPatch = Partial<Variants>;
 
+/** An IAM agency in an account (domain) that the emulator's keys may assume. */
+export interface EmulatorAgency {
+  domainName: string;
+  agencyName: string;
+}
+
 /** `startEmulator`'s options once resolved: every default filled in (docs/emulator.md, From code). */
 export interface ResolvedEmulatorOptions extends Variants {
   /** 0 picks a free port (the default). */
@@ -255,6 +261,18 @@ export interface ResolvedEmulatorOptions extends Variants {
   rateLimit: number;
   /** How long five failed authentications in a row lock the access key; 0 = never; default 300. */
   authLockSeconds: number;
+  /** The agencies the emulator's keys may assume through IAM's securitytokens; none by default. */
+  agencies: EmulatorAgency[];
+  /**
+   * How long the temporary credentials the emulator issues live (1–86400 s): its metadata service's
+   * (default 3600) and an agency's (default the requested duration_seconds). A knob for tests.
+   */
+  temporaryCredentialSeconds?: number;
+  /**
+   * The ECS metadata service (`/openstack/latest/securitykey`): `token-optional` (the default: with or
+   * without the token handshake), `token-required`, `plain` (no handshake), or `no-agency` (the server has none).
+   */
+  metadata: "token-optional" | "token-required" | "plain" | "no-agency";
   /** The first fleet. */
   servers: AdminServerInput[];
   /** Adds `seed` deterministic servers (see `seedServers`), before `servers`. */

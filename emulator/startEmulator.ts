@@ -12,6 +12,7 @@ import { createEmulatorState, type EmulatorState } from "./EmulatorState";
 import { gatewayError } from "./errorBodies";
 import { handleAdminRequest } from "./handleAdminRequest";
 import { handleApiRequest, newRequestId } from "./handleApiRequest";
+import { handleMetadata, isMetadataPath } from "./handleMetadata";
 import { Listener } from "./Listener";
 import { matchApiRoute } from "./matchApiRoute";
 import type { EmulatorOptions, ResolvedEmulatorOptions } from "./publicTypes";
@@ -71,6 +72,19 @@ function send(
 /** `POST /_emulator/outage {"seconds": n}`: answers 202, then the emulator is away for n seconds. */
 const outageBodySchema = z.object({ seconds: z.number().positive().max(3600) }).strict();
 
+/** The ECS metadata service (unsigned, outside the gateway): emulator/handleMetadata.ts. */
+function serveMetadata(
+  state: EmulatorState,
+  method: string,
+  pathname: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): void {
+  const answer = handleMetadata(state, method, pathname, request.headers);
+  state.options.log?.(`metadata ${method} ${pathname} -> ${answer.status}`);
+  send(response, answer.status, answer.body, answer.headers, answer.rawBody);
+}
+
 async function onRequest(
   state: EmulatorState,
   baseUrl: string,
@@ -114,6 +128,8 @@ async function onRequest(
     send(response, answer.status, answer.body);
     return;
   }
+
+  if (isMetadataPath(pathname)) return serveMetadata(state, method, pathname, request, response);
 
   if (body === undefined) {
     state.stats.countRequest(method, matchApiRoute(method, pathname)?.route ?? "unknown");

@@ -31,6 +31,7 @@ import {
 import type { Job, ServerObservation } from "./schemas";
 import { serverPageQuery, serverPageSchema, type ListedServer, type ServerPageQuery } from "./serverPage";
 import type { PowerApi } from "./converge";
+import type { CredentialSupply } from "./credentials/types";
 import { reserve, settle, PACING_WINDOW_MS, type PacingLedger } from "./pacing";
 import { countOf } from "./plural";
 import { waitOrAbort } from "./sleep";
@@ -48,6 +49,8 @@ export type { BatchActionOptions, RequestOptions } from "./publicTypes";
 export interface EcsClientOptions extends Omit<Public.EcsClientOptions, "dispatcher"> {
   /** Use this dispatcher instead of a pool of our own; the caller then owns (and closes) it. */
   readonly dispatcher?: Dispatcher;
+  /** Temporary credentials renewed as they age (provider/credentials/); `credentials` is then the first of them. */
+  readonly credentialSupply?: CredentialSupply;
 }
 
 const ACTION_ROUTE = "POST /v1/{project_id}/cloudservers/action";
@@ -102,6 +105,7 @@ export class EcsClient implements PowerApi {
       origin,
       dispatcher: options.dispatcher ?? this.ownedPool!,
       credentials: { ...options.credentials },
+      ...(options.credentialSupply ? { supply: options.credentialSupply } : {}),
       projectId: options.projectId,
     };
     this.projectPath = `/v1/${percentEncode(options.projectId)}`;

@@ -10,11 +10,14 @@ import { projectsResponseSchema, validateBody } from "./schemas";
 import type * as Public from "./publicTypes";
 import { createPool, parseAnswer, resolveTransportOptions, sendSigned } from "./transport";
 import type { SignedCall } from "./transport";
+import type { CredentialSupply } from "./credentials/types";
 
 /** The public options, with the dispatcher typed as the undici Dispatcher the lookup uses. */
 export interface FindProjectIdOptions extends Omit<Public.FindProjectIdOptions, "dispatcher"> {
   /** Use this dispatcher instead of a short-lived pool of our own. */
   readonly dispatcher?: Dispatcher;
+  /** Temporary credentials renewed as they age (provider/credentials/). */
+  readonly credentialSupply?: CredentialSupply;
 }
 
 /** Resolves with the id of the project named exactly `region`; throws `ECS_PROJECT_NOT_FOUND` when there is none. */
@@ -34,7 +37,12 @@ export async function findProjectId(options: FindProjectIdOptions): Promise<stri
   };
   try {
     const response = await sendSigned(
-      { origin, dispatcher: options.dispatcher ?? ownedPool!, credentials: options.credentials },
+      {
+        origin,
+        dispatcher: options.dispatcher ?? ownedPool!,
+        credentials: options.credentials,
+        ...(options.credentialSupply ? { supply: options.credentialSupply } : {}),
+      },
       settings,
       call,
     );

@@ -14,14 +14,22 @@
  * - delete:    none with onDelete "leave"; with "restore", as create/update towards the initial states.
  *
  * This object is serialized into the stack state by value: everything a method needs is built inside
- * the method, and credentials are read in `configure` or from the environment when a method runs.
+ * the method; credentials come from the credential chain (provider/credentials/) when a method runs.
  */
 import { randomUUID } from "node:crypto";
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { converge } from "./converge";
+import {
+  credentialSettingsProblems,
+  credentialsFor,
+  type CredentialHolders,
+  type CredentialSupply,
+} from "./credentials";
+
+import type { Credentials } from "./signer";
 import { describeDiff, diffRecord, diffResult } from "./diff";
 import { EcsClient } from "./ecsClient";
-import { validateEndpoint } from "./endpoint";
+import { defaultIamEndpoint, validateEndpoint } from "./endpoint";
 import { formatServerList } from "./errors";
 import { lastTargets, membershipOutputs, membershipView, withSelectorChange } from "./membership";
 import { findProjectId } from "./findProjectId";
@@ -86,6 +94,8 @@ interface ProviderState {
   authGate: AuthGate;
   /** One per provider host process: the project ids looked up from a region (region and IAM endpoint → id). */
   projectIds: Record<string, string>;
+  /** One per provider host process: the credential chain's holders, temporary credentials renewed ahead of expiry. */
+  credentialHolders: CredentialHolders;
 }
 
 export const serverPowerStateProvider = {
@@ -93,12 +103,14 @@ export const serverPowerStateProvider = {
   pacing: { records: [] } as PacingLedger,
   authGate: { refused: [] } as AuthGate,
   projectIds: {} as Record<string, string>,
+  credentialHolders: {} as CredentialHolders,
 
   async configure(this: ProviderState, req: dynamic.ConfigureRequest): Promise<void> {
     this.config = readProviderConfig((key) => req.config.get(key));
     this.pacing = { records: [] };
     this.authGate = { refused: [] };
     this.projectIds = {};
+    this.credentialHolders = {};
   },
 
   async check(this: ProviderState, olds: Props, news: Props): Promise<dynamic.CheckResult> {
@@ -257,7 +269,7 @@ async function settingsFor(
   state: ProviderState,
   recorded: Recorded | undefined,
   lastLookup?: Recorded,
-): Promise<ResolvedSettings & { projectId: string }> {
+): Promise<OperationSettings> {
   const settings = resolveSettings(
     {
       region: args.region ?? recorded?.resolvedRegion ?? undefined,
@@ -268,32 +280,48 @@ async function settingsFor(
     process.env,
   );
   validateEndpoint(settings.endpoint);
-  if (settings.projectId !== undefined) return { ...settings, projectId: settings.projectId };
+  const signing = await credentialsOf(settings, state);
+  if (settings.projectId !== undefined) return { ...settings, ...signing, projectId: settings.projectId };
   // An update in the same region: the project looked up last time is still the one (else diff replaces).
   if (lastLookup?.resolvedProjectId && lastLookup.resolvedRegion === settings.region) {
-    return { ...settings, projectId: lastLookup.resolvedProjectId };
+    return { ...settings, ...signing, projectId: lastLookup.resolvedProjectId };
   }
   // Looked up once per region and configure: preview's reads and the up's create share it.
   const key = `${settings.region}\n${settings.iamEndpoint ?? ""}`;
   state.projectIds[key] ??= await findProjectId({
     region: settings.region!,
-    credentials: settings.credentials,
+    ...signing,
     iamEndpoint: settings.iamEndpoint,
     authGate: state.authGate,
   });
-  return { ...settings, projectId: state.projectIds[key] };
+  return { ...settings, ...signing, projectId: state.projectIds[key] };
 }
 
-function newClient(
-  settings: ResolvedSettings & { projectId: string },
-  shared: Pick<ProviderState, "pacing" | "authGate">,
-): EcsClient {
+type OperationSettings = ResolvedSettings & {
+  projectId: string;
+  credentials: Credentials;
+  credentialSupply: CredentialSupply;
+};
+
+/** The credential chain's answer for these settings (provider/credentials/), read now, never captured. */
+async function credentialsOf(
+  settings: ResolvedSettings,
+  state: ProviderState,
+): Promise<{ credentials: Credentials; credentialSupply: CredentialSupply }> {
+  const iamEndpoint =
+    settings.iamEndpoint ?? (settings.region !== undefined ? defaultIamEndpoint(settings.region) : undefined);
+  const holder = credentialsFor(state.credentialHolders, { config: state.config, env: process.env, iamEndpoint });
+  return { credentials: await holder.current(), credentialSupply: holder };
+}
+
+function newClient(settings: OperationSettings, shared: Pick<ProviderState, "pacing" | "authGate">): EcsClient {
   return new EcsClient({
     pacing: shared.pacing,
     authGate: shared.authGate,
     endpoint: settings.endpoint,
     projectId: settings.projectId,
     credentials: settings.credentials,
+    credentialSupply: settings.credentialSupply,
     ...(settings.serversPerMinute !== undefined ? { serversPerMinute: settings.serversPerMinute } : {}),
     ...(settings.requestTimeoutSeconds !== undefined
       ? {
@@ -303,6 +331,7 @@ function newClient(
       : {}),
     ...(settings.pacingWindowSeconds !== undefined ? { pacingWindowMs: settings.pacingWindowSeconds * 1000 } : {}),
     ...(settings.enterpriseProjectId !== undefined ? { enterpriseProjectId: settings.enterpriseProjectId } : {}),
+    ...(settings.maxAttempts !== undefined ? { retry: { maxAttempts: settings.maxAttempts } } : {}),
   });
 }
 
@@ -360,10 +389,11 @@ function describeCreate(inputs: PowerStateInputs): string[] {
 
 /** Settings problems found at preview, without any API call: one failure per problem, each naming its key. */
 function checkSettings(overrides: TargetArgs, config: ProviderConfig): dynamic.CheckFailure[] {
-  return settingsProblems(overrides, config, process.env, { credentials: false }).map((problem) => ({
+  const problems = settingsProblems(overrides, config, process.env).map((problem) => ({
     property: problem.key,
     reason: problem.reason,
   }));
+  return [...problems, ...credentialSettingsProblems(config, process.env).map((reason) => ({ property: "", reason }))];
 }
 
 /** The overrides as strings (checkInputs has already refused any other type). */

@@ -12,8 +12,8 @@ import {
   REGION_PATTERN,
   REGION_RULE_TEXT,
 } from "./endpoint";
+import { bridgedSettings } from "./bridgedConfig";
 import { enterpriseProjectProblem } from "./enterpriseProject";
-import type { Credentials } from "./signer";
 
 /** Stack config keys: the same names as the bridged huaweicloud Pulumi provider, so one stack config serves both. */
 export const CONFIG_KEYS = {
@@ -30,6 +30,17 @@ export const CONFIG_KEYS = {
   previewReads: "huaweicloud:ecsPreviewReads",
   /** The bridged provider's key (its sdk/nodejs/config/vars.ts): the enterprise project every server list is scoped to. */
   enterpriseProjectId: "huaweicloud:enterpriseProjectId",
+  /** The hcloud CLI's config.json to take credentials from (the bridged provider's key; Terraform's shared_config_file). */
+  sharedConfigFile: "huaweicloud:sharedConfigFile",
+  /** The profile of that file (default: the file's `current`). */
+  profile: "huaweicloud:profile",
+  /** An object `{ agencyName, domainName, durationSeconds? }` (JSON in the engine's config): the agency to assume. */
+  assumeRole: "huaweicloud:assumeRole",
+  /** The bridged provider's keys (provider/bridgedConfig.ts has the precedence against ours). */
+  endpoints: "huaweicloud:endpoints",
+  cloud: "huaweicloud:cloud",
+  maxRetries: "huaweicloud:maxRetries",
+  insecure: "huaweicloud:insecure",
 } as const;
 
 /** Bounds of huaweicloud:ecsPacingWindowSeconds: Huawei's window is a minute; one hour is generous for any quota. */
@@ -45,6 +56,12 @@ export const ENV_KEYS = {
   projectId: ["HW_PROJECT_ID", "HUAWEICLOUD_SDK_PROJECT_ID"],
   /** Terraform's name (the huaweicloud provider's `enterprise_project_id` argument). */
   enterpriseProjectId: ["HW_ENTERPRISE_PROJECT_ID"],
+  /** Terraform's names (huaweicloud/config.go's provider schema). */
+  sharedConfigFile: ["HW_SHARED_CONFIG_FILE"],
+  profile: ["HW_PROFILE"],
+  assumeRoleAgencyName: ["HW_ASSUME_ROLE_AGENCY_NAME"],
+  assumeRoleDomainName: ["HW_ASSUME_ROLE_DOMAIN_NAME"],
+  assumeRoleDuration: ["HW_ASSUME_ROLE_DURATION"],
 } as const;
 
 export type ProviderConfig = { -readonly [K in keyof typeof CONFIG_KEYS]?: string };
@@ -84,7 +101,6 @@ export interface Target {
 }
 
 export interface ResolvedSettings extends Target {
-  readonly credentials: Credentials;
   readonly iamEndpoint?: string;
   readonly serversPerMinute?: number;
   /** How long one API call may take to answer (headers, then each pause in the body). */
@@ -96,6 +112,8 @@ export interface ResolvedSettings extends Target {
    * "0", a project's UUID, or all_granted_eps. Unset: all_granted_eps (the client's default).
    */
   readonly enterpriseProjectId?: string;
+  /** Attempts per call, from huaweicloud:maxRetries (1 + retries); unset: the retry policy's default. */
+  readonly maxAttempts?: number;
 }
 
 function fromEnv(env: Environment, names: readonly string[]): string | undefined {
@@ -152,23 +170,19 @@ const NO_REGION = `${CONFIG_KEYS.region} is not set (nor the resource's region, 
 /**
  * Everything wrong with the settings a resource would be acted on with, without any I/O: each problem
  * names the key, its value (never a credential's) and the rule. Create, update, read and delete refuse
- * to start with any of them. `check` leaves out missing credentials (`credentials: false`): a
+ * to start with any of them. Credentials are not among them: the credential chain
+ * (provider/credentials/) finds them when a method runs, and says which sources it tried. A
  * preview-only job (a pull request's pipeline) often has none; its preview still succeeds and says
  * why the live plan is unavailable, and the `up` refuses to start without them.
  */
-export function settingsProblems(
-  args: TargetArgs,
-  config: ProviderConfig,
-  env: Environment,
-  { credentials = true }: { readonly credentials?: boolean } = {},
-): SettingsProblem[] {
+export function settingsProblems(args: TargetArgs, config: ProviderConfig, env: Environment): SettingsProblem[] {
   const sources = targetSources(args, config, env);
   return [
     ...locationProblems(sources),
-    ...(credentials ? credentialProblems(config, env) : []),
     ...projectProblems(sources, config),
     ...tuningProblems(sources, config),
     ...enterpriseProjectProblems(config, env),
+    ...bridgedSettings(config).problems.map((reason) => ({ key: "", reason })),
   ];
 }
 
@@ -211,10 +225,11 @@ function targetSources(args: TargetArgs, config: ProviderConfig, env: Environmen
       { key: CONFIG_KEYS.projectId, value: config.projectId },
       { vars: env, names: ENV_KEYS.projectId },
     ),
-    endpoint: sourced(
-      { name: "endpoint", value: args.endpoint },
-      { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint },
-    ),
+    endpoint:
+      sourced(
+        { name: "endpoint", value: args.endpoint },
+        { key: CONFIG_KEYS.ecsEndpoint, value: config.ecsEndpoint },
+      ) ?? bridgedEcsEndpoint(config),
   };
 }
 
@@ -257,25 +272,6 @@ function projectProblems({ region, projectId, endpoint }: TargetSources, config:
       );
     }
   }
-  return problems;
-}
-
-/** The access key and the secret key: set in stack config or the environment (never their values in a message). */
-function credentialProblems(config: ProviderConfig, env: Environment): SettingsProblem[] {
-  const problems: SettingsProblem[] = [];
-  if (config.accessKey === undefined && fromEnv(env, ENV_KEYS.accessKey) === undefined) {
-    problems.push({
-      key: "",
-      reason: `${CONFIG_KEYS.accessKey} is not set (nor ${ENV_KEYS.accessKey.join(", nor ")}): expected the access key (AK) that signs the ECS calls; pulumi config set ${CONFIG_KEYS.accessKey} <AK>`,
-    });
-  }
-  if (config.secretKey === undefined && fromEnv(env, ENV_KEYS.secretKey) === undefined) {
-    problems.push({
-      key: "",
-      reason: `${CONFIG_KEYS.secretKey} is not set (nor ${ENV_KEYS.secretKey.join(", nor ")}): expected the secret key (SK) that signs the ECS calls; pulumi config set --secret ${CONFIG_KEYS.secretKey} <SK> (--secret keeps it encrypted in the stack config)`,
-    });
-  }
-
   return problems;
 }
 
@@ -342,32 +338,50 @@ export function resolveTarget(args: TargetArgs, config: ProviderConfig, env: Env
     { vars: env, names: ENV_KEYS.region },
   );
   const projectId = args.projectId ?? config.projectId ?? fromEnv(env, ENV_KEYS.projectId);
-  const explicitEndpoint = args.endpoint ?? config.ecsEndpoint;
+  const bridged = bridgedSettings(config).settings;
+  const explicitEndpoint = args.endpoint ?? config.ecsEndpoint ?? bridged.ecsEndpoint;
   if (explicitEndpoint === undefined && region === undefined) throw settingsError(NO_REGION);
   if (explicitEndpoint === undefined && !REGION_PATTERN.test(region!.value))
     throw settingsError(invalid(region!, REGION_RULE_TEXT).reason);
-  const endpoint = (explicitEndpoint ?? defaultEcsEndpoint(region!.value)).replace(/\/+$/, "");
+  const fallback = (): string =>
+    bridged.cloud === undefined ? defaultEcsEndpoint(region!.value) : `https://ecs.${region!.value}.${bridged.cloud}`;
+  const endpoint = (explicitEndpoint ?? fallback()).replace(/\/+$/, "");
   return { endpoint, region: region?.value, projectId };
 }
 
-/** Everything a lifecycle method needs to call ECS. Messages name the missing keys, never a secret's value. */
+/**
+ * Everything a lifecycle method needs to call ECS but the credentials (provider/credentials/ finds
+ * those). Messages name the missing keys, never a secret's value.
+ */
 export function resolveSettings(args: TargetArgs, config: ProviderConfig, env: Environment): ResolvedSettings {
   const problems = settingsProblems(args, config, env);
   if (problems.length > 0) throw settingsError(problems.map((p) => p.reason).join("\n"));
   const target = resolveTarget(args, config, env);
-  const accessKey = config.accessKey ?? fromEnv(env, ENV_KEYS.accessKey);
-  const secretKey = config.secretKey ?? fromEnv(env, ENV_KEYS.secretKey);
-  const securityToken = config.securityToken ?? fromEnv(env, ENV_KEYS.securityToken);
   const enterpriseProject = enterpriseProjectSource(config, env);
+  const bridged = bridgedSettings(config).settings;
   return {
     ...target,
-    credentials: { accessKey: accessKey!, secretKey: secretKey!, ...(securityToken ? { securityToken } : {}) },
-    iamEndpoint: config.iamEndpoint?.replace(/\/+$/, ""),
+    iamEndpoint: iamEndpointOf(config, target.region),
     serversPerMinute: config.serversPerMinute === undefined ? undefined : Number(config.serversPerMinute),
     ...(config.requestTimeoutSeconds !== undefined
       ? { requestTimeoutSeconds: Number(config.requestTimeoutSeconds) }
       : {}),
     ...(config.pacingWindowSeconds !== undefined ? { pacingWindowSeconds: Number(config.pacingWindowSeconds) } : {}),
     ...(enterpriseProject !== undefined ? { enterpriseProjectId: enterpriseProject.value } : {}),
+    ...(bridged.maxAttempts !== undefined ? { maxAttempts: bridged.maxAttempts } : {}),
   };
+}
+
+/** huaweicloud:endpoints.ecs, as a sourced setting (our huaweicloud:ecsEndpoint comes first). */
+function bridgedEcsEndpoint(config: ProviderConfig): Sourced | undefined {
+  const value = bridgedSettings(config).settings.ecsEndpoint;
+  return value === undefined ? undefined : { value, source: `${CONFIG_KEYS.endpoints}.ecs` };
+}
+
+/** huaweicloud:iamEndpoint, then huaweicloud:endpoints.iam, then (with huaweicloud:cloud) `https://iam.{region}.{cloud}`. */
+function iamEndpointOf(config: ProviderConfig, region: string | undefined): string | undefined {
+  const bridged = bridgedSettings(config).settings;
+  const explicit = config.iamEndpoint ?? bridged.iamEndpoint;
+  if (explicit !== undefined) return explicit.replace(/\/+$/, "");
+  return bridged.cloud !== undefined && region !== undefined ? `https://iam.${region}.${bridged.cloud}` : undefined;
 }

@@ -11,6 +11,8 @@ import { classifyAttempt } from "../retryPolicy";
 import type { AttemptContext } from "../retryPolicy";
 import { percentEncode, signRequest } from "../signer";
 import type { Credentials } from "../signer";
+import { sameCredentials } from "../credentials/refreshing";
+import type { CredentialSupply } from "../credentials/types";
 import type { ThrottleNotice } from "../publicTypes";
 import { waitOrAbort } from "../sleep";
 import {
@@ -32,6 +34,12 @@ export interface TransportTarget {
   readonly origin: string;
   readonly dispatcher: Dispatcher;
   readonly credentials: Credentials;
+  /**
+   * Where each attempt's credentials come from when they are temporary (provider/credentials/):
+   * renewed ahead of expiry, and once after a 401 that proves the call was refused. `credentials`
+   * is then only the first of them.
+   */
+  readonly supply?: CredentialSupply;
   /** Sent (and signed) as X-Project-Id; absent on account-level calls such as IAM projects. */
   readonly projectId?: string;
 }
@@ -52,6 +60,11 @@ export interface SignedCall {
   readonly iamAction?: string;
   /** The call is a batch action: accepted only when the answer has a string job_id. */
   readonly expectJobId?: boolean;
+  /**
+   * A POST that may safely be sent twice (IAM's securitytokens: a second answer is just other
+   * temporary credentials): retried and judged as a read is, never as an action.
+   */
+  readonly idempotent?: boolean;
   /**
    * Cancels the waits between attempts, and the request itself for GETs. An action POST in flight
    * is never cut off: its answer may hold a job id, which must not be lost. A call with a signal is
@@ -98,12 +111,25 @@ export async function sendSigned(
   call: SignedCall,
 ): Promise<SignedResponse> {
   const url = buildUrl(target.origin, call.path, call.query);
-  const refusal = settings.authGate?.refused.find((r) => r.accessKey === target.credentials.accessKey);
-  if (refusal) throw refusedEarlier(call, refusal.error);
   let throttling: Throttling | undefined;
+  let renewed = false;
   for (let attempt = 0; ; attempt++) {
     if (call.signal?.aborted) throw abortedError(call, attempt, call.signal.reason, throttleAt(settings, throttling));
-    const step = await attemptOnce(target, settings, call, url, attempt);
+    const credentials = target.supply ? await target.supply.current() : target.credentials;
+    const refusal = settings.authGate?.refused.find((r) => r.accessKey === credentials.accessKey);
+    if (refusal) throw refusedEarlier(call, refusal.error);
+    let step: Step;
+    try {
+      step = await attemptOnce({ ...target, credentials }, settings, call, url, attempt);
+    } catch (error) {
+      // Temporary credentials refused (expired, or revoked early): renewed once, and the call sent
+      // again only when the refusal proves it was not accepted (refusedBeforeAccepted).
+      if (renewed || !target.supply || !refusedBeforeAccepted(error, call)) throw error;
+      renewed = true;
+      const fresh = await target.supply.renewAfterRefusal(credentials);
+      if (fresh === undefined || sameCredentials(fresh, credentials)) throw error;
+      continue;
+    }
     if (step.done) return step.response;
     throttling = step.throttled ? throttlingAfter(settings, throttling, step.throttled) : undefined;
     if (throttling) notifyThrottled(settings, call, throttling, step.delayMs, attempt + 1);
@@ -201,7 +227,7 @@ function afterNetworkFailure(
   // A POST is never cut off in flight, so its failure is its own (possibly ambiguous), not the abort.
   if (call.method === "GET" && call.signal?.aborted) throw abortedError(call, attempt, error);
   const errorCode = networkErrorCode(error);
-  const verdict = classifyAttempt(call.method, { kind: "network", errorCode }, context(settings, call, attempt));
+  const verdict = classifyAttempt(policyMethod(call), { kind: "network", errorCode }, context(settings, call, attempt));
   if (verdict.retry) return { done: false, delayMs: verdict.delayMs ?? 0 };
   throw networkError(target, settings, call, attempt, errorCode, verdict, error, secrets);
 }
@@ -214,7 +240,7 @@ function afterAnswer(
   answer: RawAnswer,
   secrets: Secrets,
 ): Step {
-  const verdict = classifyAttempt(call.method, outcomeOf(answer, call), context(settings, call, attempt));
+  const verdict = classifyAttempt(policyMethod(call), outcomeOf(answer, call), context(settings, call, attempt));
   if (verdict.retry && verdict.reason === "throttled") {
     const { code, message } = huaweiErrorOf(answer.json.ok ? answer.json.value : undefined);
     const said = { huaweiCode: optionalRedacted(code, secrets), huaweiMessage: optionalRedacted(message, secrets) };
@@ -273,6 +299,23 @@ function parseJson(text: string): RawAnswer["json"] {
   } catch {
     return { ok: false };
   }
+}
+
+/**
+ * A 401 refused the call before it was accepted: for a read, any 401; for an action, only the API
+ * gateway's own refusal (an `APIGW.`/`APIG.` code: the gateway authenticates before ECS sees the
+ * request, Huawei's APIG error codes), never an answer that could hide a job.
+ */
+export function refusedBeforeAccepted(error: unknown, call: SignedCall): boolean {
+  const e = error as { code?: string; statusCode?: number; huaweiCode?: string };
+  if (e.code !== "ECS_AUTH_FAILED" || e.statusCode !== 401) return false;
+  if (call.method === "GET" || call.idempotent) return true;
+  return e.huaweiCode !== undefined && /^APIGW?\./.test(e.huaweiCode);
+}
+
+/** How the retry policy judges the call: an idempotent POST as a read. */
+function policyMethod(call: SignedCall): string {
+  return call.idempotent ? "GET" : call.method;
 }
 
 function context(settings: TransportSettings, call: SignedCall, attempt: number): AttemptContext {

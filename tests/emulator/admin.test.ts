@@ -194,6 +194,8 @@ describe("stats and reset", () => {
         submissionsPerServer: { [seededServerId(0)]: 1, [seededServerId(1)]: 1 },
         readsPerJob: { ff80808288d41e1b018990260955686a: 1 },
         listServerIdCommas: {},
+        // Every routed call was signed with the emulator's own key (the unknown route never reaches the check).
+        accessKeys: { [t.client.credentials.accessKey]: 6 },
       });
     } finally {
       await t.emulator.stop();
@@ -235,6 +237,7 @@ describe("stats and reset", () => {
         submissionsPerServer: {},
         readsPerJob: {},
         listServerIdCommas: {},
+        accessKeys: {},
       });
       expect((await t.client.show(seededServerId(0))).status).toBe(200);
       expect((await t.client.job(jobId)).json.error.code).toBe("Common.0011");

@@ -79,6 +79,8 @@ export interface SessionSpec {
   readonly programDir?: string;
   readonly project?: string;
   readonly onOutput?: (line: string) => void;
+  /** Extra environment of the program and the host (e.g. the metadata service's test URL). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A session whose program declares one ServerPowerState, configured against an emulator. */
@@ -103,6 +105,7 @@ export function newSession(spec: SessionSpec): PulumiSession {
     },
     secretKeys: ["huaweicloud:secretKey", "huaweicloud:securityToken"],
     ...(spec.onOutput ? { onOutput: spec.onOutput } : {}),
+    ...(spec.env ? { env: { ...spec.env } } : {}),
   });
 }
 

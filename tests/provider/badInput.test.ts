@@ -43,6 +43,12 @@ const NO_ACCESS_KEY =
 const NO_SECRET_KEY =
   "huaweicloud:secretKey is not set (nor HW_SECRET_KEY, nor HUAWEICLOUD_SDK_SK): expected the secret key (SK) that signs the ECS calls; pulumi config set --secret huaweicloud:secretKey <SK> (--secret keeps it encrypted in the stack config)";
 
+/** The credential chain's last line when no source supplies a key (tests/isolateCredentials.js turns the metadata service off). */
+const NO_OTHER_SOURCE =
+  "no credentials from any other source either: tried the shared config file (huaweicloud:sharedConfigFile and HW_SHARED_CONFIG_FILE not set); " +
+  "the ECS metadata service (disabled by HUAWEICLOUD_ECS_POWER_METADATA_URL=off). Set a key as above, name an hcloud config.json with " +
+  "huaweicloud:sharedConfigFile, or run on an ECS server with an agency";
+
 const PREVIEW_READS_INVALID =
   'huaweicloud:ecsPreviewReads "yes" is invalid: expected true (preview reads the servers\' live status with GET calls and prints the plan) or false (no call at preview)';
 
@@ -499,11 +505,11 @@ describe("bad input is refused at preview by check, with no API call", () => {
     const result = await provider.check({}, { __provider: "test", serverIds: [A] });
     expect(result.failures).toEqual([]);
     expect(logged.filter((line) => line.includes("live plan"))).toEqual([
-      `ServerPowerState: live plan unavailable (${NO_ACCESS_KEY}; ${NO_SECRET_KEY}); the lines above come from the inputs and the record alone`,
+      `ServerPowerState: live plan unavailable (${NO_ACCESS_KEY}; ${NO_SECRET_KEY}; ${NO_OTHER_SOURCE}); the lines above come from the inputs and the record alone`,
     ]);
     await expect(provider.create(result.inputs as Record<string, unknown>)).rejects.toMatchObject({
       code: "CONFIG_INVALID",
-      message: `${NO_ACCESS_KEY}\n${NO_SECRET_KEY}`,
+      message: `${NO_ACCESS_KEY}\n${NO_SECRET_KEY}\n${NO_OTHER_SOURCE}`,
     });
     await configure({ "huaweicloud:secretKey": undefined });
     const onlySecret = await provider.check({}, { __provider: "test", serverIds: [A] });

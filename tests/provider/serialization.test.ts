@@ -116,6 +116,7 @@ describe("serialized provider", () => {
       "config",
       "configure",
       "create",
+      "credentialHolders",
       "delete",
       "diff",
       "pacing",

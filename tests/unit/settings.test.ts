@@ -19,7 +19,6 @@ describe("settings resolution", () => {
       endpoint: "https://ecs.cn-north-4.myhuaweicloud.com",
       region: "cn-north-4",
       projectId: "e".repeat(32),
-      credentials: { accessKey: "cfg-ak", secretKey: "cfg-sk" },
       iamEndpoint: undefined,
       serversPerMinute: undefined,
       pacingWindowSeconds: undefined,
@@ -30,16 +29,9 @@ describe("settings resolution", () => {
     expect(resolveTarget({ endpoint: "http://127.0.0.1:9/" }, c, env).endpoint).toBe("http://127.0.0.1:9");
   });
 
-  it("falls back to the SDKs' variable names and carries a security token", () => {
-    const env = {
-      HUAWEICLOUD_SDK_AK: "ak",
-      HUAWEICLOUD_SDK_SK: "sk",
-      HUAWEICLOUD_SDK_SECURITY_TOKEN: "tok",
-      HUAWEICLOUD_SDK_PROJECT_ID: "f".repeat(32),
-    };
-    const s = resolveSettings({ endpoint: "https://ecs.example" }, {}, env);
-    expect(s.credentials).toEqual({ accessKey: "ak", secretKey: "sk", securityToken: "tok" });
-    expect(s.projectId).toBe("f".repeat(32));
+  it("falls back to the SDKs' variable name of the project id", () => {
+    const env = { HUAWEICLOUD_SDK_PROJECT_ID: "f".repeat(32) };
+    expect(resolveSettings({ endpoint: "https://ecs.example" }, {}, env).projectId).toBe("f".repeat(32));
   });
 
   it("ecsEndpoint config overrides the region default", () => {
@@ -48,14 +40,7 @@ describe("settings resolution", () => {
     ).toBe("https://ecs.eu-west-101.myhuaweicloud.eu");
   });
 
-  it("says which keys are missing, never a secret value", () => {
-    const onlySecret = config({ "huaweicloud:region": "cn-north-4", "huaweicloud:secretKey": "TOPSECRET" });
-    expect(() => resolveSettings({}, onlySecret, {})).toThrow(
-      "huaweicloud:accessKey is not set (nor HW_ACCESS_KEY, nor HUAWEICLOUD_SDK_AK): expected the access key (AK) that signs the ECS calls; pulumi config set huaweicloud:accessKey <AK>",
-    );
-    expect(() => resolveSettings({}, onlySecret, {})).toThrow(
-      expect.objectContaining({ code: "CONFIG_INVALID", message: expect.not.stringContaining("TOPSECRET") }),
-    );
+  it("says which keys are missing (credentials: tests/unit/credentials/chain.test.ts)", () => {
     expect(() => resolveTarget({}, {}, {})).toThrow(
       /^huaweicloud:region is not set \(nor the resource's region, nor HW_REGION_NAME\)/,
     );
@@ -71,8 +56,6 @@ describe("settings resolution", () => {
     ).toEqual([
       'HW_REGION_NAME "Beijing" is invalid: expected a Huawei Cloud region name such as cn-north-4',
       'huaweicloud:ecsEndpoint "http://ecs.example.com" is invalid: it must use https: (http: is allowed only for loopback hosts: 127.0.0.0/8, localhost, [::1]); use an origin such as https://ecs.cn-north-4.myhuaweicloud.com',
-      expect.stringMatching(/^huaweicloud:accessKey is not set/),
-      expect.stringMatching(/^huaweicloud:secretKey is not set/),
       'HW_PROJECT_ID "xyz" is invalid: expected a project id: 32 lower-case hex characters',
     ]);
     // a resource input is named as such, so the engine can show its value
