@@ -214,7 +214,13 @@ describe("the provider's diff with a selector, between transitions (at-transitio
     const logged: string[] = [];
     jest.spyOn(console, "log").mockImplementation((line: string) => void logged.push(line));
     try {
-      const state = { config: {}, pacing: { records: [] }, authGate: { refused: [] }, projectIds: {}, credentialHolders: {} };
+      const state = {
+        config: {},
+        pacing: { records: [] },
+        authGate: { refused: [] },
+        projectIds: {},
+        credentialHolders: {},
+      };
       const result = await serverPowerStateProvider.diff.call(state, "sps-1", olds, checked.inputs);
       expect(result.changes).toBe(false);
       expect(logged).toContain(
