@@ -22,9 +22,15 @@ import {
 
 const config = new pulumi.Config();
 
+// The resource takes serverIds, a selector or both (its type requires one): without a selector, the ids are required.
+const selector = config.getObject<SelectorArgs>("selector");
+const fleetMembers =
+  selector === undefined
+    ? { serverIds: config.requireObject<string[]>("serverIds") }
+    : { selector, serverIds: config.getObject<string[]>("serverIds") };
+
 const fleet = new ServerPowerState("fleet", {
-  serverIds: config.getObject<string[]>("serverIds"),
-  selector: config.getObject<SelectorArgs>("selector"),
+  ...fleetMembers,
   state: config.get<DesiredState>("state"),
   schedule: config.getObject<ScheduleArgs>("schedule"),
   stopType: config.get<StopType>("stopType"),

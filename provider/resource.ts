@@ -17,7 +17,24 @@ import type {
 } from "./publicTypes";
 import { serverPowerStateProvider } from "./provider";
 
-export interface ServerPowerStateArgs {
+/**
+ * What `new ServerPowerState(name, args)` takes: the servers (`serverIds`, `selector`, or both: at least one),
+ * the declared `state` or a `schedule`, and how to act. Checked again at preview, naming each bad value.
+ */
+export type ServerPowerStateArgs = ServerPowerStateFields & (WithServerIds | WithSelector);
+
+/** `serverIds` given (a selector may be too). */
+interface WithServerIds {
+  readonly serverIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** `selector` given (ids may be too). */
+interface WithSelector {
+  readonly selector: pulumi.Input<SelectorArgs>;
+}
+
+/** Every field of ServerPowerStateArgs, each optional here; the union above requires `serverIds` or `selector`. */
+export interface ServerPowerStateFields {
   /** ECS server ids (UUIDs). Order and case do not matter; duplicates are removed; at most 10000 distinct ids (batched); may be empty. Optional when `selector` is given (then both together: their union). */
   readonly serverIds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
@@ -29,7 +46,7 @@ export interface ServerPowerStateArgs {
    */
   readonly selector?: pulumi.Input<SelectorArgs>;
   /** `"stopped"` (SHUTOFF, via os-stop; the default) or `"running"` (ACTIVE, via os-start). Not with `schedule`. */
-  readonly state?: pulumi.Input<DesiredState>;
+  readonly state?: pulumi.Input<"stopped" | "running">;
   /**
    * When the fleet runs, in its own timezone (the other way to say `state`): `timezone` (IANA name),
    * `running` windows `{ days, from, to }`, `overrides` `{ from, to, state, reason? }` by calendar date,
@@ -37,13 +54,13 @@ export interface ServerPowerStateArgs {
    */
   readonly schedule?: pulumi.Input<ScheduleArgs>;
   /** The os-stop type: `"SOFT"` (default, ACPI shutdown) or `"HARD"` (forced). */
-  readonly stopType?: pulumi.Input<StopType>;
+  readonly stopType?: pulumi.Input<"SOFT" | "HARD">;
   /** Send a HARD stop to servers a SOFT stop has not stopped after this many seconds. Off by default. */
   readonly hardStopAfterSeconds?: pulumi.Input<number>;
   /** This resource's own deadline for one create/update/delete (Pulumi's customTimeouts do not reach dynamic providers). Default 900. */
   readonly timeoutSeconds?: pulumi.Input<number>;
   /** `"leave"` (default): delete changes nothing. `"restore"`: servers return to the status they had before this resource first changed them. */
-  readonly onDelete?: pulumi.Input<OnDelete>;
+  readonly onDelete?: pulumi.Input<"leave" | "restore">;
   /** Overrides `huaweicloud:region`. */
   readonly region?: pulumi.Input<string>;
   /** Overrides `huaweicloud:projectId`. */
@@ -52,7 +69,15 @@ export interface ServerPowerStateArgs {
   readonly endpoint?: pulumi.Input<string>;
 }
 
-export interface SelectorArgs {
+/**
+ * Servers named by their tags and name: at least one of `tags`, `name` or `namePattern` (a selector without
+ * any would select every server of the project).
+ */
+export type SelectorArgs = SelectorFields &
+  ({ readonly tags: Record<string, string | string[]> } | { readonly name: string } | { readonly namePattern: string });
+
+/** Every field of SelectorArgs, each optional here; the union above requires `tags`, `name` or `namePattern`. */
+export interface SelectorFields {
   /** Tag key → value or list of values: every key (AND), one of its values (OR). */
   readonly tags?: Record<string, string | string[]>;
   /** Tag key → value or list of values: a server carrying any of these pairs is left out. */
@@ -67,6 +92,10 @@ export interface SelectorArgs {
   readonly maxMembers?: number;
 }
 
+/**
+ * The declared power state of a set of ECS servers: `pulumi up` converges them (batch os-stop / os-start,
+ * waits for the jobs, confirms each server) and records what it observed; `pulumi refresh` re-reads them.
+ */
 export class ServerPowerState extends pulumi.dynamic.Resource {
   declare readonly serverIds: pulumi.Output<string[]>;
   declare readonly state: pulumi.Output<DesiredState>;
