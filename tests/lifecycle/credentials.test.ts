@@ -1,11 +1,12 @@
 /**
  * Credentials without a key in the stack, through Pulumi's dynamic-provider host against the emulator:
- * the ECS metadata service of the runner's server; the hcloud CLI's shared config file, whose key
- * assumes an agency whose 20-second credentials are renewed in the middle of a multi-batch up; and a
- * metadata key that expires on the cloud's clock before the action, refused once and never accepted
- * twice. Three `pulumi up`s in all (few host processes: CI's budget). Each proves the emulator saw only
- * temporary keys on ECS calls; the first two, that no temporary key, secret or token (nor the file's
- * secret) reached the state file (serialized provider included), the outputs or the host's log.
+ * the ECS metadata service of the runner's server; a key in the environment alone; the hcloud CLI's shared
+ * config file, whose key assumes an agency whose 20-second credentials are renewed in the middle of a
+ * multi-batch up; and a metadata key that expires on the cloud's clock before the action, refused once and
+ * never accepted twice. Four `pulumi up`s in all (few host processes: CI's budget). The emulator's count of
+ * signing keys shows which key signed the ECS calls (only temporary ones with the metadata service or an
+ * agency); the state file (serialized provider included) and the outputs, and for the temporary keys the
+ * host's log, hold no key, secret or token (nor the file's secret).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -73,6 +74,27 @@ it("on an ECS server with an agency: no key in the stack, the metadata service's
     up.hostOutput.join("\n"),
   ];
   expectNoTemporaryCredential(everything.join("\n"), [issued.access, issued.secret, issued.securitytoken]);
+});
+
+it("a key in the environment only (HW_ACCESS_KEY / HW_SECRET_KEY, as a pipeline sets them): it signs every call and is kept nowhere", async () => {
+  const { emulator, admin, ids } = await emulatorWith({ stopSeconds: 0.3 }, 2);
+  const session = newSession({
+    workDir,
+    name: "environment",
+    emulatorUrl: emulator.url,
+    serverIds: ids,
+    inputs: { state: "stopped" },
+    env: { HW_ACCESS_KEY: MAIN_KEY, HW_SECRET_KEY: DEFAULT_EMULATOR_CREDENTIALS.secretKey },
+  });
+  delete session.config["huaweicloud:accessKey"];
+  delete session.config["huaweicloud:secretKey"];
+  const up = await session.up();
+  expect(up.operations.map((o) => o.op)).toEqual(["create"]);
+  expect(Object.values(fleetOf(session, URN).outputs.servers).map((s) => s.status)).toEqual(["SHUTOFF", "SHUTOFF"]);
+  expect(Object.keys((await admin.stats()).accessKeys)).toEqual([MAIN_KEY]);
+  const kept = [readFileSync(join(workDir, "environment.json"), "utf8"), JSON.stringify(up.outputs)].join("\n");
+  expect(kept).not.toContain(DEFAULT_EMULATOR_CREDENTIALS.secretKey);
+  expect(kept).not.toContain(MAIN_KEY);
 });
 
 it("an hcloud config.json's key assumes an agency whose 20-second credentials are renewed mid-up: ECS sees only temporary keys, one action per server", async () => {
