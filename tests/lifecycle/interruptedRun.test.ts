@@ -190,12 +190,13 @@ async function due(
   { admin }: Lane,
   c: Case,
   ids: readonly string[],
+  before: readonly number[],
   startedAt: number,
   target: string,
 ): Promise<boolean> {
   const { kill } = c;
   if (typeof kill === "object") return Date.now() - startedAt >= kill.afterMs;
-  const accepted = await acceptedOf(admin, ids);
+  const accepted = (await acceptedOf(admin, ids)).map((n, i) => n - before[i]); // this call's, not the setup's
   const servers = (await admin.listServers()).filter((s) => ids.includes(s.id));
   switch (kill) {
     case "accepted":
@@ -217,7 +218,13 @@ async function due(
  * Runs the kind's provider call in a host of its own, as the engine would, and kills the host
  * (SIGKILL) at the kill point. Returns the actions accepted per server before the kill.
  */
-async function killedMidway(lane: Lane, session: PulumiSession, c: Case, ids: readonly string[]): Promise<number[]> {
+async function killedMidway(
+  lane: Lane,
+  session: PulumiSession,
+  c: Case,
+  ids: readonly string[],
+  before: readonly number[],
+): Promise<number[]> {
   const { programDir, project, stack, config, secretKeys } = session.options;
   const program = await runProgram({ ...session.options, preview: false });
   const host = await ProviderHost.start({ programDir, project, stack, config, secretKeys });
@@ -250,7 +257,7 @@ async function killedMidway(lane: Lane, session: PulumiSession, c: Case, ids: re
     const startedAt = Date.now();
     for (;;) {
       if (settled) throw new Error(`the ${c.kind} returned before the kill point ${JSON.stringify(c.kill)}`);
-      if (await due(lane, c, ids, startedAt, target)) {
+      if (await due(lane, c, ids, before, startedAt, target)) {
         if (c.kill === "accepted" && c.kind !== "escalate") {
           const servers = (await lane.admin.listServers()).filter((s) => ids.includes(s.id));
           expect(servers.every((s) => s.taskState === null)).toBe(true); // the task is hidden
@@ -311,7 +318,7 @@ async function runCase(lane: Lane, c: Case): Promise<string> {
   if (kind === "escalate") for (const id of ids) await admin.injectFault({ serverId: id, kind: "stuck" });
   const before = await acceptedOf(admin, ids);
 
-  const killed = (await killedMidway(lane, session, c, ids)).map((n, i) => n - before[i]);
+  const killed = (await killedMidway(lane, session, c, ids, before)).map((n, i) => n - before[i]);
   // The rerun, in a fresh host: the record of the killed call never reached the state file.
   const rerunFrom = await admin.stats();
   const rerunStartedAt = Date.now();
@@ -387,7 +394,10 @@ async function runGroup(cases: readonly Case[]): Promise<void> {
   const failures: string[] = [];
   results.forEach((r, i) => {
     if (r.status === "fulfilled") console.log(r.value);
-    else failures.push(`${caseName(cases[i])}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+    else {
+      failures.push(`${caseName(cases[i])}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+      console.log(`interruptedRun FAILED ${failures[failures.length - 1]}`);
+    }
   });
   if (failures.length > 0) throw new Error(failures.join("\n\n"));
 }
