@@ -106,6 +106,27 @@ function hiddenTaskRefusal(action: PowerAction, server: ServerRecord): Failure {
   };
 }
 
+/**
+ * Under `hiddenTaskAction: reject`, a server whose accepted job has not ended: its task hidden, or
+ * shown (Nova refuses an action while a task is set, `check_instance_state(task_state=[None])`, and
+ * a cloud that refuses a queued job's server does not forget that job once it runs). A HARD stop
+ * over a shown SOFT stop is left to `hardDuringSoft`.
+ */
+function hasPendingTask(
+  fleet: Fleet,
+  server: ServerRecord,
+  action: PowerAction,
+  hard: boolean,
+  nowMs: number,
+): boolean {
+  if (hasHiddenTask(server, nowMs)) return true;
+  return server.transition !== undefined && !fleet.isForceableBy(server, action, hard);
+}
+
+function pendingTaskRefusal(action: PowerAction, server: ServerRecord, nowMs: number): Failure {
+  return hasHiddenTask(server, nowMs) ? hiddenTaskRefusal(action, server) : busy(action, server);
+}
+
 export function handleAction(rawBody: Buffer, context: ActionContext): ApiAnswer {
   let body: unknown;
   try {
@@ -205,15 +226,16 @@ function refusedBeforeAcceptance(
     );
   }
   if (variants.hiddenTaskAction === "reject") {
-    const hidden = servers
+    const pending = servers
       .map((entry) => entry.server)
-      .filter((server): server is ServerRecord => !!server && hasHiddenTask(server, nowMs));
-    if (hidden.length > 0) {
+      .filter((server): server is ServerRecord => !!server && hasPendingTask(fleet, server, action, hard, nowMs));
+    if (pending.length > 0) {
+      const reason = (server: ServerRecord) => pendingTaskRefusal(action, server, nowMs).reason;
       return ecsError(
         400,
         "Ecs.0100",
-        hiddenTaskRefusal(action, hidden[0]).reason,
-        hidden.map((server) => ({ code: "Ecs.0100", message: hiddenTaskRefusal(action, server).reason })),
+        reason(pending[0]),
+        pending.map((server) => ({ code: "Ecs.0100", message: reason(server) })),
       );
     }
   }

@@ -12,6 +12,7 @@
  * functions (Pulumi serializes the provider's closures).
  */
 import { describeError, isAborted, isTransientRead, serverIdsOf } from "../classify";
+import { watchForInterrupt } from "../interrupt";
 import { runWaiter, type PollResult } from "../waiter";
 import type { ConvergeOptions, ConvergeResult } from "./model";
 import {
@@ -53,6 +54,16 @@ import {
 
 export async function converge(options: ConvergeOptions): Promise<ConvergeResult> {
   const run = startRun(options);
+  // A signal to the host (the engine ending the plugin, a CI runner) says what this run leaves behind.
+  const unwatch = watchForInterrupt(run.label, () => run.state);
+  try {
+    return await convergeRun(run, options);
+  } finally {
+    unwatch();
+  }
+}
+
+async function convergeRun(run: Run, options: ConvergeOptions): Promise<ConvergeResult> {
   const outcome = await runWaiter(waiterOptions(run, options), () => playRound(run)).catch((error: unknown) => {
     // A call failed for good (after the client's own retries): keep what is known, fail the rest with it.
     run.state = callFailed(run.state, describeError(error));

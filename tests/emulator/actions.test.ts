@@ -152,8 +152,29 @@ describe("unknown, locked and busy servers", () => {
     }
   });
 
-  it("a server already in a transition: its sub-job FAILs with Ecs.0100, the transition goes on", async () => {
+  it("a server already in a transition, hiddenTaskAction reject (default): 400 Ecs.0100 naming it, no job, the transition goes on", async () => {
     const t = await startTestEmulator({ servers: fleet, stopSeconds: 1 });
+    try {
+      await t.client.stop([A]);
+      const second = await t.client.stop([A, B]);
+      expect(second.status).toBe(400);
+      expect(second.json.error).toMatchObject({
+        code: "Ecs.0100",
+        message: `Instance[${A}] is executing os-stop; its status does not meet the requirements of os-stop.`,
+        details: [{ code: "Ecs.0100", message: expect.stringContaining(A) }],
+      });
+      expect((await t.admin.stats()).submissionsPerServer).toEqual({ [A]: 1 });
+      expect((await t.client.show(B)).json.server["OS-EXT-STS:task_state"]).toBeNull(); // refused whole
+      expect((await t.client.show(A)).json.server["OS-EXT-STS:task_state"]).toBe("powering-off");
+      t.clock.advance(2_000);
+      expect((await t.client.show(A)).json.server.status).toBe("SHUTOFF");
+    } finally {
+      await t.emulator.stop();
+    }
+  });
+
+  it("a server already in a transition, hiddenTaskAction fail-subjob: its sub-job FAILs with Ecs.0100, the transition goes on", async () => {
+    const t = await startTestEmulator({ servers: fleet, stopSeconds: 1, hiddenTaskAction: "fail-subjob" });
     try {
       await t.client.stop([A]);
       const second = await t.client.stop([A]);
@@ -196,8 +217,24 @@ describe("a HARD stop over a SOFT stop that has not finished", () => {
     }
   });
 
-  it("does not force a server that a start or a reboot is moving", async () => {
+  it("does not force a server that a start or a reboot is moving (hiddenTaskAction reject, the default: refused 400 Ecs.0100, no job)", async () => {
     const t = await startTestEmulator({ servers: fleet, startSeconds: 1 });
+    try {
+      await t.client.start([S]);
+      const hard = await t.client.stop([S], "HARD");
+      expect(hard.status).toBe(400);
+      expect(hard.json.error).toMatchObject({
+        code: "Ecs.0100",
+        message: expect.stringContaining("is executing os-start"),
+      });
+      expect((await t.client.show(S)).json.server["OS-EXT-STS:task_state"]).toBe("powering-on");
+    } finally {
+      await t.emulator.stop();
+    }
+  });
+
+  it("does not force a server that a start or a reboot is moving (hiddenTaskAction fail-subjob: its sub-job FAILs Ecs.0100)", async () => {
+    const t = await startTestEmulator({ servers: fleet, startSeconds: 1, hiddenTaskAction: "fail-subjob" });
     try {
       await t.client.start([S]);
       const hard = await t.client.stop([S], "HARD");

@@ -123,15 +123,33 @@ describe("hiddenTaskAction", () => {
     });
   });
 
-  it("once the task shows, either switch answers as before (accepted, the sub-job FAILs as busy)", async () => {
-    for (const mode of ["reject", "fail-subjob"] as const) {
-      await withEmulator({ hiddenTaskMs: 1_000, hiddenTaskAction: mode }, async (t) => {
-        await t.client.stop([A]);
-        t.clock.advance(1_000);
-        expect(await seen(t, A)).toEqual({ status: "ACTIVE", task: "powering-off" });
-        expect((await t.client.stop([A])).status).toBe(200);
+  it("once the task shows, each switch answers as while it was hidden: reject refuses until the job ends, fail-subjob accepts a job that FAILs as busy", async () => {
+    await withEmulator({ hiddenTaskMs: 1_000, hiddenTaskAction: "reject" }, async (t) => {
+      const first = (await t.client.stop([A])).json.job_id;
+      t.clock.advance(1_000);
+      expect(await seen(t, A)).toEqual({ status: "ACTIVE", task: "powering-off" });
+      expect(await jobStatus(t, first)).toBe("RUNNING");
+      const again = await t.client.stop([A]);
+      expect(again.status).toBe(400);
+      expect(again.json.error).toMatchObject({
+        code: "Ecs.0100",
+        message: expect.stringContaining("is executing os-stop"),
       });
-    }
+      expect((await t.admin.stats()).submissionsPerServer).toEqual({ [A]: 1 });
+      t.clock.advance(2_000);
+      expect(await jobStatus(t, first)).toBe("SUCCESS");
+      expect((await t.client.start([A])).status).toBe(200); // the job ended: actions are answered again
+    });
+    await withEmulator({ hiddenTaskMs: 1_000, hiddenTaskAction: "fail-subjob" }, async (t) => {
+      await t.client.stop([A]);
+      t.clock.advance(1_000);
+      expect(await seen(t, A)).toEqual({ status: "ACTIVE", task: "powering-off" });
+      const second = await t.client.stop([A]);
+      expect(second.status).toBe(200);
+      t.clock.advance(1_000); // its own INIT (hiddenTaskMs), the first stop still running
+      expect(await jobStatus(t, second.json.job_id)).toBe("FAIL");
+      expect((await t.admin.stats()).submissionsPerServer).toEqual({ [A]: 2 });
+    });
   });
 
   it("are CLI flags and admin switches", async () => {

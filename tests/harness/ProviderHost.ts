@@ -280,6 +280,20 @@ export class ProviderHost {
     await this.rpc<EmptyType>("delete", (o, cb) => this.client.delete(req, new grpc.Metadata(), o, cb));
   }
 
+  /**
+   * The Cancel RPC, as the engine sends it on the first Ctrl-C or SIGTERM (pkg/resource/deploy/deployment_executor.go
+   * `Execute`, through the host's `SignalCancellation`): it waits for the answer, while other calls run on.
+   */
+  async cancel(): Promise<void> {
+    await this.rpc<EmptyType>("cancel", (o, cb) => this.client.cancel(new Empty(), new grpc.Metadata(), o, cb));
+  }
+
+  /** How the host process ended: its exit code, or the signal that ended it. */
+  async exitStatus(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    await this.exited;
+    return { code: this.child.exitCode, signal: this.child.signalCode };
+  }
+
   /** Closes the channel and ends the host (SIGTERM, then SIGKILL after 3 s). Safe to call twice. */
   async close(): Promise<void> {
     this.client.close();

@@ -5,7 +5,7 @@
  * past the deadline, each server reported with Ecs.0100. Never a second accepted action.
  */
 import { DEFAULT_EMULATOR_CREDENTIALS } from "../../emulator";
-import { converge } from "../../provider/converge";
+import { converge, type PowerApi } from "../../provider/converge";
 import { EcsClient } from "../../provider/ecsClient";
 import { emulatorPerSuite } from "../emulatorPerSuite";
 
@@ -85,6 +85,71 @@ describe("a rerun meeting the first run's hidden job", () => {
     expect(result.outcome).toBe("SUCCESS");
     expect(result.failures).toEqual([]);
     expect(result.servers[S1]).toMatchObject({ status: "SHUTOFF", error: null });
+    expect(result.jobs.map((j) => j.status)).toEqual(["FAIL"]);
+    expect((await handle.admin.stats()).submissionsPerServer).toEqual({ [S1]: 2, [S2]: 2 });
+  });
+});
+
+/**
+ * The open finding of issue 20's sweep (one kill in 22): a resend's list saw no task, and its POST
+ * arrived just after the first job's task showed; the emulator used to accept it as a second job
+ * (FAILing as busy). Here the host is slow between the two on purpose: the second send is held until
+ * the hidden window has passed, then goes to the emulator over HTTP unchanged. The stop lasts 3 s
+ * so the send meets the task, not the end.
+ */
+describe("a resend racing the end of the first job's hidden window", () => {
+  const handle = emulatorPerSuite({ stopSeconds: 3, hiddenTaskMs: 2_500 }, [
+    { id: S1, status: "ACTIVE" },
+    { id: S2, status: "ACTIVE" },
+  ]);
+  let client: EcsClient;
+  beforeEach(() => {
+    client = new EcsClient({ endpoint: handle.emulator.url, projectId, credentials: { accessKey, secretKey } });
+  });
+  afterEach(async () => {
+    await client.close();
+  });
+
+  async function raced(windowEndsAt: number) {
+    const sends: { action: string; at: number }[] = [];
+    const api: PowerApi = {
+      listServers: (ids, options) => client.listServers(ids, options),
+      getJob: (jobId, options) => client.getJob(jobId, options),
+      batchAction: async (action, ids, options) => {
+        if (sends.length === 1) await new Promise((resolve) => setTimeout(resolve, windowEndsAt - Date.now() + 50));
+        sends.push({ action, at: Date.now() });
+        return client.batchAction(action, ids, options);
+      },
+    };
+    const result = await converge({
+      api,
+      goals: { [S1]: "stopped", [S2]: "stopped" },
+      stopType: "SOFT",
+      timeoutSeconds: 60,
+      label: "L",
+    });
+    return { result, sends };
+  }
+
+  it("reject: the resend is refused while the first job runs (its task now shown), the servers are followed; one accepted action per server", async () => {
+    await client.batchAction("os-stop", [S1, S2], { type: "SOFT" });
+    const firstAt = Date.now(); // the emulator accepted it (and started its window) before this
+    const { result, sends } = await raced(firstAt + 2_500);
+    expect(sends.length).toBeGreaterThanOrEqual(2);
+    expect(sends[1].at).toBeGreaterThan(firstAt + 2_500); // sent after the window, on an idle-looking list
+    expect(result.outcome).toBe("SUCCESS");
+    expect(result.failures).toEqual([]);
+    expect(result.jobs).toEqual([]); // none of its sends was accepted
+    expect((await handle.admin.stats()).submissionsPerServer).toEqual({ [S1]: 1, [S2]: 1 });
+  });
+
+  it("fail-subjob: the same rerun's first send is accepted as a job that FAILs; never sent again, never a third", async () => {
+    await handle.admin.setVariants({ hiddenTaskAction: "fail-subjob" });
+    await client.batchAction("os-stop", [S1, S2], { type: "SOFT" });
+    const firstAt = Date.now(); // the emulator accepted it (and started its window) before this
+    const { result, sends } = await raced(firstAt + 2_500);
+    expect(sends.map((s) => s.action)).toEqual(["os-stop"]);
+    expect(result.outcome).toBe("SUCCESS");
     expect(result.jobs.map((j) => j.status)).toEqual(["FAIL"]);
     expect((await handle.admin.stats()).submissionsPerServer).toEqual({ [S1]: 2, [S2]: 2 });
   });

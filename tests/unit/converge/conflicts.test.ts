@@ -5,10 +5,11 @@
  */
 import type { Conflict, ServerTrack } from "../../../provider/converge/model";
 import { conflictLine } from "../../../provider/converge/progress";
-import { heldForResend } from "../../../provider/converge/round";
+import { heldForResend, planRound } from "../../../provider/converge/round";
 import {
   conflictResendDelayMs,
   jobRead,
+  observationsRecorded,
   submissionFailed,
   unfinishedSettled,
   verdictsApplied,
@@ -232,5 +233,39 @@ describe("conflictLine", () => {
         "the cloud may be starting a job this run does not know of (an interrupted pulumi up?); looking again, and sending again in 4 s " +
         "if they are still idle, until the 60s deadline: a, b",
     );
+  });
+});
+
+/**
+ * The sweep's open finding (issue 20): a resend's list saw no task, and the first job's task showed
+ * before its POST arrived. Refused for that (reject: the cloud refuses a server whose job runs), it is
+ * looked at again: what the next look shows decides, and only an idle server past its pause is sent
+ * again. Never a second accepted action because of the race.
+ */
+describe("refused while idle, then the next look: observationsRecorded → planRound → heldForResend → verdictsApplied", () => {
+  it.each<[string, string, string | null, number, "act" | "wait" | "held" | "done"]>([
+    ["the first job's task now shows: followed through the list, not sent", "ACTIVE", "powering-off", 1, "wait"],
+    ["the first job already ended at the target: done, nothing sent", "SHUTOFF", null, 1, "done"],
+    ["still idle, the first refusal (sent again at once)", "ACTIVE", null, 1, "act"],
+    ["still idle, the second refusal (2 s pause not passed): held", "ACTIVE", null, 2, "held"],
+  ])("%s", (_row, status, task, refusals, expected) => {
+    const before = state([idle("a")], [], { conflicts: {} });
+    let next = submissionFailed(before, refused(), NOW);
+    if (refusals === 2) next = submissionFailed(next, refused(), NOW);
+    expect(next.servers.a).toMatchObject({ phase: "observe", submitted: false });
+    next = observationsRecorded(next, [seen("a", status, task)]);
+    const planned = planRound(next);
+    const sendable = heldForResend(next, planned, NOW).act;
+    next = verdictsApplied(next, planned, NOW);
+    const outcome = sendable.includes("a")
+      ? "act"
+      : planned.act.includes("a")
+        ? "held"
+        : next.servers.a.phase === "done"
+          ? "done"
+          : "wait";
+    expect(outcome).toBe(expected);
+    expect(next.servers.a.submitted).toBe(false);
+    if (expected === "done") expect(next.servers.a.error).toBeNull();
   });
 });

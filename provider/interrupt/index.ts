@@ -1,0 +1,2 @@
+export { interruptedLines } from "./report";
+export { watchForInterrupt } from "./onSignal";
