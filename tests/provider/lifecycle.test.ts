@@ -312,6 +312,17 @@ describe("failures", () => {
     expect(Date.now() - started).toBeLessThan(4000);
   });
 
+  it("huaweicloud:ecsRequestTimeoutSeconds is in seconds: a list answered well within it is waited for, not sent again", async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1)] }));
+    await configure({ "huaweicloud:ecsRequestTimeoutSeconds": "10" });
+    await handle.admin.reset();
+    // Longer than undici's coarse (about 1 s) timer tick, so a timeout read as milliseconds would fire.
+    await handle.admin.injectFault({ route: "list", kind: "delay", delayMs: 2500, times: 1 });
+    const read = await provider.read!(rid, { __provider: "test", ...outs });
+    expect((read.props as PowerStateOutputs).servers[id(1)]).toMatchObject({ status: "SHUTOFF" });
+    expect((await handle.admin.stats()).requests["GET list"]).toBe(1);
+  });
+
   it("two resources in one run share the servers-per-minute pacing: the second waits for the first's window", async () => {
     await configure({ "huaweicloud:ecsServersPerMinute": "2" });
     await provider.create(await checked({ serverIds: [id(1), id(2)] }));
@@ -598,6 +609,40 @@ describe("delete", () => {
     expect(await statuses()).toMatchObject({ [id(1)]: "SHUTOFF", [id(2)]: "SHUTOFF", [id(3)]: "SHUTOFF" });
     await provider.delete!(rid, outs);
     expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "ACTIVE", [id(3)]: "SHUTOFF" });
+  });
+
+  it('with onDelete "restore", the restore says what it does, labelled "(restore)"', async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1)], onDelete: "restore" }));
+    const lines: string[] = [];
+    const spy = jest.spyOn(console, "log").mockImplementation((line: string) => void lines.push(line));
+    try {
+      await provider.delete!(rid, outs);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toContain(`ServerPowerState ${rid} (restore): 1 server: 0 already in state, starting 1`);
+    expect((await statuses())[id(1)]).toBe("ACTIVE");
+  });
+
+  it('with onDelete "restore" and nothing to restore (no initial status recorded), the destroy needs no credentials and makes no call', async () => {
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(1)], onDelete: "restore" }));
+    // As recorded for servers that were neither ACTIVE nor SHUTOFF when the resource was created.
+    const props = { ...outs, initialStates: {} };
+    await handle.admin.reset();
+    await configureProvider(handle.emulator.url, {
+      "huaweicloud:accessKey": undefined,
+      "huaweicloud:secretKey": undefined,
+    });
+    const keys = ["HW_ACCESS_KEY", "HW_SECRET_KEY", "HUAWEICLOUD_SDK_AK", "HUAWEICLOUD_SDK_SK"];
+    const saved = keys.map((k) => [k, process.env[k]] as const);
+    for (const k of keys) delete process.env[k];
+    try {
+      await expect(provider.delete!(rid, props)).resolves.toBeUndefined();
+    } finally {
+      for (const [k, v] of saved) if (v !== undefined) process.env[k] = v;
+    }
+    expect((await handle.admin.stats()).total).toBe(0);
+    expect((await statuses())[id(1)]).toBe("SHUTOFF");
   });
 
   it('with onDelete "restore", a restore that fails fails the destroy, naming the server and why; the others are restored', async () => {

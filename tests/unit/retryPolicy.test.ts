@@ -335,3 +335,96 @@ describe("resolveRetryPolicy", () => {
     );
   });
 });
+
+/** The error resolveRetryPolicy throws for `overrides`, or undefined when it accepts them. */
+function refusal(overrides: Partial<RetryPolicy>): EcsError | undefined {
+  try {
+    resolveRetryPolicy(overrides);
+    return undefined;
+  } catch (error) {
+    if (error instanceof EcsError) return error;
+    throw error;
+  }
+}
+
+describe("resolveRetryPolicy: the edges of each rule", () => {
+  it("accepts each minimum itself: one attempt, every delay 0, each cap equal to its base", () => {
+    const edge = {
+      maxAttempts: 1,
+      baseDelayMs: 0,
+      maxDelayMs: 0,
+      busyDelayMs: 0,
+      maxRetryAfterMs: 0,
+      throttleBaseDelayMs: 0,
+      maxThrottleDelayMs: 0,
+      pacedDelayMs: 0,
+    };
+    expect(resolveRetryPolicy(edge)).toMatchObject(edge);
+    expect(resolveRetryPolicy({ baseDelayMs: 700, maxDelayMs: 700 })).toMatchObject({ maxDelayMs: 700 });
+    const throttle = { throttleBaseDelayMs: 4000, maxThrottleDelayMs: 4000 };
+    expect(resolveRetryPolicy(throttle)).toMatchObject(throttle);
+  });
+
+  it("accepts a fractional delay (only maxAttempts must be an integer)", () => {
+    const fractional = {
+      baseDelayMs: 0.5,
+      maxDelayMs: 1.5,
+      busyDelayMs: 2.5,
+      maxRetryAfterMs: 3.5,
+      throttleBaseDelayMs: 4.5,
+      maxThrottleDelayMs: 5.5,
+      pacedDelayMs: 6.5,
+    };
+    expect(resolveRetryPolicy(fractional)).toMatchObject(fractional);
+  });
+
+  it('names every bad setting at once, joined by "; ", and compares a pair only when each of its settings is valid', () => {
+    const error = refusal({ maxAttempts: 0, baseDelayMs: 100, maxDelayMs: -1 });
+    expect(error).toMatchObject({
+      code: "ECS_INVALID_ARGUMENT",
+      operation: "checking the retry policy",
+      reason: "retry.maxAttempts [0] must be an integer >= 1; retry.maxDelayMs [-1] must be a number >= 0",
+    });
+    expect(refusal({ throttleBaseDelayMs: 100, maxThrottleDelayMs: -1 })?.reason).toBe(
+      "retry.maxThrottleDelayMs [-1] must be a number >= 0",
+    );
+    expect(
+      refusal({ baseDelayMs: 100, maxDelayMs: 10, throttleBaseDelayMs: 100, maxThrottleDelayMs: 10 })?.reason,
+    ).toBe("retry.maxDelayMs [10] must be >= retry.baseDelayMs [100]");
+    expect(refusal({ maxAttempts: 2 })).toBeUndefined();
+  });
+});
+
+describe("classifyAttempt: status codes at the edges of 2xx and 5xx", () => {
+  it("a 1xx or a 300 is no answer: a GET is rejected, an action POST with a job id is not accepted", () => {
+    for (const status of [100, 199, 300]) {
+      expect(classifyAttempt("GET", response(status), ctx(0))).toEqual({ retry: false, reason: "rejected" });
+      expect(classifyAttempt("POST", response(status, { hasJobId: true }), ctx(0))).toEqual({
+        retry: false,
+        reason: "rejected",
+      });
+    }
+    expect(classifyAttempt("GET", response(299), ctx(0))).toEqual({ retry: false, reason: "success" });
+  });
+
+  it("a 5xx the policy does not retry is still a server error, not a rejection; a listed 4xx is retried as one", () => {
+    expect(classifyAttempt("GET", response(501), ctx(0))).toEqual({ retry: false, reason: "server-error" });
+    const only503 = { ...ctx(0), policy: resolveRetryPolicy({ retryableStatuses: [503] }) };
+    expect(classifyAttempt("GET", response(500), only503)).toEqual({ retry: false, reason: "server-error" });
+    expect(classifyAttempt("GET", response(408), ctx(0))).toMatchObject({ retry: true, reason: "server-error" });
+  });
+
+  it("Ecs.0118 (the action's per-minute limit) on a GET is an ordinary refusal, not throttling", () => {
+    expect(classifyAttempt("GET", response(400, { huaweiCode: "Ecs.0118" }), ctx(0))).toEqual({
+      retry: false,
+      reason: "rejected",
+    });
+  });
+});
+
+describe("parseRetryAfterMs: only an HTTP date in GMT", () => {
+  it("ignores a date with an offset after GMT, which Date.parse would read", () => {
+    expect(Number.isNaN(Date.parse("Mon, 15 Jan 2024 09:30:10 GMT+0100"))).toBe(false);
+    expect(parseRetryAfterMs("Mon, 15 Jan 2024 09:30:10 GMT+0100", NOW_MS)).toBeUndefined();
+  });
+});

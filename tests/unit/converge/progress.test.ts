@@ -64,6 +64,16 @@ describe("progress lines", () => {
     expect(progressLine("L", s)).toBe("L: 1/4 servers done, 1 failed; waiting on jobs j1, j2");
   });
 
+  it('one job waited on is "job"; a server whose job has ended (its jobId kept) is not waited on', () => {
+    const s = state([
+      following("a", "j1"),
+      following("b", "j1"),
+      following("c", "j2", { phase: "observe" }),
+      following("d", "j3", { phase: "done" }),
+    ]);
+    expect(progressLine("L", s)).toBe("L: 1/4 servers done; waiting on job j1");
+  });
+
   it("say what a failed read led to, and nothing when nothing was learned", () => {
     const failure = info("ECS_SERVER_ERROR", "Common.0001", "reading job j1: oops");
     const fresh = job("j1", ["a"]);

@@ -62,6 +62,32 @@ describe("a round's decisions", () => {
     expect(dueForHardStop({ ...s, config: { ...s.config, stopType: "HARD" } }, NOW)).toEqual([]);
   });
 
+  it("a SOFT stop still within hardStopAfterSeconds is not due while the server shows ACTIVE without a task, unless its sub-job failed", () => {
+    const idle = (fields = {}) =>
+      following("a", "j1", {
+        phase: "observe",
+        stop: { softSentAt: NOW - 5_000, hard: "not-sent" },
+        last: seen("a", "ACTIVE"),
+        ...fields,
+      });
+    const config = { ...CONFIG, hardStopAfterSeconds: 10 };
+    expect(dueForHardStop({ ...state([idle()]), config }, NOW)).toEqual([]);
+    const failed = idle({ subJobError: { code: "SUBJOB_FAILED", message: "the message" } });
+    expect(dueForHardStop({ ...state([failed]), config }, NOW)).toEqual(["a"]);
+  });
+
+  it("the youngest job is the latest accepted, whatever the order, and only among jobs a server still waits on", () => {
+    const s = state(
+      [following("a", "j1"), following("b", "j2"), following("c", "j3", { phase: "observe" })],
+      [
+        job("j1", ["a"], { acceptedAt: 30 }),
+        job("j2", ["b"], { acceptedAt: 10 }),
+        job("j3", ["c"], { acceptedAt: 50 }),
+      ],
+    );
+    expect(youngestJobAcceptedAt(s)).toBe(30);
+  });
+
   it("paces polls by the youngest job still followed; lists jobs whose end the record lacks", () => {
     const s = state(
       [following("a", "j1"), following("b", "j2"), following("c", "j3")],
