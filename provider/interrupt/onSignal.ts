@@ -19,7 +19,11 @@ interface InFlight {
 }
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
-const inFlight = new Set<InFlight>();
+/**
+ * The operations in flight. An array, not a Set: the root program's provider is serialized by value
+ * (Pulumi's closure serializer), which copies an array but cannot copy a Set (its `size` is native code).
+ */
+const inFlight: InFlight[] = [];
 
 function onSignal(signal: (typeof SIGNALS)[number]): void {
   for (const operation of inFlight) {
@@ -27,7 +31,7 @@ function onSignal(signal: (typeof SIGNALS)[number]): void {
       process.stderr.write(`${line}\n`); // synchronous on pipes and files (Node's process I/O on POSIX)
     }
   }
-  inFlight.clear();
+  inFlight.length = 0;
   for (const s of SIGNALS) process.removeListener(s, onSignal);
   process.kill(process.pid, signal);
 }
@@ -35,10 +39,11 @@ function onSignal(signal: (typeof SIGNALS)[number]): void {
 /** Registers an operation in flight until the returned function is called; the listeners stay only while one is. */
 export function watchForInterrupt(label: string, state: () => RunState): () => void {
   const operation: InFlight = { label, state };
-  if (inFlight.size === 0) for (const s of SIGNALS) process.on(s, onSignal);
-  inFlight.add(operation);
+  if (inFlight.length === 0) for (const s of SIGNALS) process.on(s, onSignal);
+  inFlight.push(operation);
   return () => {
-    inFlight.delete(operation);
-    if (inFlight.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
+    const at = inFlight.indexOf(operation);
+    if (at >= 0) inFlight.splice(at, 1);
+    if (inFlight.length === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
   };
 }
