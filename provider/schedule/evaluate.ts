@@ -9,6 +9,7 @@
  */
 import type { z } from "zod";
 import type { DesiredState } from "../inputs";
+import type { ScheduleEvaluation, ScheduleTransition } from "../publicTypes";
 import { describeOverride, overrideOn } from "./overrides";
 import { scheduleSchema, type Schedule } from "./schema";
 import { describeWindow, occurrencesBetween, windowContaining } from "./windows";
@@ -18,18 +19,7 @@ import { addDays, instantOf, zoneClock, type CivilDate, type ZoneClock } from ".
 export const NEXT_HORIZON_DAYS = 14;
 const DAY_MS = 86_400_000;
 
-export interface ScheduleTransition {
-  readonly at: Date;
-  readonly state: DesiredState;
-}
-
-export interface ScheduleEvaluation {
-  readonly state: DesiredState;
-  /** The window or override that decided, or that none did. */
-  readonly reason: string;
-  /** The first instant after `at` at which the state changes; absent if none within 14 days. */
-  readonly next?: ScheduleTransition;
-}
+export type { ScheduleEvaluation, ScheduleTransition };
 
 /** The schedule as a program writes it: the fields with defaults may be left out. */
 export type ScheduleInput = z.input<ReturnType<typeof scheduleSchema>>;

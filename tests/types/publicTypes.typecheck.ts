@@ -15,7 +15,7 @@ import type { PowerAction } from "../../provider/plan";
 import type { PowerStateOutputs } from "../../provider/recorded";
 import type { Job, ServerObservation, SubJob } from "../../provider/schemas";
 import type * as Public from "../../provider/publicTypes";
-import type { EnforceMode, Schedule, ScheduleEvaluation, ScheduleInput, Weekday } from "../../provider/schedule";
+import type { EnforceMode, Schedule, ScheduleInput, Weekday } from "../../provider/schedule";
 import * as root from "../../provider";
 import { same, type Mutual } from "./mutual";
 
@@ -31,7 +31,6 @@ same<Mutual<Public.PowerStateOutputs, PowerStateOutputs>>();
 same<Mutual<Public.Job, Job>>();
 same<Mutual<Public.Schedule, Schedule>>();
 same<Mutual<Public.ScheduleArgs, ScheduleInput>>();
-same<Mutual<Public.ScheduleEvaluation, ScheduleEvaluation>>();
 same<Mutual<Public.Weekday, Weekday>>();
 same<Mutual<Public.EnforceMode, EnforceMode>>();
 same<Mutual<Public.SubJob, SubJob>>();
