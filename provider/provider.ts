@@ -47,7 +47,7 @@ import { restoreGoals, targetStatus } from "./plan";
 import { countOf } from "./plural";
 import { checkedInputs, pickInputs, readRecord, type Props, type Recorded } from "./recorded";
 import { describeLivePlan, leftAloneNote, readLivePlan, scheduleLinesFor } from "./preview";
-import { scheduleNowMs, scheduleOutputs } from "./schedule";
+import { scheduleClockWarning, scheduleNowMs, scheduleOutputs } from "./schedule";
 import {
   previewReadsEnabled,
   readProviderConfig,
@@ -128,8 +128,7 @@ export const serverPowerStateProvider = {
     if (olds.serverIds === undefined) {
       // A create: no diff follows, so say here what it will act on, then read the live plan.
       for (const line of describeCreate(inputs)) console.log(`ServerPowerState: ${line}`);
-      for (const line of scheduleLinesFor(outcome.inputs, undefined, scheduleNowMs(process.env, Date.now())))
-        console.log(`ServerPowerState: ${line}`);
+      for (const line of scheduleLinesNow(outcome.inputs, undefined)) console.log(`ServerPowerState: ${line}`);
       const tooMany = await printLivePlan("ServerPowerState", inputs, undefined, this);
       if (tooMany !== undefined) {
         return { inputs: outcome.inputs, failures: [{ property: "selector.maxMembers", reason: tooMany }] };
@@ -146,8 +145,7 @@ export const serverPowerStateProvider = {
     const plan = result.changes ? [view.note, describeDiff(diff)].filter(Boolean).join("; ") : undefined;
     if (plan) console.log(`ServerPowerState ${id}: ${plan}`);
     // With a selector, view.news / view.olds hold the servers acted on (members included).
-    for (const line of scheduleLinesFor(view.news, view.olds, scheduleNowMs(process.env, Date.now())))
-      console.log(`ServerPowerState ${id}: ${line}`);
+    for (const line of scheduleLinesNow(view.news, view.olds)) console.log(`ServerPowerState ${id}: ${line}`);
     // A change with known inputs and no replacement is an update: read what it will do. No change, no call.
     if (result.changes && !diff.unknowns && diff.replaces.length === 0 && !diff.codeOnly) {
       const tooMany = await printLivePlan(`ServerPowerState ${id}`, checkedInputs(news), readRecord(olds), this);
@@ -368,6 +366,16 @@ async function printLivePlan(
 
 function errorText(error: unknown): string {
   return (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, "; ");
+}
+
+/**
+ * A schedule's preview lines, evaluated at the schedule clock's now; led by a warning while the
+ * test-only clock offset shifts that clock (provider/schedule/clock.ts).
+ */
+function scheduleLinesNow(news: Props, olds: Props | undefined): string[] {
+  const lines = scheduleLinesFor(news, olds, scheduleNowMs(process.env, Date.now()));
+  const warning = scheduleClockWarning(process.env);
+  return lines.length > 0 && warning !== undefined ? [warning, ...lines] : lines;
 }
 
 /** What a create will act on, from the inputs alone (printed before the live plan, or instead of it). */

@@ -15,4 +15,4 @@ export { changedByHand, isTransition, serversLeftAlone } from "./enforce";
 export type { LastConverge, ScheduledInputs } from "./enforce";
 export { scheduleOutputs } from "./outputs";
 export type { ScheduleOutputs } from "./outputs";
-export { scheduleNowMs, SCHEDULE_CLOCK_OFFSET_ENV } from "./clock";
+export { scheduleClockWarning, scheduleNowMs, SCHEDULE_CLOCK_OFFSET_ENV } from "./clock";

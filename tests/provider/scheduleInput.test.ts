@@ -5,6 +5,7 @@
  */
 import { EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
 import { serverPowerStateProvider as provider } from "../../provider/provider";
+import { SCHEDULE_CLOCK_OFFSET_ENV } from "../../provider/schedule";
 import { configureProvider } from "./configureProvider";
 
 const A = "616fb98f-46ca-475e-917e-2563e5a8cd19";
@@ -195,5 +196,31 @@ describe("bad schedules are refused at preview by check, with no API call", () =
     expect(result.failures ?? []).toEqual(failures);
     if (inputs) expect(result.inputs).toMatchObject(inputs);
     expect((await admin.stats()).total).toBe(0);
+  });
+});
+
+describe("the test-only schedule clock offset never goes unnoticed", () => {
+  const logged = (): string[] => (console.log as jest.Mock).mock.calls.map((call) => String(call[0]));
+  afterEach(() => {
+    delete process.env[SCHEDULE_CLOCK_OFFSET_ENV];
+  });
+
+  it("while it shifts the clock, a schedule's preview lines start with the warning naming it", async () => {
+    process.env[SCHEDULE_CLOCK_OFFSET_ENV] = "-3600000";
+    const result = await provider.check({}, { __provider: "test", ...berlin({ running: [ALWAYS] }) });
+    expect(result.failures).toEqual([]);
+    const lines = logged().filter((line) => line.includes("schedule"));
+    expect(lines[0]).toBe(
+      `ServerPowerState: warning: schedules are evaluated on a clock shifted by -1h (${SCHEDULE_CLOCK_OFFSET_ENV}=-3600000, for the demo and tests only): unset it where a real fleet is managed`,
+    );
+    expect(lines[1]).toMatch(/^ServerPowerState: schedule: /);
+  });
+
+  it("unset, or on a resource without a schedule, there is no warning", async () => {
+    await provider.check({}, { __provider: "test", ...berlin({ running: [ALWAYS] }) });
+    expect(logged().some((line) => line.startsWith("ServerPowerState: schedule: "))).toBe(true);
+    process.env[SCHEDULE_CLOCK_OFFSET_ENV] = "60000";
+    await provider.check({}, { __provider: "test", serverIds: [A], state: "running" });
+    expect(logged().filter((line) => line.includes("warning"))).toEqual([]);
   });
 });
