@@ -24,7 +24,7 @@ export const DEFAULT_SERVERS_PER_MINUTE = 1000;
 export const MAX_IDS_PER_LIST = 100;
 
 /** Sent (unsigned) on every request; keep the version in step with package.json (a unit test checks). */
-export const CLIENT_USER_AGENT = "pulumi-huaweicloud-ecs-power/0.1.0";
+export const CLIENT_USER_AGENT = "pulumi-huaweicloud-ecs-power/0.2.0";
 
 /**
  * After a server's sub-job (or its job) ended with SUCCESS, a server list still showing the old
