@@ -120,7 +120,9 @@ export async function sendSigned(
     if (refusal) throw refusedEarlier(call, refusal.error);
     let step: Step;
     try {
-      step = await attemptOnce({ ...target, credentials }, settings, call, url, attempt);
+      // A read cut off in flight while the gateway throttles it keeps the throttling as its reason.
+      const cutOff = (): ThrottledCutOff | undefined => throttleAt(settings, throttling);
+      step = await attemptOnce({ ...target, credentials }, settings, call, url, attempt, cutOff);
     } catch (error) {
       // Temporary credentials refused (expired, or revoked early): renewed once, and the call sent
       // again only when the refusal proves it was not accepted (refusedBeforeAccepted).
@@ -191,6 +193,7 @@ async function attemptOnce(
   call: SignedCall,
   url: string,
   attempt: number,
+  cutOff: () => ThrottledCutOff | undefined,
 ): Promise<Step> {
   const signed = signRequest(
     {
@@ -211,7 +214,7 @@ async function attemptOnce(
   try {
     answer = await exchange(target, settings, call, url, signed);
   } catch (error) {
-    return afterNetworkFailure(target, settings, call, attempt, error, secrets);
+    return afterNetworkFailure(target, settings, call, attempt, error, secrets, cutOff);
   }
   return afterAnswer(target, settings, call, attempt, answer, secrets);
 }
@@ -223,9 +226,10 @@ function afterNetworkFailure(
   attempt: number,
   error: unknown,
   secrets: Secrets,
+  cutOff: () => ThrottledCutOff | undefined,
 ): Step {
   // A POST is never cut off in flight, so its failure is its own (possibly ambiguous), not the abort.
-  if (call.method === "GET" && call.signal?.aborted) throw abortedError(call, attempt, error);
+  if (call.method === "GET" && call.signal?.aborted) throw abortedError(call, attempt, error, cutOff());
   const errorCode = networkErrorCode(error);
   const verdict = classifyAttempt(policyMethod(call), { kind: "network", errorCode }, context(settings, call, attempt));
   if (verdict.retry) return { done: false, delayMs: verdict.delayMs ?? 0 };

@@ -93,6 +93,32 @@ describe("a call bounded by the operation's signal, throttled without Retry-Afte
     expect(stats.serversSubmitted).toEqual({});
   });
 
+  it("a read cut off in flight (the attempt after a throttled one) keeps the throttling as its reason", async () => {
+    const { client, onThrottled } = throttledClient();
+    await handle.admin.injectFault({ route: "list", kind: "throttle", times: 3, retryAfterSeconds: null });
+    await handle.admin.injectFault({ route: "list", kind: "delay", delayMs: 10_000, times: 1 });
+    const controller = new AbortController();
+    let throttledCalls = 0;
+    const error = await client
+      .listServers(["a"], {
+        signal: controller.signal,
+        onThrottled: (notice) => {
+          onThrottled(notice);
+          // The sleeps are recorded, not taken: the fourth attempt is in flight (delayed) when this fires.
+          if (++throttledCalls === 3) setTimeout(() => controller.abort(new Error("deadline")), 300);
+        },
+      })
+      .catch((e: unknown) => e)
+      .finally(() => client.close());
+    expect(error).toMatchObject({
+      code: "ECS_ABORTED",
+      huaweiCode: "APIGW.0308",
+      huaweiMessage: expect.stringMatching(/over ratelimit.*\(throttled for \d+ s\)$/),
+      reason: expect.stringMatching(/^cut off after the API gateway had throttled this call for \d+ s$/),
+    });
+    expect((await handle.admin.stats()).requests["GET list"]).toBe(4);
+  });
+
   it("without a signal, the policy's maxAttempts still bounds it: ECS_THROTTLED after 5 attempts", async () => {
     const { client, notices, onThrottled } = throttledClient();
     await handle.admin.injectFault({ route: "job", kind: "throttle", times: 100, retryAfterSeconds: null });

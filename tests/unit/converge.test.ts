@@ -397,6 +397,30 @@ describe("converge over the emulator", () => {
     ]);
   });
 
+  it('without a label, its lines are labelled "ServerPowerState"', async () => {
+    const { lines } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 60, label: undefined });
+    expect(lines[0]).toBe("ServerPowerState: 1 server: 0 already in state, stopping 1");
+  });
+
+  it("with a caller's signal that never fires, a list cut off by the deadline still ends as TIMEOUT (not as a cancellation or a read error)", async () => {
+    await handle.admin.injectFault({ route: "list", kind: "delay", delayMs: 8000, times: 1 });
+    const { result } = await convergeSoft({
+      goals: { [S1]: "stopped" },
+      timeoutSeconds: 2,
+      signal: new AbortController().signal,
+    });
+    expect(result.outcome).toBe("TIMEOUT");
+    expect(result.failures).toEqual([
+      {
+        id: S1,
+        code: "TIMEOUT",
+        message:
+          "not SHUTOFF after 2s: it is ACTIVE; run pulumi up again to keep waiting (servers already moving are not sent the action again), or raise timeoutSeconds",
+      },
+    ]);
+    expect(await posts()).toBe(0);
+  });
+
   it('a one-server fleet: "1 server", not "1 servers"', async () => {
     const { lines } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 60 });
     expect(lines[0]).toBe("L: 1 server: 0 already in state, stopping 1");
@@ -454,6 +478,24 @@ describe("converge over the emulator", () => {
         },
       ]);
       expect((await handle.admin.stats()).serversSubmitted).toEqual({});
+    });
+
+    it("with a caller's signal that never fires, the deadline still ends a throttled first list", async () => {
+      await handle.admin.injectFault({ route: "list", kind: "throttle", times: 100_000, retryAfterSeconds: null });
+      const { result } = await convergeSoft({
+        api: patient,
+        goals: { [S1]: "stopped" },
+        timeoutSeconds: 3,
+        signal: new AbortController().signal,
+      });
+      expect(result.failures).toEqual([
+        {
+          id: S1,
+          code: "APIGW.0308",
+          message: expect.stringMatching(/throttled for \d+ s.*\(still failing at the 3s deadline\)$/),
+        },
+      ]);
+      expect((await handle.admin.stats()).requests["POST action"] ?? 0).toBe(0);
     });
 
     it("the first list throttled until the deadline: each server fails with APIGW.0308, still failing at the deadline", async () => {
