@@ -34,8 +34,8 @@ function cacheCompile(service) {
         service.ts.version,
         process.version,
         service.config.options,
-        service.options.transpileOnly,
-        service.options.compilerOptions ?? null,
+        // ts-node's own options (transpileOnly, compilerOptions, moduleTypes, ...); functions drop out.
+        service.options,
       ]),
     )
     .digest("hex");
