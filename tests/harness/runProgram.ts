@@ -56,8 +56,10 @@ export async function runProgram(options: RunProgramOptions): Promise<ProgramRun
   if (projectFile.main !== undefined) spec.main = projectFile.main;
   // node + ts-node's bin script is what node_modules/.bin/ts-node runs; spawning it through the
   // shebang would pick whichever `node` is first on PATH (this repo pins a second one).
+  // tsNodeCompileCache.js keeps ts-node's output across steps (the same text, without transpiling again).
   const tsNodeBin = require.resolve("ts-node/dist/bin.js");
-  const child = spawn(process.execPath, [tsNodeBin, "--transpile-only", join(__dirname, "programRunner.ts")], {
+  const runnerArgs = ["--require", join(__dirname, "tsNodeCompileCache.js"), tsNodeBin, "--transpile-only"];
+  const child = spawn(process.execPath, [...runnerArgs, join(__dirname, "programRunner.ts")], {
     cwd: options.programDir,
     env: {
       ...engineEnv({

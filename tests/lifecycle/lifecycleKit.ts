@@ -3,7 +3,18 @@
  * by stack config alone, and readers of the state file.
  */
 import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join, resolve } from "node:path";
 import { DEFAULT_EMULATOR_CREDENTIALS } from "../../emulator";
 import type { PowerStateOutputs } from "../../provider/recorded";
@@ -34,14 +45,7 @@ export function buildPackagedProgram(workDir: string): string {
   const programDir = join(workDir, "pkg-user");
   const pkgDir = join(programDir, "node_modules", "pulumi-huaweicloud-ecs-power");
   mkdirSync(pkgDir, { recursive: true });
-  execFileSync(
-    process.execPath,
-    [require.resolve("typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", join(pkgDir, "dist")],
-    {
-      cwd: ROOT,
-      stdio: "pipe",
-    },
-  );
+  cpSync(compiledPackage(), join(pkgDir, "dist"), { recursive: true });
   cpSync(join(ROOT, "package.json"), join(pkgDir, "package.json"));
   for (const dep of ["@pulumi", "zod", "undici"])
     symlinkSync(join(ROOT, "node_modules", dep), join(programDir, "node_modules", dep));
@@ -64,6 +68,50 @@ export function buildPackagedProgram(workDir: string): string {
     ].join("\n"),
   );
   return programDir;
+}
+
+/** What `tsc -p tsconfig.build.json` compiles from, and what else its output depends on. */
+function buildInputs(): string[] {
+  const sources = ["provider", "emulator"].flatMap((dir) =>
+    readdirSync(join(ROOT, dir), { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".ts"))
+      .map((file) => join(dir, file)),
+  );
+  return [...sources.sort(), "tsconfig.json", "tsconfig.build.json", "package.json", "package-lock.json"];
+}
+
+/**
+ * The package compiled by `tsc -p tsconfig.build.json` (what `npm run build` puts in dist/), built once
+ * per content of its inputs and kept in node_modules/.cache/harness-packaged-dist/: the seven lifecycle
+ * files that install the package each used to compile it again (8-14 s each). An edited source is a new
+ * key, so what a test installs is always the compiled current sources.
+ */
+function compiledPackage(): string {
+  const hash = createHash("sha256");
+  for (const file of buildInputs())
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(ROOT, file)))
+      .update("\0");
+  const cacheDir = join(ROOT, "node_modules", ".cache", "harness-packaged-dist");
+  const built = join(cacheDir, hash.digest("hex"));
+  if (existsSync(built)) return built;
+  // Built aside, then renamed: a test file running alongside never copies half a build.
+  const partial = `${built}.${process.pid}.tmp`;
+  try {
+    execFileSync(
+      process.execPath,
+      [require.resolve("typescript/bin/tsc"), "-p", join(ROOT, "tsconfig.build.json"), "--outDir", partial],
+      { cwd: ROOT, stdio: "pipe" },
+    );
+    renameSync(partial, built);
+  } catch (err) {
+    // Another test file finished the same build first: theirs is the same output.
+    if (!existsSync(built)) throw err;
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
+  return built;
 }
 
 export interface SessionSpec {
