@@ -48,6 +48,8 @@ const HIDDEN_MS = 10_000;
 const STOP_SECONDS = 1;
 /** escalate: the cloud forces an ignored SOFT stop off after this long (`ignoredSoftStop: force`). */
 const FORCED_AFTER_SECONDS = 4;
+/** escalate: the HARD stop goes out this long after the SOFT one (`hardStopAfterSeconds`), before the cloud forces it. */
+const HARD_AFTER_SECONDS = 1;
 /** The multi-batch cases: one server per batch, the next one 2 s later. */
 const PACING_WINDOW_SECONDS = 2;
 const FULL = process.env.INTERRUPT_SWEEP_FULL === "1";
@@ -159,7 +161,7 @@ function plan(kind: Kind): {
         start: "ACTIVE",
         recorded: "running",
         target: "SHUTOFF",
-        inputs: { state: "stopped", hardStopAfterSeconds: 1, timeoutSeconds: 60 },
+        inputs: { state: "stopped", hardStopAfterSeconds: HARD_AFTER_SECONDS, timeoutSeconds: 60 },
       };
     case "delete":
       return {
@@ -421,7 +423,14 @@ function randomCases(count: number, seed: number): Case[] {
     const batched = random() < 0.25;
     const pacing = batched ? PACING_WINDOW_SECONDS * 1000 : 0;
     if (kind === "escalate") {
-      return { kind, kill: { afterMs: Math.floor(random() * ((FORCED_AFTER_SECONDS + 1) * 1000 + pacing)) }, batched };
+      // The HARD stop ends it: SOFT, HARD_AFTER_SECONDS, then STOP_SECONDS to stop (the cloud's forced
+      // power-off at FORCED_AFTER_SECONDS comes later). A span up to the forced power-off let instants fall
+      // after the escalate had returned: no kill at all (the full sweep of seed 71207 failed there).
+      return {
+        kind,
+        kill: { afterMs: Math.floor(random() * ((HARD_AFTER_SECONDS + STOP_SECONDS) * 1000 + pacing)) },
+        batched,
+      };
     }
     const variants: VariantsPatch = { hiddenTaskAction: random() < 0.5 ? "reject" : "fail-subjob" };
     const span = HIDDEN_MS + STOP_SECONDS * 1000 + pacing;
