@@ -214,23 +214,33 @@ describe("the packed tarball in a program made from Pulumi's template", () => {
     expect(text).not.toMatch(/(from|import)\s*\(?\s*["'](zod|undici)/);
   });
 
-  it("an example installs as its README says: the tarball from npm pack at the root, then npm install", () => {
+  // Once per CI run is enough: the example pins its own @pulumi/pulumi, so the second consumer run of
+  // .ci/run (the newest @pulumi/pulumi on Node 24) leaves it out with CONSUMER_EXAMPLE_INSTALL=0.
+  const example = "park-by-tag";
+  const installExample = (): void => {
     // Each example depends on file:../../<tarball>; npm pack put it in workDir, as at the repository root.
     // Their package.json files differ only in their names (scripts/release/exampleRules.ts pins the
     // dependency), so one example stands for all; tests/release/readmeCommands.test.ts maps the commands here.
-    const example = join(workDir, "examples", "park-by-tag");
-    mkdirSync(example, { recursive: true });
-    for (const name of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"]) {
-      copyFileSync(join(repoRoot, "examples", "park-by-tag", name), join(example, name));
+    const dir = join(workDir, "examples", example);
+    mkdirSync(dir, { recursive: true });
+    for (const file of ["Pulumi.yaml", "package.json", "tsconfig.json", "index.ts"]) {
+      copyFileSync(join(repoRoot, "examples", example, file), join(dir, file));
     }
-    run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], example);
+    run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--loglevel=error"], dir);
     const installed = JSON.parse(
-      readFileSync(join(example, "node_modules", "pulumi-huaweicloud-ecs-power", "package.json"), "utf8"),
+      readFileSync(join(dir, "node_modules", "pulumi-huaweicloud-ecs-power", "package.json"), "utf8"),
     ) as { version: string };
     const ours = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { version: string };
     expect(installed.version).toBe(ours.version);
-    expect(run(join(example, "node_modules/.bin/tsc"), ["--noEmit", "-p", "."], example)).toBe("");
-  }, 300_000);
+    expect(run(join(dir, "node_modules/.bin/tsc"), ["--noEmit", "-p", "."], dir)).toBe("");
+  };
+  if (process.env["CONSUMER_EXAMPLE_INSTALL"] !== "0") {
+    it(
+      "an example installs as its README says: the tarball from npm pack at the root, then npm install",
+      installExample,
+      300_000,
+    );
+  }
 
   describe.each(PULUMI_VERSIONS)("with @pulumi/pulumi %s", (pulumiVersion) => {
     let programDir: string;
