@@ -5,25 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse } from "yaml";
 import { scheduleSchema } from "../../provider/schedule";
-
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  env?: Record<string, string>;
-}
-
-interface Workflow {
-  on: { schedule: { cron: string }[] };
-  concurrency: { group: string; "cancel-in-progress": boolean };
-  jobs: Record<string, { steps: Step[] }>;
-}
+import { readWorkflow } from "../githubWorkflow";
 
 const dir = resolve(__dirname, "../../examples/office-hours");
-const workflow = parse(readFileSync(resolve(dir, "office-hours.yml"), "utf8")) as Workflow;
-const steps = Object.values(workflow.jobs)[0]!.steps;
+const { workflow, steps } = readWorkflow<{ schedule: { cron: string }[] }>(resolve(dir, "office-hours.yml"));
 
 describe("examples/office-hours", () => {
   it("runs every 15 minutes in UTC, one run at a time, queued rather than cancelled", () => {

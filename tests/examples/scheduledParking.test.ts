@@ -3,29 +3,13 @@
  * Two weekday schedules (evening park, morning wake) map to the two states, the state goes into the stack's
  * config before `pulumi up`, credentials come from repository secrets only, and the up is pulumi/actions.
  */
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse } from "yaml";
+import { readWorkflow } from "../githubWorkflow";
 
-interface Step {
-  id?: string;
-  name?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-
-interface Workflow {
-  on: { schedule: { cron: string }[]; workflow_dispatch?: { inputs: { state: { options: string[] } } } };
-  env: Record<string, string>;
-  concurrency: { group: string; "cancel-in-progress": boolean };
-  jobs: Record<string, { steps: Step[] }>;
-}
-
-const text = readFileSync(resolve(__dirname, "../../examples/scheduled-parking/park-and-wake.yml"), "utf8");
-const workflow = parse(text) as Workflow;
-const steps = Object.values(workflow.jobs)[0]!.steps;
+const { text, workflow, steps } = readWorkflow<{
+  schedule: { cron: string }[];
+  workflow_dispatch?: { inputs: { state: { options: string[] } } };
+}>(resolve(__dirname, "../../examples/scheduled-parking/park-and-wake.yml"));
 const stateStep = steps.find((step) => step.id === "state")!;
 
 /** What the state step's script sets for one schedule (its `case` arm for that cron line). */

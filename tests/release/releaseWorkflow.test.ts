@@ -5,27 +5,12 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parse } from "yaml";
+import { readWorkflow, type WorkflowStep } from "../githubWorkflow";
 
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-
-interface Workflow {
-  on: Record<string, { tags?: string[]; branches?: string[] } | null>;
-  permissions: Record<string, string>;
-  concurrency: { group: string; "cancel-in-progress": boolean };
-  jobs: Record<string, { steps: Step[] }>;
-}
-
-const text = readFileSync(resolve(__dirname, "../../.github/workflows/release.yml"), "utf8");
-const workflow = parse(text) as Workflow;
-const steps = Object.values(workflow.jobs)[0]!.steps;
-const at = (predicate: (step: Step) => boolean): number => steps.findIndex(predicate);
+const { text, workflow, steps } = readWorkflow<Record<string, { tags?: string[]; branches?: string[] } | null>>(
+  resolve(__dirname, "../../.github/workflows/release.yml"),
+);
+const at = (predicate: (step: WorkflowStep) => boolean): number => steps.findIndex(predicate);
 
 describe(".github/workflows/release.yml", () => {
   it("runs on version tags only, one release at a time", () => {
