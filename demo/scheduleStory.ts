@@ -10,26 +10,15 @@ import { resolve } from "node:path";
 import { EmulatorAdmin } from "../emulator";
 import { SCHEDULE_CLOCK_OFFSET_ENV } from "../provider/schedule";
 import { addDays, instantOf, zoneClock } from "../provider/schedule/zonedTime";
-import { PulumiSession, type StepResult } from "../tests/harness";
+import { PulumiSession } from "../tests/harness";
 import { DemoCheckError } from "./DemoCheckError";
-import type { Palette } from "./createPalette";
+import type { StoryPart } from "./storyPart";
 import { readFleetRecord, type FleetRecord } from "./readFleetRecord";
-
-export interface ScheduleStory {
-  readonly say: (line?: string) => void;
-  readonly palette: Palette;
-  readonly emulatorUrl: string;
-  readonly projectId: string;
-  readonly accessKey: string;
-  readonly secretKey: string;
-  readonly stateFile: string;
-  readonly step: (command: string, run: () => Promise<StepResult>) => Promise<StepResult>;
-}
 
 const TIMEZONE = "Europe/Berlin";
 const EVERY_DAY = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 
-export async function tellScheduleStory(story: ScheduleStory): Promise<void> {
+export async function tellScheduleStory(story: StoryPart): Promise<void> {
   const { say, palette, emulatorUrl } = story;
   const admin = new EmulatorAdmin(emulatorUrl);
   const fleet = (await admin.listServers())

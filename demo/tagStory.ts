@@ -5,24 +5,12 @@
  */
 import { resolve } from "node:path";
 import { EmulatorAdmin } from "../emulator";
-import { PulumiSession, type StepResult } from "../tests/harness";
+import { PulumiSession } from "../tests/harness";
 import { DemoCheckError } from "./DemoCheckError";
-import type { Palette } from "./createPalette";
+import type { StoryPart } from "./storyPart";
 import { readFleetRecord, type FleetRecord } from "./readFleetRecord";
 
-export interface TagStory {
-  readonly say: (line?: string) => void;
-  readonly palette: Palette;
-  readonly emulatorUrl: string;
-  readonly projectId: string;
-  readonly accessKey: string;
-  readonly secretKey: string;
-  readonly stateFile: string;
-  /** Prints a `$ command` heading and the step's operations. */
-  readonly step: (command: string, run: () => Promise<StepResult>) => Promise<StepResult>;
-}
-
-export async function tellTagStory(story: TagStory): Promise<void> {
+export async function tellTagStory(story: StoryPart): Promise<void> {
   const { say, palette, emulatorUrl } = story;
   const admin = new EmulatorAdmin(emulatorUrl);
   const all = await admin.listServers();
