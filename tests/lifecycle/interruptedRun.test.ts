@@ -25,7 +25,7 @@
  * CI runs one case per kind at its most telling point (no random instant unless INTERRUPT_SWEEP_RANDOM says so), LANES at a time, each on an emulator of its own (LANES). The full sweep
  * (INTERRUPT_SWEEP_FULL=1) runs every kill point of every kind and INTERRUPT_SWEEP_RANDOM random
  * instants in all, the kinds in turn (default 180 in the full sweep, 45 a kind; 0 in CI): at least 50
- * crash points per kind.
+ * crash points per kind. INTERRUPT_SWEEP_KINDS=escalate (or a comma-separated list) sweeps only those kinds.
  * The seed is printed and in the random tests' names; INTERRUPT_SWEEP_SEED=<seed> replays it.
  * QUIET_TESTS=0 prints one line per case (the rerun's time, its refused calls, a and b per server).
  */
@@ -53,8 +53,6 @@ const HARD_AFTER_SECONDS = 1;
 /** The multi-batch cases: one server per batch, the next one 2 s later. */
 const PACING_WINDOW_SECONDS = 2;
 const FULL = process.env.INTERRUPT_SWEEP_FULL === "1";
-/** Random instants in all, the kinds in turn from a seeded first one: 45 per kind in the full sweep. */
-const RANDOM_COUNT = Number(process.env.INTERRUPT_SWEEP_RANDOM ?? (FULL ? 180 : 0));
 const SEED = Number(process.env.INTERRUPT_SWEEP_SEED ?? Date.now() % 1_000_000);
 /** Cases run this many at a time, each on an emulator of its own (INTERRUPT_SWEEP_LANES; each case starts several host processes). */
 const LANES = Number(process.env.INTERRUPT_SWEEP_LANES ?? 2);
@@ -108,6 +106,14 @@ afterAll(async () => {
 
 const KINDS = ["create", "update", "escalate", "delete"] as const;
 type Kind = (typeof KINDS)[number];
+/** The kinds swept (INTERRUPT_SWEEP_KINDS, comma-separated, e.g. `escalate` to replay one kind's sweep): all by default. */
+const SWEEP_KINDS: readonly Kind[] = (process.env.INTERRUPT_SWEEP_KINDS ?? KINDS.join(",")).split(",").map((kind) => {
+  if (!(KINDS as readonly string[]).includes(kind.trim()))
+    throw new Error(`INTERRUPT_SWEEP_KINDS: unknown kind ${kind}`);
+  return kind.trim() as Kind;
+});
+/** Random instants in all, the kinds in turn from a seeded first one: 45 per kind in the full sweep. */
+const RANDOM_COUNT = Number(process.env.INTERRUPT_SWEEP_RANDOM ?? (FULL ? 45 * SWEEP_KINDS.length : 0));
 type KillPoint =
   | "before-send"
   | "accepted"
@@ -417,9 +423,9 @@ function groups(cases: readonly Case[]): Case[][] {
 /** The seeded random instants: the kinds in turn (from a seeded first one), each over the span its call takes. */
 function randomCases(count: number, seed: number): Case[] {
   const random = seeded(seed);
-  const first = Math.floor(random() * KINDS.length);
+  const first = Math.floor(random() * SWEEP_KINDS.length);
   return Array.from({ length: count }, (_, i): Case => {
-    const kind = KINDS[(first + i) % KINDS.length];
+    const kind = SWEEP_KINDS[(first + i) % SWEEP_KINDS.length]!;
     const batched = random() < 0.25;
     const pacing = batched ? PACING_WINDOW_SECONDS * 1000 : 0;
     if (kind === "escalate") {
@@ -463,7 +469,7 @@ describe("a host killed mid-operation, then the same operation again in a fresh 
       { kind: "escalate", kill: "between-batches", batched: true },
     ] satisfies Case[] as Case[]
   ).filter((c) => !ci.some((d) => caseName(d) === caseName(c)));
-  const fixed = FULL ? [...ci, ...full] : ci;
+  const fixed = (FULL ? [...ci, ...full] : ci).filter((c) => SWEEP_KINDS.includes(c.kind));
   const all = [...fixed, ...randomCases(RANDOM_COUNT, SEED)];
 
   it.each(groups(all).map((g, i) => [`${i + 1}`, g.map(caseName).join("; "), g] as const))(
