@@ -5,6 +5,7 @@
 import type { ReadContext } from "../classify";
 import { LIST_LAG_GRACE_MS } from "../constants";
 import { DEFAULT_WAITER_OPTIONS, type WaiterOptions } from "../waiter";
+import { anySignal } from "../anySignal";
 import { initialRunState, type ConvergeOptions, type PowerApi, type RequestOptions, type RunState } from "./model";
 import { throttledLine } from "./progress";
 import { youngestJobAcceptedAt } from "./round";
@@ -55,7 +56,7 @@ export function readContext(run: Run): ReadContext {
 /** The last look gets a budget of its own: the deadline has passed, but the record should be the truth. */
 export function finalLookSignal(run: Run): AbortSignal {
   const budget = AbortSignal.timeout(FINAL_LOOK_MS);
-  return run.signal ? AbortSignal.any([run.signal, budget]) : budget;
+  return run.signal ? anySignal([run.signal, budget]) : budget;
 }
 
 export function startRun(options: ConvergeOptions): Run {
@@ -76,7 +77,7 @@ export function startRun(options: ConvergeOptions): Run {
     progressIntervalMs: options.progressIntervalMs ?? 15_000,
     signal: options.signal,
     deadline,
-    operationSignal: options.signal ? AbortSignal.any([options.signal, deadline]) : deadline,
+    operationSignal: options.signal ? anySignal([options.signal, deadline]) : deadline,
     state: initialRunState(options.goals, config),
     lastProgressAt: now(),
     lastThrottleLineAt: undefined,
