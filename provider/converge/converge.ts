@@ -85,8 +85,10 @@ async function playRound(run: Run): Promise<PollResult<never>> {
   run.firstRound = false;
   for (const batch of batchesToSend(run.state, heldForResend(run.state, plan, run.now()))) await submit(run, batch);
   await escalateHardStops(run);
-  reportProgress(run, false);
-  return { state: isSettled(run.state) ? "SUCCESS" : "RETRY" };
+  const settled = isSettled(run.state);
+  // The settled round's line is the closing one, printed once the run has settled what did not finish.
+  if (!settled) reportProgress(run, false);
+  return { state: settled ? "SUCCESS" : "RETRY" };
 }
 
 /** Reads every job followed, at once; folds the answers in order once all are in. */
