@@ -149,6 +149,24 @@ function softJobThatLags() {
 }
 
 describe("converge: the HARD stop", () => {
+  it("is not sent when every due server is already off at the look before it", async () => {
+    // B obeys its SOFT stop 1 s after it; the HARD stop falls due at 1 s: the look finds it SHUTOFF.
+    const fleet = softJobThatLags();
+    const result = await converge({
+      api: fleet.api,
+      goals: { [B]: "stopped" },
+      stopType: "SOFT",
+      hardStopAfterSeconds: 1,
+      timeoutSeconds: 60,
+      now: fleet.now,
+      sleep: fleet.sleep,
+      random: () => 0.5,
+    });
+    expect(fleet.calls).toEqual([{ action: "os-stop", type: "SOFT", ids: [B] }]);
+    expect(result.failures).toEqual([]);
+    expect(result.servers[B].status).toBe("SHUTOFF");
+  });
+
   it("goes only to the due servers still running when it falls due, not to one of the same job already off", async () => {
     const fleet = softJobThatLags();
     const result = await converge({
