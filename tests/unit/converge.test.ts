@@ -238,10 +238,12 @@ describe("converge over the emulator", () => {
     return { result, lines };
   }
 
+  // 5 s, not 2: the first job read must fail before the deadline even on a loaded machine (at 2 s a
+  // mutation-testing run beside it left the job unread: TIMEOUT, a different outcome).
   it("a job that cannot be read, for a server that never moves: JOB_UNREADABLE at the deadline", async () => {
     await handle.admin.injectFault({ kind: "fail-job" });
     await handle.admin.injectFault({ route: "job", kind: "expired-job", times: 1000 });
-    const { result, lines } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 2 });
+    const { result, lines } = await convergeSoft({ goals: { [S1]: "stopped" }, timeoutSeconds: 5 });
     const jobId = result.jobs[0].jobId;
     expect(result.outcome).toBe("TIMEOUT");
     expect(result.failures).toEqual([
@@ -343,7 +345,7 @@ describe("converge over the emulator", () => {
     const { result, lines } = await convergeSoft({
       api: listFailingAfterFirst({ route: "list", kind: "server-error", times: 1000 }),
       goals: { [S1]: "stopped" },
-      timeoutSeconds: 2,
+      timeoutSeconds: 5,
     });
     expect(result.outcome).toBe("TIMEOUT");
     expect(result.failures).toEqual([
@@ -351,12 +353,12 @@ describe("converge over the emulator", () => {
         id: S1,
         code: "Common.0001",
         message: expect.stringMatching(
-          /^listing 1 server: .*\(request id \w+\) .* \(still failing at the 2s deadline\)$/,
+          /^listing 1 server: .*\(request id \w+\) .* \(still failing at the 5s deadline\)$/,
         ),
       },
     ]);
     expect(lines.filter((line) => line.includes("cannot read the servers"))[0]).toMatch(
-      /^L: cannot read the servers \(Common\.0001: listing 1 server: .*\); trying again until the 2s deadline$/,
+      /^L: cannot read the servers \(Common\.0001: listing 1 server: .*\); trying again until the 5s deadline$/,
     );
     expect(result.jobs.map((j) => j.status)).toEqual(["SUCCESS"]);
   });
