@@ -21,6 +21,7 @@ import { formatTable } from "./formatTable";
 import { readFleetRecord, type FleetJob, type FleetRecord } from "./readFleetRecord";
 import { tellScheduleStory } from "./scheduleStory";
 import { tellTagStory } from "./tagStory";
+import type { StoryPart } from "./storyPart";
 
 /** Long enough to watch, short enough for the whole demo to stay well under 30 s. */
 export const DEMO_TRANSITION_SECONDS = 1.5;
@@ -108,17 +109,11 @@ export async function runDemo(options: DemoOptions): Promise<void> {
   }
 }
 
-interface Story {
-  readonly say: (line?: string) => void;
-  readonly palette: Palette;
-  readonly emulatorUrl: string;
-  readonly projectId: string;
-  readonly accessKey: string;
-  readonly secretKey: string;
-  readonly stateFile: string;
+/** What the whole story is told: a part's shape without its step (each part makes its own), and every part's state file. */
+type Story = Omit<StoryPart, "step"> & {
   readonly tagStateFile: string;
   readonly scheduleStateFile: string;
-}
+};
 
 /** What the acts of the story share: the output, the fleet as it began, the stack and the checks on it. */
 interface Scene {
