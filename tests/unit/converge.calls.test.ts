@@ -102,7 +102,7 @@ describe("the converger's calls", () => {
   it("asks for no list of no servers: while a job runs, its rounds read the job alone", async () => {
     await handle.admin.injectFault({ serverId: S1, kind: "stuck" }); // its job stays RUNNING
     const { api, calls } = recording(client);
-    const { result } = await convergeWith(api, { goals: { [S1]: "stopped" }, timeoutSeconds: 3 });
+    const { result } = await convergeWith(api, { goals: { [S1]: "stopped" }, timeoutSeconds: 5 });
     expect(result.outcome).toBe("TIMEOUT");
     const shownCalls = shown(calls);
     // The first list, the stop, rounds that read the job (S1 is followed through it), then the last look
@@ -174,12 +174,12 @@ describe("the converger's calls", () => {
   });
 
   it("a HARD stop refused while the SOFT stop runs is waited out, then sent again: not a conflict, not a failure", async () => {
-    // The guest ignores the SOFT stop for 2 s, then it FAILs with the server still ACTIVE; a HARD stop
-    // meanwhile is refused (Ecs.0100, HTTP 409).
+    // The guest ignores the SOFT stop for 4 s (slack for a loaded machine: the HARD stop falls due at 1 s),
+    // then it FAILs with the server still ACTIVE; a HARD stop meanwhile is refused (Ecs.0100, HTTP 409).
     await handle.admin.setVariants({
       hardDuringSoft: "reject-409",
       ignoredSoftStop: "fail",
-      ignoredSoftStopSeconds: 2,
+      ignoredSoftStopSeconds: 4,
     });
     await handle.admin.injectFault({ serverId: S1, kind: "stuck" });
     const { api, calls } = recording(client);
@@ -200,9 +200,9 @@ describe("the converger's calls", () => {
   });
 
   it("the conflict line names only the servers refused, not those of the batch never sent", async () => {
-    // A first run's stop of S1 is accepted, its task hidden for 2.5 s; this run sends one server per call,
+    // A first run's stop of S1 is accepted, its task hidden for 5 s; this run sends one server per call,
     // so S1's refusal leaves S2 unsent in that round.
-    await handle.admin.setVariants({ hiddenTaskMs: 2_500 });
+    await handle.admin.setVariants({ hiddenTaskMs: 5_000 });
     await client.batchAction("os-stop", [S1], { type: "SOFT" });
     const paced = new EcsClient({
       endpoint: handle.emulator.url,
