@@ -24,6 +24,25 @@ function throttledClient() {
   return { client, delays: recorder.delays, notices, onThrottled: (n: ThrottleNotice) => notices.push(n) };
 }
 
+/**
+ * A signal that fires ("deadline") at the `n`-th throttle notice, or `delayMs` after it, and the notice
+ * callback that counts them (each also passed on to `onThrottled`).
+ */
+function abortAfterThrottles(n: number, onThrottled: (notice: ThrottleNotice) => void, delayMs?: number) {
+  const controller = new AbortController();
+  let seen = 0;
+  const abort = () => controller.abort(new Error("deadline"));
+  return {
+    signal: controller.signal,
+    onThrottled: (notice: ThrottleNotice) => {
+      onThrottled(notice);
+      if (++seen !== n) return;
+      if (delayMs === undefined) abort();
+      else setTimeout(abort, delayMs);
+    },
+  };
+}
+
 describe("a call bounded by the operation's signal, throttled without Retry-After", () => {
   it("a read throttled 12 times (well over the 5 attempts of the old budget) is retried until it answers", async () => {
     const { client, delays, notices, onThrottled } = throttledClient();
@@ -68,16 +87,9 @@ describe("a call bounded by the operation's signal, throttled without Retry-Afte
   it("cut off by the signal while throttled: ECS_ABORTED keeping APIGW.0308, its message and how long it lasted", async () => {
     const { client, onThrottled } = throttledClient();
     await handle.admin.injectFault({ route: "action", kind: "throttle", times: 1000, retryAfterSeconds: null });
-    const controller = new AbortController();
-    let throttledCalls = 0;
+    const { signal, onThrottled: abortAtSixth } = abortAfterThrottles(6, onThrottled);
     const error = await client
-      .batchAction("os-stop", ["a"], {
-        signal: controller.signal,
-        onThrottled: (notice) => {
-          onThrottled(notice);
-          if (++throttledCalls === 6) controller.abort(new Error("deadline"));
-        },
-      })
+      .batchAction("os-stop", ["a"], { signal, onThrottled: abortAtSixth })
       .catch((e: unknown) => e)
       .finally(() => client.close());
     expect(error).toMatchObject({
@@ -97,17 +109,10 @@ describe("a call bounded by the operation's signal, throttled without Retry-Afte
     const { client, onThrottled } = throttledClient();
     await handle.admin.injectFault({ route: "list", kind: "throttle", times: 3, retryAfterSeconds: null });
     await handle.admin.injectFault({ route: "list", kind: "delay", delayMs: 10_000, times: 1 });
-    const controller = new AbortController();
-    let throttledCalls = 0;
+    // The sleeps are recorded, not taken: the fourth attempt is in flight (delayed) when the signal fires.
+    const { signal, onThrottled: abortAfterThird } = abortAfterThrottles(3, onThrottled, 300);
     const error = await client
-      .listServers(["a"], {
-        signal: controller.signal,
-        onThrottled: (notice) => {
-          onThrottled(notice);
-          // The sleeps are recorded, not taken: the fourth attempt is in flight (delayed) when this fires.
-          if (++throttledCalls === 3) setTimeout(() => controller.abort(new Error("deadline")), 300);
-        },
-      })
+      .listServers(["a"], { signal, onThrottled: abortAfterThird })
       .catch((e: unknown) => e)
       .finally(() => client.close());
     expect(error).toMatchObject({
