@@ -5,12 +5,12 @@
  * HARD stop failing, the conflict line naming only the servers refused. Then the progress lines' pace on
  * a pinned clock.
  */
-import { DEFAULT_EMULATOR_CREDENTIALS, type FaultInput } from "../../emulator";
-import { converge, type ConvergeOptions, type ConvergeResult, type PowerApi } from "../../provider/converge";
-import { EcsClient } from "../../provider/ecsClient";
+import type { FaultInput } from "../../emulator";
+import { converge, type ConvergeOptions, type PowerApi } from "../../provider/converge";
+import type { EcsClient } from "../../provider/ecsClient";
 import { emulatorPerSuite } from "../emulatorPerSuite";
+import { clientPerTest, convergeCollecting, emulatorClient, type ConvergeInput } from "./convergeKit";
 
-const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
 const S1 = "00000000-0000-4000-8000-000000000301";
 const S2 = "00000000-0000-4000-8000-000000000302";
 
@@ -62,34 +62,9 @@ describe("the converger's calls", () => {
     { id: S1, status: "ACTIVE" },
     { id: S2, status: "ACTIVE" },
   ]);
-  let client: EcsClient;
-  beforeEach(() => {
-    client = new EcsClient({
-      endpoint: handle.emulator.url,
-      projectId,
-      credentials: { accessKey, secretKey },
-      retry: { maxAttempts: 1 },
-    });
-  });
-  afterEach(async () => {
-    await client.close();
-  });
-
-  async function convergeWith(
-    api: PowerApi,
-    options: Pick<ConvergeOptions, "goals"> & Partial<ConvergeOptions>,
-  ): Promise<{ result: ConvergeResult; lines: string[] }> {
-    const lines: string[] = [];
-    const result = await converge({
-      api,
-      stopType: "SOFT",
-      timeoutSeconds: 60,
-      label: "L",
-      log: (line) => lines.push(line),
-      ...options,
-    });
-    return { result, lines };
-  }
+  // One attempt per call: each failure reaches the converger as it would after the client's retries.
+  const client = clientPerTest(handle, { retry: { maxAttempts: 1 } });
+  const convergeWith = (api: PowerApi, options: Omit<ConvergeInput, "api">) => convergeCollecting({ api, ...options });
 
   /** The calls as `list S1`, `action SOFT S1 S2 → Ecs.0100`, … (ids by their last three digits, jobs as `job`). */
   const shown = (calls: readonly Call[]): string[] =>
@@ -101,7 +76,7 @@ describe("the converger's calls", () => {
 
   it("asks for no list of no servers: while a job runs, its rounds read the job alone", async () => {
     await handle.admin.injectFault({ serverId: S1, kind: "stuck" }); // its job stays RUNNING
-    const { api, calls } = recording(client);
+    const { api, calls } = recording(client());
     const { result } = await convergeWith(api, { goals: { [S1]: "stopped" }, timeoutSeconds: 5 });
     expect(result.outcome).toBe("TIMEOUT");
     const shownCalls = shown(calls);
@@ -115,7 +90,7 @@ describe("the converger's calls", () => {
 
   it("after a call failed for good, calls nothing more: no last look, no job read for the record", async () => {
     await handle.admin.injectFault({ serverId: S2, kind: "stuck" }); // its job stays open
-    const { api, calls } = recording(client, async (_ids, n) => {
+    const { api, calls } = recording(client(), async (_ids, n) => {
       if (n === 2) await handle.admin.injectFault({ route: "list", kind: "forbidden", times: 1000 });
     });
     const { result } = await convergeWith(api, { goals: { [S1]: "stopped", [S2]: "stopped" } });
@@ -134,7 +109,7 @@ describe("the converger's calls", () => {
     async function escalating(fault: FaultInput) {
       await handle.admin.injectFault({ serverId: S1, kind: "stuck" });
       let injected = false;
-      const { api, calls } = recording(client, async (ids) => {
+      const { api, calls } = recording(client(), async (ids) => {
         if (injected || ids.length !== 1 || ids[0] !== S1) return;
         injected = true;
         await handle.admin.injectFault(fault);
@@ -182,7 +157,7 @@ describe("the converger's calls", () => {
       ignoredSoftStopSeconds: 4,
     });
     await handle.admin.injectFault({ serverId: S1, kind: "stuck" });
-    const { api, calls } = recording(client);
+    const { api, calls } = recording(client());
     const { result, lines } = await convergeWith(api, { goals: { [S1]: "stopped" }, hardStopAfterSeconds: 1 });
     expect(result.outcome).toBe("SUCCESS");
     expect(result.servers[S1]).toMatchObject({ status: "SHUTOFF", error: null });
@@ -203,14 +178,8 @@ describe("the converger's calls", () => {
     // A first run's stop of S1 is accepted, its task hidden for 5 s; this run sends one server per call,
     // so S1's refusal leaves S2 unsent in that round.
     await handle.admin.setVariants({ hiddenTaskMs: 5_000 });
-    await client.batchAction("os-stop", [S1], { type: "SOFT" });
-    const paced = new EcsClient({
-      endpoint: handle.emulator.url,
-      projectId,
-      credentials: { accessKey, secretKey },
-      serversPerMinute: 1,
-      pacingWindowMs: 300,
-    });
+    await client().batchAction("os-stop", [S1], { type: "SOFT" });
+    const paced = emulatorClient(handle, { serversPerMinute: 1, pacingWindowMs: 300 });
     try {
       const { api, calls } = recording(paced);
       const { result, lines } = await convergeWith(api, { goals: { [S1]: "stopped", [S2]: "stopped" } });

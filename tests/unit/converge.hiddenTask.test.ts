@@ -4,12 +4,9 @@
  * Refused Ecs.0100 → looked at again → sent again with backoff → followed once the task shows; or,
  * past the deadline, each server reported with Ecs.0100. Never a second accepted action.
  */
-import { DEFAULT_EMULATOR_CREDENTIALS } from "../../emulator";
-import { converge, type PowerApi } from "../../provider/converge";
-import { EcsClient } from "../../provider/ecsClient";
+import type { PowerApi } from "../../provider/converge";
 import { emulatorPerSuite } from "../emulatorPerSuite";
-
-const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
+import { clientPerTest, convergeCollecting } from "./convergeKit";
 const S1 = "00000000-0000-4000-8000-000000000201";
 const S2 = "00000000-0000-4000-8000-000000000202";
 
@@ -18,32 +15,16 @@ describe("a rerun meeting the first run's hidden job", () => {
     { id: S1, status: "ACTIVE" },
     { id: S2, status: "ACTIVE" },
   ]);
-  let client: EcsClient;
-  beforeEach(() => {
-    client = new EcsClient({ endpoint: handle.emulator.url, projectId, credentials: { accessKey, secretKey } });
-  });
-  afterEach(async () => {
-    await client.close();
-  });
+  const client = clientPerTest(handle);
 
   /** The interrupted run: its stop accepted, then nothing more from it. */
   const firstRunStop = async (ids: string[]) => {
-    const [submission] = await client.batchAction("os-stop", ids, { type: "SOFT" });
+    const [submission] = await client().batchAction("os-stop", ids, { type: "SOFT" });
     return submission.jobId;
   };
 
-  async function rerun(timeoutSeconds: number) {
-    const lines: string[] = [];
-    const result = await converge({
-      api: client,
-      goals: { [S1]: "stopped", [S2]: "stopped" },
-      stopType: "SOFT",
-      timeoutSeconds,
-      label: "L",
-      log: (line) => lines.push(line),
-    });
-    return { result, lines };
-  }
+  const rerun = (timeoutSeconds: number) =>
+    convergeCollecting({ api: client(), goals: { [S1]: "stopped", [S2]: "stopped" }, timeoutSeconds });
 
   it("reject (default): refused while hidden, sent again with backoff, followed once the task shows: converged, one accepted action per server", async () => {
     await firstRunStop([S1, S2]);
@@ -102,37 +83,25 @@ describe("a resend racing the end of the first job's hidden window", () => {
     { id: S1, status: "ACTIVE" },
     { id: S2, status: "ACTIVE" },
   ]);
-  let client: EcsClient;
-  beforeEach(() => {
-    client = new EcsClient({ endpoint: handle.emulator.url, projectId, credentials: { accessKey, secretKey } });
-  });
-  afterEach(async () => {
-    await client.close();
-  });
+  const client = clientPerTest(handle);
 
   async function raced(windowEndsAt: number) {
     const sends: { action: string; at: number }[] = [];
     const api: PowerApi = {
-      listServers: (ids, options) => client.listServers(ids, options),
-      getJob: (jobId, options) => client.getJob(jobId, options),
+      listServers: (ids, options) => client().listServers(ids, options),
+      getJob: (jobId, options) => client().getJob(jobId, options),
       batchAction: async (action, ids, options) => {
         if (sends.length === 1) await new Promise((resolve) => setTimeout(resolve, windowEndsAt - Date.now() + 50));
         sends.push({ action, at: Date.now() });
-        return client.batchAction(action, ids, options);
+        return client().batchAction(action, ids, options);
       },
     };
-    const result = await converge({
-      api,
-      goals: { [S1]: "stopped", [S2]: "stopped" },
-      stopType: "SOFT",
-      timeoutSeconds: 60,
-      label: "L",
-    });
+    const { result } = await convergeCollecting({ api, goals: { [S1]: "stopped", [S2]: "stopped" } });
     return { result, sends };
   }
 
   it("reject: the resend is refused while the first job runs (its task now shown), the servers are followed; one accepted action per server", async () => {
-    await client.batchAction("os-stop", [S1, S2], { type: "SOFT" });
+    await client().batchAction("os-stop", [S1, S2], { type: "SOFT" });
     const firstAt = Date.now(); // the emulator accepted it (and started its window) before this
     const { result, sends } = await raced(firstAt + 2_500);
     expect(sends.length).toBeGreaterThanOrEqual(2);
@@ -145,7 +114,7 @@ describe("a resend racing the end of the first job's hidden window", () => {
 
   it("fail-subjob: the same rerun's first send is accepted as a job that FAILs; never sent again, never a third", async () => {
     await handle.admin.setVariants({ hiddenTaskAction: "fail-subjob" });
-    await client.batchAction("os-stop", [S1, S2], { type: "SOFT" });
+    await client().batchAction("os-stop", [S1, S2], { type: "SOFT" });
     const firstAt = Date.now(); // the emulator accepted it (and started its window) before this
     const { result, sends } = await raced(firstAt + 2_500);
     expect(sends.map((s) => s.action)).toEqual(["os-stop"]);

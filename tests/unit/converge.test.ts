@@ -5,15 +5,14 @@
 import {
   converge,
   type ConvergeOptions,
-  type ConvergeResult,
   type JobView,
   type ObservationView,
   type PowerApi,
   type SubmissionView,
 } from "../../provider/converge";
-import { DEFAULT_EMULATOR_CREDENTIALS, type FaultInput } from "../../emulator";
-import { EcsClient } from "../../provider/ecsClient";
+import type { FaultInput } from "../../emulator";
 import { emulatorPerSuite } from "../emulatorPerSuite";
+import { clientPerTest, convergeCollecting, type ConvergeInput } from "./convergeKit";
 
 const A = "00000000-0000-4000-8000-00000000000a";
 const B = "00000000-0000-4000-8000-00000000000b";
@@ -194,7 +193,6 @@ describe("converge: the HARD stop", () => {
  * deadline, a call failing for good, a cancellation, and the progress lines.
  */
 describe("converge over the emulator", () => {
-  const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
   const S1 = "00000000-0000-4000-8000-000000000101";
   const S2 = "00000000-0000-4000-8000-000000000102";
   const S3 = "00000000-0000-4000-8000-000000000103";
@@ -203,40 +201,14 @@ describe("converge over the emulator", () => {
     { id: S2, status: "ACTIVE" },
     { id: S3, status: "SHUTOFF" },
   ]);
-  let client: EcsClient;
-
-  beforeEach(() => {
-    // One attempt per call: each failure reaches the converger as it would after the client's retries.
-    client = new EcsClient({
-      endpoint: handle.emulator.url,
-      projectId,
-      credentials: { accessKey, secretKey },
-      retry: { maxAttempts: 1 },
-    });
-  });
-  afterEach(async () => {
-    await client.close();
-  });
+  // One attempt per call: each failure reaches the converger as it would after the client's retries.
+  const client = clientPerTest(handle, { retry: { maxAttempts: 1 } });
 
   const posts = async (): Promise<number> => (await handle.admin.stats()).requests["POST action"] ?? 0;
 
-  /**
-   * A SOFT-stop convergence through the one-attempt client (unless `options.api` names another), with
-   * its progress lines (label "L") collected.
-   */
-  async function convergeSoft(
-    options: Pick<ConvergeOptions, "goals" | "timeoutSeconds"> & Partial<ConvergeOptions>,
-  ): Promise<{ result: ConvergeResult; lines: string[] }> {
-    const lines: string[] = [];
-    const result = await converge({
-      api: client,
-      stopType: "SOFT",
-      label: "L",
-      log: (line) => lines.push(line),
-      ...options,
-    });
-    return { result, lines };
-  }
+  /** A SOFT-stop convergence through the one-attempt client (unless `options.api` names another). */
+  const convergeSoft = (options: Pick<ConvergeOptions, "goals" | "timeoutSeconds"> & Partial<ConvergeInput>) =>
+    convergeCollecting({ api: client(), ...options });
 
   // 5 s, not 2: the first job read must fail before the deadline even on a loaded machine (at 2 s a
   // mutation-testing run beside it left the job unread: TIMEOUT, a different outcome).
@@ -330,10 +302,10 @@ describe("converge over the emulator", () => {
   function listFailingAfterFirst(fault: FaultInput): PowerApi {
     let lists = 0;
     return {
-      batchAction: (action, ids, options) => client.batchAction(action, ids, options),
-      getJob: (jobId, options) => client.getJob(jobId, options),
+      batchAction: (action, ids, options) => client().batchAction(action, ids, options),
+      getJob: (jobId, options) => client().getJob(jobId, options),
       async listServers(ids, options) {
-        const observations = await client.listServers(ids, options);
+        const observations = await client().listServers(ids, options);
         lists += 1;
         if (lists === 1) await handle.admin.injectFault(fault);
         return observations;
@@ -448,25 +420,16 @@ describe("converge over the emulator", () => {
   });
 
   describe("throttled as the real gateway throttles (429 APIGW.0308, no Retry-After)", () => {
-    let patient: EcsClient;
-    beforeEach(() => {
-      // Still one attempt per call for everything else: only throttling is retried, until the deadline.
-      patient = new EcsClient({
-        endpoint: handle.emulator.url,
-        projectId,
-        credentials: { accessKey, secretKey },
-        retry: { maxAttempts: 1, throttleBaseDelayMs: 10, maxThrottleDelayMs: 40 },
-      });
-    });
-    afterEach(async () => {
-      await patient.close();
+    // Still one attempt per call for everything else: only throttling is retried, until the deadline.
+    const patient = clientPerTest(handle, {
+      retry: { maxAttempts: 1, throttleBaseDelayMs: 10, maxThrottleDelayMs: 40 },
     });
 
     it("far over the old 5-attempt budget, on the first list and the action alike: converges, one action per server, and says it was throttled", async () => {
       await handle.admin.injectFault({ route: "list", kind: "throttle", times: 12, retryAfterSeconds: null });
       await handle.admin.injectFault({ route: "action", kind: "throttle", times: 12, retryAfterSeconds: null });
       const { result, lines } = await convergeSoft({
-        api: patient,
+        api: patient(),
         goals: { [S1]: "stopped", [S2]: "stopped" },
         timeoutSeconds: 60,
       });
@@ -487,7 +450,7 @@ describe("converge over the emulator", () => {
     // (at 1 s a slow first answer on CI turned the run into "not observed", a different outcome).
     it("throttled until the deadline: nothing sent, each server TIMEOUT naming the gateway's refusal", async () => {
       await handle.admin.injectFault({ route: "action", kind: "throttle", times: 100_000, retryAfterSeconds: null });
-      const { result } = await convergeSoft({ api: patient, goals: { [S1]: "stopped" }, timeoutSeconds: 3 });
+      const { result } = await convergeSoft({ api: patient(), goals: { [S1]: "stopped" }, timeoutSeconds: 3 });
       expect(result.failures).toEqual([
         {
           id: S1,
@@ -503,7 +466,7 @@ describe("converge over the emulator", () => {
     it("with a caller's signal that never fires, the deadline still ends a throttled first list", async () => {
       await handle.admin.injectFault({ route: "list", kind: "throttle", times: 100_000, retryAfterSeconds: null });
       const { result } = await convergeSoft({
-        api: patient,
+        api: patient(),
         goals: { [S1]: "stopped" },
         timeoutSeconds: 3,
         signal: new AbortController().signal,
@@ -520,7 +483,7 @@ describe("converge over the emulator", () => {
 
     it("the first list throttled until the deadline: each server fails with APIGW.0308, still failing at the deadline", async () => {
       await handle.admin.injectFault({ route: "list", kind: "throttle", times: 100_000, retryAfterSeconds: null });
-      const { result, lines } = await convergeSoft({ api: patient, goals: { [S1]: "stopped" }, timeoutSeconds: 3 });
+      const { result, lines } = await convergeSoft({ api: patient(), goals: { [S1]: "stopped" }, timeoutSeconds: 3 });
       // A list cut off by the deadline is not a read failure to retry: no "cannot read the servers" line.
       expect(lines.filter((line) => line.includes("cannot read the servers"))).toEqual([]);
       expect(result.failures).toEqual([
