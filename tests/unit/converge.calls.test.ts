@@ -174,6 +174,23 @@ describe("the converger's calls", () => {
     ]);
   });
 
+  it("a list failing after a refusal: nothing is sent again until a list has answered (no plan on the looks of the round before)", async () => {
+    await handle.admin.setVariants({ hiddenTaskMs: 5_000 });
+    await client().batchAction("os-stop", [S1], { type: "SOFT" }); // a first run's stop, its task hidden
+    const { api, calls } = recording(client(), async (_ids, n) => {
+      if (n === 2) await handle.admin.injectFault({ route: "list", kind: "server-error" });
+    });
+    const { result } = await convergeWith(api, { goals: { [S1]: "stopped" } });
+    expect(result.failures).toEqual([]);
+    expect(shown(calls).slice(0, 4)).toEqual([
+      "list S1",
+      "action SOFT S1 → Ecs.0100",
+      "list S1 → Common.0001",
+      "list S1", // looked at again before it is sent again
+    ]);
+    expect((await handle.admin.stats()).submissionsPerServer).toEqual({ [S1]: 1 });
+  });
+
   it("the conflict line names only the servers refused, not those of the batch never sent", async () => {
     // A first run's stop of S1 is accepted, its task hidden for 5 s; this run sends one server per call,
     // so S1's refusal leaves S2 unsent in that round.
@@ -288,5 +305,48 @@ describe("the progress lines' pace", () => {
     const fleet = slowStop(100_000);
     await converge({ ...fleet.options, progressIntervalMs: exact });
     expect(fleet.lines[1]).toEqual({ at: exact, line: "L: 0/1 server done; waiting on job job-1" });
+  });
+});
+
+describe("the interrupt watch", () => {
+  const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+  const listeners = () => SIGNALS.map((signal) => process.listenerCount(signal));
+
+  /** `api` with the signal listeners counted at each list call. */
+  function counting(api: PowerApi) {
+    const seen: number[][] = [];
+    const counted: PowerApi = {
+      ...api,
+      listServers: (ids, options) => {
+        seen.push(listeners());
+        return api.listServers(ids, options);
+      },
+    };
+    return { counted, seen };
+  }
+
+  it("listens for SIGINT and SIGTERM while a converge runs, and no longer once it converged", async () => {
+    const before = listeners();
+    const fleet = slowStop(10_000);
+    const { counted, seen } = counting(fleet.options.api);
+    const result = await converge({ ...fleet.options, api: counted });
+    expect(result.outcome).toBe("SUCCESS");
+    expect(seen[0]).toEqual(before.map((n) => n + 1));
+    expect(listeners()).toEqual(before);
+  });
+
+  it("no longer either once a call failed for good", async () => {
+    const before = listeners();
+    const fleet = slowStop(10_000);
+    const { counted, seen } = counting({
+      ...fleet.options.api,
+      listServers: async () => {
+        throw Object.assign(new Error("denied"), { huaweiCode: "Pdp.0001" });
+      },
+    });
+    const result = await converge({ ...fleet.options, api: counted });
+    expect(result.outcome).toBe("FAILURE");
+    expect(seen).toEqual([before.map((n) => n + 1)]);
+    expect(listeners()).toEqual(before);
   });
 });
