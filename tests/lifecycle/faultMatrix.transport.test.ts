@@ -15,6 +15,13 @@ import {
 
 const { emulator } = setUpFaultMatrix();
 
+/**
+ * A 5xx on the action through Pulumi's host: a JSON error (500) and a proxy's HTML page (503) by default;
+ * `FAULT_MATRIX_FULL=1` adds the gateway's 502 and 504, JSON like the 500 (each status's code and request id
+ * are kept by the client: tests/client/faults.test.ts).
+ */
+const ACTION_5XX = process.env.FAULT_MATRIX_FULL === "1" ? ([500, 502, 503, 504] as const) : ([500, 503] as const);
+
 describe("transport faults", () => {
   it.each([
     ["with Retry-After", { retryAfterSeconds: 1 }],
@@ -44,7 +51,7 @@ describe("transport faults", () => {
     await expectNextUpConverges(s);
   });
 
-  it.each([500, 502, 503, 504] as const)(
+  it.each(ACTION_5XX)(
     "%i on the action: never re-posted; the servers are re-read and reported; the next up converges",
     async (status) => {
       const ids = freshIds(2);
