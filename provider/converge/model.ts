@@ -63,6 +63,8 @@ export interface ConvergeOptions {
   /** After a server's job reported SUCCESS, how long a list still showing the old status is read again (LIST_LAG_GRACE_MS). */
   readonly listLagGraceMs?: number;
   readonly progressIntervalMs?: number;
+  /** The last look's own budget, after the deadline or a cancellation (FINAL_LOOK_MS, 30 s). */
+  readonly finalLookMs?: number;
   readonly signal?: AbortSignal;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -20,6 +20,7 @@ export interface Run {
   readonly log: (line: string) => void;
   readonly label: string;
   readonly progressIntervalMs: number;
+  readonly finalLookMs: number;
   readonly signal?: AbortSignal;
   /** Fires at the deadline: pacing and retry waits before a submission never run past it. */
   readonly deadline: AbortSignal;
@@ -55,7 +56,7 @@ export function readContext(run: Run): ReadContext {
 
 /** The last look gets a budget of its own: the deadline has passed, but the record should be the truth. */
 export function finalLookSignal(run: Run): AbortSignal {
-  const budget = AbortSignal.timeout(FINAL_LOOK_MS);
+  const budget = AbortSignal.timeout(run.finalLookMs);
   return run.signal ? anySignal([run.signal, budget]) : budget;
 }
 
@@ -75,6 +76,7 @@ export function startRun(options: ConvergeOptions): Run {
     log: options.log ?? (() => undefined),
     label: options.label ?? "ServerPowerState",
     progressIntervalMs: options.progressIntervalMs ?? 15_000,
+    finalLookMs: options.finalLookMs ?? FINAL_LOOK_MS,
     signal: options.signal,
     deadline,
     operationSignal: options.signal ? anySignal([options.signal, deadline]) : deadline,

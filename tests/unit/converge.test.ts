@@ -470,6 +470,7 @@ describe("converge over the emulator", () => {
         goals: { [S1]: "stopped" },
         timeoutSeconds: 3,
         signal: new AbortController().signal,
+        finalLookMs: 1_000, // the last look is throttled too: 1 s of it, not the 30 s a run gets
       });
       expect(result.failures).toEqual([
         {
@@ -483,7 +484,12 @@ describe("converge over the emulator", () => {
 
     it("the first list throttled until the deadline: each server fails with APIGW.0308, still failing at the deadline", async () => {
       await handle.admin.injectFault({ route: "list", kind: "throttle", times: 100_000, retryAfterSeconds: null });
-      const { result, lines } = await convergeSoft({ api: patient(), goals: { [S1]: "stopped" }, timeoutSeconds: 3 });
+      const { result, lines } = await convergeSoft({
+        api: patient(),
+        goals: { [S1]: "stopped" },
+        timeoutSeconds: 3,
+        finalLookMs: 1_000, // the last look is throttled too: 1 s of it, not the 30 s a run gets
+      });
       // A list cut off by the deadline is not a read failure to retry: no "cannot read the servers" line.
       expect(lines.filter((line) => line.includes("cannot read the servers"))).toEqual([]);
       expect(result.failures).toEqual([
