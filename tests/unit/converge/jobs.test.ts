@@ -143,4 +143,21 @@ describe("jobReadFailed", () => {
       b: { ...start.servers.b, phase: "observe" },
     });
   });
+  it("given up: leaves servers that moved on to another job, are no longer followed, or are not this run's", () => {
+    const mixed = state(
+      [
+        following("a", "j2"), // its HARD stop's job now
+        following("b", "j1", { phase: "observe" }), // its sub-job ended
+        following("c", "j1", { phase: "done" }),
+        following("d", "j1"),
+      ],
+      [job("j1", ["a", "b", "c", "d", "not-ours"]), job("j2", ["a"])],
+    );
+    const next = jobReadFailed(mixed, "j1", info("ECS_JOB_NOT_FOUND", "Common.0011"), NOW);
+    expect(next.servers).toEqual({
+      ...mixed.servers,
+      d: { ...mixed.servers.d, phase: "observe", watch: { since: NOW, reason: "job-unreadable" } },
+    });
+    expect(next.jobs.j2).toBe(mixed.jobs.j2);
+  });
 });
