@@ -61,6 +61,17 @@ describe("submissionAccepted", () => {
     expect(started.servers.s).toMatchObject({ phase: "job", jobId: "j3", stop: null });
     expect(started.jobs.j3.record).toMatchObject({ action: "os-start", type: null });
   });
+  it("a server the answer names that this run did not send is recorded in the job, not invented", () => {
+    const start = state([server("a", { last: seen("a", "ACTIVE") })]);
+    const next = submissionAccepted(
+      start,
+      { action: "os-stop", type: "SOFT", submission: { jobId: "j1", serverIds: ["a", "not-ours"] }, sentAt: NOW },
+      NOW,
+    );
+    expect(Object.keys(next.servers)).toEqual(["a"]);
+    expect(next.servers.a).toMatchObject({ phase: "job", jobId: "j1" });
+    expect(next.jobs.j1.record.serverIds).toEqual(["a", "not-ours"]);
+  });
 });
 
 describe("submissionFailed", () => {
