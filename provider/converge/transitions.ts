@@ -420,7 +420,7 @@ function settled(state: RunState, server: ServerTrack, outcome: WaiterState): Se
     return failed(server, acceptedConflictError(server, state.config));
   if (server.watch !== null && last?.status !== target && !last?.taskState) return failed(server, watchError(server));
   const job = server.jobId ? state.jobs[server.jobId]?.record : undefined;
-  const seen = last ? `${last.status ?? "unknown"}${last.taskState ? ` (${last.taskState})` : ""}` : "not observed";
+  const seen = last ? `${last.status ?? "not found"}${last.taskState ? ` (${last.taskState})` : ""}` : "not observed";
   const cancelled = outcome === "ABORTED";
   const why = cancelled ? "the operation was cancelled" : `not ${target} after ${state.config.timeoutSeconds}s`;
   return failed(server, {

@@ -70,6 +70,16 @@ describe("unfinishedSettled", () => {
       },
     ],
     [
+      "not found at the last look (deleted meanwhile): TIMEOUT saying so",
+      { last: { ...seen("a", null), found: false } },
+      {},
+      "TIMEOUT",
+      {
+        phase: "failed",
+        error: { code: "TIMEOUT", message: `not SHUTOFF after 60s: it is not found, job j1 is RUNNING; ${MOVING}` },
+      },
+    ],
+    [
       "never observed, no job",
       { jobId: null, last: null, phase: "observe" },
       {},
