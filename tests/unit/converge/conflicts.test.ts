@@ -206,6 +206,13 @@ describe("unfinishedSettled: the deadline with a conflict", () => {
     expect(unfinishedSettled(start, "TIMEOUT").servers.a).toMatchObject(expected);
   });
 
+  it("refused once: says once, not 1 times", () => {
+    const start = state([idle("a")], [], { conflicts: { a: conflict({ refusals: 1 }) } });
+    expect(unfinishedSettled(start, "TIMEOUT").servers.a.error?.message).toMatch(
+      /^its os-stop was refused once \(os-stop: The ECS status does not meet requirements \(request id r\)\) while/,
+    );
+  });
+
   it("its one accepted action FAILed for its state and it never moved: fails with that code, never sent again", () => {
     const start = state(
       [idle("a", { submitted: true, jobId: "j2", subJobError: { code: "Ecs.0100", message: "busy" } })],

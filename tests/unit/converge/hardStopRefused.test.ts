@@ -105,6 +105,15 @@ describe("jobRead: a HARD stop accepted, whose sub-job (or job) FAILed Ecs.0100"
     expect(jobRead(start, "hard", answer, NOW).servers.a.stop).toEqual(stop(hard));
   });
 
+  it.each<[string, StopTrack | null]>([
+    ["the HARD stop already sent again (resent): stays resent, never a third", stop("resent")],
+    ["a HARD stop with no SOFT one before it (stopType HARD): nothing to send again", null],
+  ])("its sub-job FAILed Ecs.0100, %s", (_row, track) => {
+    const start = armed([following("a", "hard", { stop: track })], [hardJob()]);
+    const answer = { status: "FAIL", subJobs: [{ status: "FAIL", serverId: "a", errorCode: "Ecs.0100" }] };
+    expect(jobRead(start, "hard", answer, NOW).servers.a.stop).toEqual(track);
+  });
+
   it("a SOFT job's Ecs.0100 is not a refused HARD stop", () => {
     const start = armed([following("a", "soft", { stop: stop("sent") })]);
     const answer = { status: "FAIL", subJobs: [{ status: "FAIL", serverId: "a", errorCode: "Ecs.0100" }] };

@@ -43,6 +43,11 @@ describe("jobRead", () => {
       { phase: "observe", subJobError: { code: "Ecs.1000", message: "guest did not shut down" } },
     ],
     [
+      "a failed sub-job whose fail_reason does not start with its code: the reason whole",
+      { status: "FAIL", serverId: "a", errorCode: "Ecs.1000", failReason: "Ecs.1000 guest did not shut down" },
+      { phase: "observe", subJobError: { code: "Ecs.1000", message: "Ecs.1000 guest did not shut down" } },
+    ],
+    [
       "a failed sub-job without code or reason: SUBJOB_FAILED",
       { status: "FAIL", serverId: "a" },
       { phase: "observe", subJobError: { code: "SUBJOB_FAILED", message: "its sub-job in job j1 failed" } },

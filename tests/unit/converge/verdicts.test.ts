@@ -35,6 +35,24 @@ describe("verdictsApplied", () => {
     });
   });
 
+  it.each<[string, Partial<ServerTrack>, Partial<typeof CONFIG>]>([
+    ["its unanswered call within the grace", { watch: { since: NOW - 1_000, reason: "unanswered" } }, {}],
+    ["its HARD stop due later", { stop: { softSentAt: NOW - 1_000, hard: "not-sent" } }, { hardStopAfterSeconds: 60 }],
+    ["its job's SUCCESS within the list-lag grace", { succeededAt: NOW - 1_000 }, {}],
+    ["its sub-job's own error", { subJobError: { code: "Ecs.1000", message: "guest did not shut down" } }, {}],
+  ])("a failure that is not 'still there' fails at once with the plan's code, whatever %s", (_row, fields, config) => {
+    const start = {
+      ...state([stillActive({ ...fields, last: { ...seen("a", null), found: false } })]),
+      config: { ...CONFIG, ...config },
+    };
+    const failure = { id: "a", code: "Ecs.0114", message: "server not found" } as const;
+    expect(verdictsApplied(start, plan({ failed: [failure] }), NOW).servers.a).toEqual({
+      ...start.servers.a,
+      phase: "failed",
+      error: { code: "Ecs.0114", message: "server not found" },
+    });
+  });
+
   it.each<[string, Partial<ServerTrack>, Partial<typeof CONFIG>, number, Partial<ServerTrack> | "unchanged"]>([
     [
       "its job ended: STILL_<status>",
@@ -49,6 +67,16 @@ describe("verdictsApplied", () => {
       {},
       NOW,
       { phase: "failed", error: { code: "Ecs.1000", message: "guest did not shut down" } },
+    ],
+    [
+      "its SOFT stop's job FAILed for its state (Ecs.0100) while it stood idle: watched, never sent again",
+      {
+        stop: { softSentAt: NOW - 1_000, hard: "not-sent" },
+        subJobError: { code: "Ecs.0100", message: "the server is executing another task" },
+      },
+      {},
+      NOW,
+      "unchanged",
     ],
     [
       "a SOFT stop with its HARD stop due later: waits for it",
