@@ -184,5 +184,10 @@ describe("failure messages", () => {
       "ServerPowerState fleet: could not restore 1 server to their initial state; the resource stays in the stack, " +
         `run pulumi destroy again:\nserver ${A}: Ecs.1000: backend`,
     );
+    const two = [...failures, { id: B, code: "Ecs.0605" as const, message: "locked" }];
+    expect(restoreFailureMessage("fleet", two)).toBe(
+      "ServerPowerState fleet: could not restore 2 servers to their initial state; the resource stays in the stack, " +
+        `run pulumi destroy again:\nserver ${A}: Ecs.1000: backend\nserver ${B}: Ecs.0605: locked`,
+    );
   });
 });
