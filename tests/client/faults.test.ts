@@ -269,6 +269,7 @@ describe("POST action: retried only when provably not accepted", () => {
       const error = await client.batchAction("os-stop", ["a"]).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: "ECS_AMBIGUOUS_SUBMIT", statusCode: status, attempts: 1 });
       expect((error as { huaweiCode?: string }).huaweiCode).toBe(huaweiCode);
+      expect((error as { requestId?: string }).requestId).toMatch(/^[0-9a-f]{32}$/);
       expect(await requests("action")).toBe(1);
     },
   );
