@@ -104,6 +104,26 @@ describe("the ECS metadata service as the only source", () => {
       message: expect.stringContaining("the ECS metadata service at http://127.0.0.1:1 (ECONNREFUSED)"),
     });
   });
+
+  it("at preview, when nothing answers: check succeeds and one line says why there is no live plan, every source tried", async () => {
+    process.env.HUAWEICLOUD_ECS_POWER_METADATA_URL = "http://127.0.0.1:1";
+    await configureProvider(emulator.url, {
+      "huaweicloud:accessKey": undefined,
+      "huaweicloud:secretKey": undefined,
+      "huaweicloud:ecsPreviewReads": undefined,
+    });
+    expect(await provider.check({}, inputs([id(1)]))).toMatchObject({ failures: [] });
+    const unavailable = logged.filter((line) => line.includes("live plan unavailable"));
+    // Each of the chain's lines joined by "; ", none cut: the preview output is one line per message.
+    expect(unavailable).toEqual([
+      "ServerPowerState: live plan unavailable (" +
+        "huaweicloud:accessKey is not set (nor HW_ACCESS_KEY, nor HUAWEICLOUD_SDK_AK): expected the access key (AK) that signs the ECS calls; pulumi config set huaweicloud:accessKey <AK>; " +
+        "huaweicloud:secretKey is not set (nor HW_SECRET_KEY, nor HUAWEICLOUD_SDK_SK): expected the secret key (SK) that signs the ECS calls; pulumi config set --secret huaweicloud:secretKey <SK> (--secret keeps it encrypted in the stack config); " +
+        "no credentials from any other source either: tried the shared config file (huaweicloud:sharedConfigFile and HW_SHARED_CONFIG_FILE not set); the ECS metadata service at http://127.0.0.1:1 (ECONNREFUSED). " +
+        "Set a key as above, name an hcloud config.json with huaweicloud:sharedConfigFile, or run on an ECS server with an agency); the lines above come from the inputs and the record alone",
+    ]);
+    expect(await admin.stats()).toMatchObject({ total: 0 });
+  });
 });
 
 describe("an agency assumed with the key found", () => {

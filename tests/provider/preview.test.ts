@@ -96,6 +96,21 @@ describe("a create's preview (check)", () => {
     ]);
   });
 
+  it("a selector with declared ids, declared running: one line for the selector, one for the ids, exact", async () => {
+    await configureProvider(handle.emulator.url, { "huaweicloud:ecsPreviewReads": "false" });
+    await check({ selector: { tags: { env: "dev" } }, serverIds: [id(4)], state: "running" });
+    expect(lines).toEqual([
+      "ServerPowerState: selector env=dev: membership is resolved again at up",
+      `ServerPowerState: 1 server declared running: ${id(4)}; those not already ACTIVE will be started`,
+    ]);
+  });
+
+  it("a selector alone: its line only, not the empty-serverIds one", async () => {
+    await configureProvider(handle.emulator.url, { "huaweicloud:ecsPreviewReads": "false" });
+    await check({ selector: { tags: { env: "dev" } } });
+    expect(lines).toEqual(["ServerPowerState: selector env=dev: membership is resolved again at up"]);
+  });
+
   it("nothing declared and no selector: nothing to read, no call", async () => {
     await check({ serverIds: [] });
     expect((await handle.admin.stats()).total).toBe(0);
@@ -130,11 +145,17 @@ describe("a create's preview (check)", () => {
     ]);
   });
 
-  it("a read refused for permission (403): preview succeeds and names Huawei's code", async () => {
+  it("a read refused for permission (403): preview succeeds with one line naming Huawei's code, the request id and what to do", async () => {
     await handle.admin.injectFault({ route: "list", kind: "forbidden", code: "Pdp.0001" });
     await check({ serverIds: [id(1)] });
     expect(lines.filter((line) => line.includes("live plan"))).toEqual([
-      expect.stringMatching(/^ServerPowerState: live plan unavailable \(.*Pdp\.0001.*ecs:cloudServers:list.*\)/),
+      expect.stringMatching(
+        new RegExp(
+          '^ServerPowerState: live plan unavailable \\(listing 1 server failed: HTTP 403 Pdp\\.0001 "The IAM policy of the user denies this action\\." ' +
+            `\\(request id [0-9a-f]{32}\\); server: ${id(1)}\\. Grant the IAM action ecs:cloudServers:list in this project ` +
+            "to the user of these credentials, or use credentials that have it\\.\\); the lines above come from the inputs and the record alone$",
+        ),
+      ),
     ]);
   });
 });
@@ -158,7 +179,9 @@ describe("an update's preview (diff)", () => {
     expect(lines).toEqual([]); // check of an update reads nothing: diff does
     expect(await provider.diff(rid, outs, news)).toMatchObject({ changes: true });
     expect(await requests()).toEqual({ "GET list": 1 });
-    expect(planLines(`ServerPowerState ${rid}`)).toEqual([
+    // The change from the inputs and the record first (no selector: nothing joined before it), then the live plan.
+    expect(lines).toEqual([
+      `ServerPowerState ${rid}: stop 1 added server unless already SHUTOFF: ${id(4)}`,
       `ServerPowerState ${rid}: live plan (read now with GET calls only; nothing was changed): 3 servers declared stopped: 2 will be stopped, 1 already SHUTOFF, 0 cannot be acted on`,
       `ServerPowerState ${rid}:   will be stopped: web-1 (${id(1)}), db-4 (${id(4)})`,
       `ServerPowerState ${rid}:   already SHUTOFF, left as they are: web-2 (${id(2)})`,
@@ -178,6 +201,13 @@ describe("an update's preview (diff)", () => {
     };
     expect((await provider.diff(rid, outs, news)).changes).toBe(true);
     expect(Object.keys(await requests())).toEqual(["GET list"]);
+    // The membership note and the change from the record, joined by "; ", on one line before the live plan.
+    expect(lines[0]).toMatch(
+      new RegExp(
+        `^ServerPowerState ${rid}: selector env=dev: membership is resolved at up; 3 servers matched at the last resolution \\([0-9T:.Z-]+\\); ` +
+          `stop or wait for 3 servers not SHUTOFF in the record: ${id(1)} \\(ACTIVE\\), ${id(2)} \\(ACTIVE\\), ${id(3)} \\(ACTIVE\\)$`,
+      ),
+    );
     const plan = planLines(`ServerPowerState ${rid}`);
     expect(plan).toContain(`ServerPowerState ${rid}:   joined the selection since the last up: db-4 (${id(4)})`);
     expect(plan).toContain(
@@ -200,6 +230,17 @@ describe("an update's preview (diff)", () => {
       ),
     );
     expect(Object.keys(await requests())).toEqual(["GET list"]);
+  });
+
+  it("a change that replaces the resource reads nothing at preview", async () => {
+    const { rid, outs } = await created({ serverIds: [id(1), id(2)] });
+    const news = {
+      __provider: "test",
+      ...(await provider.check(outs, { serverIds: [id(1), id(2), id(4)], projectId: "another-project" })).inputs,
+    };
+    expect(await provider.diff(rid, outs, news)).toMatchObject({ changes: true, replaces: ["projectId"] });
+    expect((await handle.admin.stats()).total).toBe(0);
+    expect(lines.filter((line) => line.includes("live plan"))).toEqual([]);
   });
 
   it("a diff that finds nothing makes no call", async () => {
