@@ -117,8 +117,9 @@ describe("create", () => {
     expect(JSON.stringify(outs)).not.toContain(accessKey);
   });
 
-  it("looks the project id up from the region through IAM when none is configured", async () => {
-    await provider.configure({
+  /** The stack config of a project looked up through IAM: a region, no project id. */
+  const configureWithoutProject = () =>
+    provider.configure({
       config: {
         get: (key: string) =>
           ({
@@ -127,16 +128,33 @@ describe("create", () => {
             "huaweicloud:region": DEFAULT_EMULATOR_CREDENTIALS.region,
             "huaweicloud:ecsEndpoint": handle.emulator.url,
             "huaweicloud:iamEndpoint": handle.emulator.url,
+            "huaweicloud:ecsPreviewReads": "false", // the lookups counted are the up's
           })[key],
         require: () => "",
       },
     });
+
+  it("looks the project id up from the region through IAM when none is configured", async () => {
+    await configureWithoutProject();
     const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(3)] }));
     expect(outs).toMatchObject({ resolvedProjectId: projectId, resolvedRegion: DEFAULT_EMULATOR_CREDENTIALS.region });
     expect((await handle.admin.stats()).requests["GET projects"]).toBe(1);
-    // an update in the same region reuses the project found then
+    // The next up (a new provider process, configured afresh): an update in the same region reuses the
+    // project its record names, with no lookup.
+    await configureWithoutProject();
     await provider.update!(rid, { __provider: "test", ...outs }, await checked({ serverIds: [id(3), id(5)] }));
     expect((await handle.admin.stats()).requests["GET projects"]).toBe(1);
+  });
+
+  it("a project looked up for one region is never used for another in the same run", async () => {
+    await configureWithoutProject();
+    await provider.create(await checked({ serverIds: [id(3)] }));
+    // The emulator's IAM knows one region only: the other's lookup finds no project, and says so.
+    await expect(provider.create(await checked({ serverIds: [id(3)], region: "cn-south-1" }))).rejects.toThrow(
+      /^finding the project id of region cn-south-1 failed: no project named cn-south-1 among the 0 projects/,
+    );
+    expect((await handle.admin.stats()).requests["GET projects"]).toBe(2);
+    expect(await actionCalls()).toBe(0);
   });
 
   it("adopts servers already in the declared state without any action", async () => {
@@ -225,6 +243,19 @@ describe("update", () => {
     const { outs: after } = await provider.update!(rid, outs, news);
     expect(after).toMatchObject({ servers: (outs as unknown as PowerStateOutputs).servers, serverIds: [id(1)] });
     expect((await handle.admin.stats()).total).toBe(0);
+  });
+
+  it("an endpoint given as a resource input is the one called, whatever the stack config says; a refresh reads where the up acted", async () => {
+    const closed = await startEmulator({});
+    const nowhere = closed.url;
+    await closed.stop();
+    await configureProvider(nowhere);
+    const { rid, outs } = await created({ serverIds: [id(1)], endpoint: handle.emulator.url });
+    expect(outs).toMatchObject({ resolvedEndpoint: handle.emulator.url });
+    expect(await actionCalls()).toBe(1);
+    await handle.admin.reset();
+    await provider.read!(rid, outs);
+    expect((await handle.admin.stats()).requests).toEqual({ "GET list": 1 });
   });
 
   it("replaces (delete first) when the endpoint changes", async () => {
