@@ -367,6 +367,32 @@ const rows: Row[] = [
     failures: [{ property: "", reason: PREVIEW_READS_INVALID }],
   },
   {
+    row: "a bad input beside a bad stack setting: both reported at once",
+    news: { serverIds: [A, "web-1"] },
+    config: { "huaweicloud:ecsPreviewReads": "yes" },
+    failures: [
+      {
+        property: "serverIds[1]",
+        reason:
+          'serverIds[1] "web-1" is invalid: expected an ECS server id (a UUID such as 616fb98f-46ca-475e-917e-2563e5a8cd19)',
+      },
+      { property: "", reason: PREVIEW_READS_INVALID },
+    ],
+  },
+  {
+    row: "huaweicloud:assumeRole not an object: refused at preview, naming the key",
+    news: { serverIds: [A] },
+    config: { "huaweicloud:assumeRole": "parker" },
+    failures: [
+      {
+        property: "",
+        reason:
+          'huaweicloud:assumeRole is invalid: it is not an object; expected an object {"agencyName": "...", "domainName": "...", "durationSeconds": 900..86400} ' +
+          "(durationSeconds optional, default 3600); pulumi config set --path huaweicloud:assumeRole.agencyName <name>",
+      },
+    ],
+  },
+  {
     row: "credentials as inputs: refused, the value never echoed",
     news: { serverIds: [A], secretKey: "s3cr3t-value-never-shown" },
     failures: [
