@@ -146,6 +146,18 @@ describe("create", () => {
     expect((await handle.admin.stats()).requests["GET projects"]).toBe(1);
   });
 
+  it("an update is never acted on with a project looked up for another region (diff replaces; this guard stands behind it)", async () => {
+    await configureWithoutProject();
+    const { id: rid, outs } = await provider.create(await checked({ serverIds: [id(3)] }));
+    await configureWithoutProject();
+    const moved = await checked({ serverIds: [id(3)], region: "cn-south-1" });
+    await expect(provider.update!(rid, { __provider: "test", ...outs }, moved)).rejects.toThrow(
+      /^finding the project id of region cn-south-1 failed: no project named cn-south-1/,
+    );
+    expect((await handle.admin.stats()).requests["GET projects"]).toBe(2);
+    expect(await actionCalls()).toBe(0);
+  });
+
   it("a project looked up for one region is never used for another in the same run", async () => {
     await configureWithoutProject();
     await provider.create(await checked({ serverIds: [id(3)] }));
