@@ -50,6 +50,7 @@ import { describeLivePlan, leftAloneNote, readLivePlan, scheduleLinesFor } from 
 import { scheduleClockWarning, scheduleNowMs, scheduleOutputs } from "./schedule";
 import {
   previewReadsEnabled,
+  previewReadTimeoutSeconds,
   readProviderConfig,
   resolveSettings,
   settingsProblems,
@@ -60,9 +61,6 @@ import {
 import { listingRequest, resolveMembers, resolveTargets } from "./resolveMembers";
 import { describeSelector } from "./selector";
 import type { AuthGate } from "./transport";
-
-/** The longest a preview spends reading the live plan before it prints that it is unavailable. */
-const PREVIEW_READ_TIMEOUT_MS = 60_000;
 
 /** The error shape the engine records as a partial failure: the resource is kept with `properties`. */
 export interface PartialFailureError extends Error {
@@ -336,7 +334,8 @@ function newClient(settings: OperationSettings, shared: Pick<ProviderState, "pac
 /**
  * Prints the live plan of a create or an update (GET calls only), or, when the reads fail, one line
  * saying why there is none: preview never fails because of it, and never spends more than
- * PREVIEW_READ_TIMEOUT_MS on it. Nothing with `huaweicloud:ecsPreviewReads` false, or nothing to read.
+ * `huaweicloud:ecsPreviewReadTimeoutSeconds` (default 60) on it. Nothing with `huaweicloud:ecsPreviewReads`
+ * false, or nothing to read.
  * Answers the refusal the up would make when the selector matches more than its `maxMembers`.
  */
 async function printLivePlan(
@@ -347,7 +346,8 @@ async function printLivePlan(
 ): Promise<string | undefined> {
   if (!previewReadsEnabled(state.config)) return undefined;
   if (inputs.serverIds.length === 0 && inputs.selector === undefined) return undefined;
-  const signal = AbortSignal.timeout(PREVIEW_READ_TIMEOUT_MS);
+  const budgetSeconds = previewReadTimeoutSeconds(state.config);
+  const signal = AbortSignal.timeout(budgetSeconds * 1000);
   let client: EcsClient | undefined;
   try {
     const settings = await settingsFor(inputs, state, record, record);
@@ -356,7 +356,7 @@ async function printLivePlan(
     for (const line of describeLivePlan(reading.plan, reading.moves)) console.log(`${label}: ${line}`);
     return reading.maxMembersProblem;
   } catch (error) {
-    const why = signal.aborted ? `the reads took longer than ${PREVIEW_READ_TIMEOUT_MS / 1000} s` : errorText(error);
+    const why = signal.aborted ? `the reads took longer than ${budgetSeconds} s` : errorText(error);
     console.log(`${label}: live plan unavailable (${why}); the lines above come from the inputs and the record alone`);
     return undefined;
   } finally {

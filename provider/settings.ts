@@ -28,6 +28,7 @@ export const CONFIG_KEYS = {
   requestTimeoutSeconds: "huaweicloud:ecsRequestTimeoutSeconds",
   pacingWindowSeconds: "huaweicloud:ecsPacingWindowSeconds",
   previewReads: "huaweicloud:ecsPreviewReads",
+  previewReadTimeoutSeconds: "huaweicloud:ecsPreviewReadTimeoutSeconds",
   /** The bridged provider's key (its sdk/nodejs/config/vars.ts): the enterprise project every server list is scoped to. */
   enterpriseProjectId: "huaweicloud:enterpriseProjectId",
   /** The hcloud CLI's config.json to take credentials from (the bridged provider's key; Terraform's shared_config_file). */
@@ -191,6 +192,19 @@ export function previewReadsEnabled(config: ProviderConfig): boolean {
   return config.previewReads !== "false";
 }
 
+/** The default of `huaweicloud:ecsPreviewReadTimeoutSeconds`. */
+export const PREVIEW_READ_TIMEOUT_SECONDS = 60;
+
+/**
+ * The longest a preview spends reading the live plan before it prints that it is unavailable
+ * (`huaweicloud:ecsPreviewReadTimeoutSeconds`, checked by `settingsProblems`), in seconds.
+ */
+export function previewReadTimeoutSeconds(config: ProviderConfig): number {
+  return config.previewReadTimeoutSeconds === undefined
+    ? PREVIEW_READ_TIMEOUT_SECONDS
+    : Number(config.previewReadTimeoutSeconds);
+}
+
 /** huaweicloud:enterpriseProjectId, else HW_ENTERPRISE_PROJECT_ID: where the listings' scope comes from. */
 function enterpriseProjectSource(config: ProviderConfig, env: Environment): Sourced | undefined {
   if (config.enterpriseProjectId !== undefined) {
@@ -314,6 +328,17 @@ function tuningProblems({ endpoint }: TargetSources, config: ProviderConfig): Se
       problems.push(
         invalid(
           { value: config.requestTimeoutSeconds, source: CONFIG_KEYS.requestTimeoutSeconds },
+          "expected a number of seconds from 1 to 600",
+        ),
+      );
+    }
+  }
+  if (config.previewReadTimeoutSeconds !== undefined) {
+    const seconds = Number(config.previewReadTimeoutSeconds);
+    if (!Number.isFinite(seconds) || seconds < 1 || seconds > 600) {
+      problems.push(
+        invalid(
+          { value: config.previewReadTimeoutSeconds, source: CONFIG_KEYS.previewReadTimeoutSeconds },
           "expected a number of seconds from 1 to 600",
         ),
       );

@@ -145,6 +145,19 @@ describe("a create's preview (check)", () => {
     ]);
   });
 
+  it("reads slower than huaweicloud:ecsPreviewReadTimeoutSeconds: preview stops waiting and succeeds, with one line saying so", async () => {
+    await configureProvider(handle.emulator.url, {
+      "huaweicloud:ecsPreviewReads": undefined,
+      "huaweicloud:ecsPreviewReadTimeoutSeconds": "1",
+    });
+    await handle.admin.injectFault({ route: "list", kind: "delay", delayMs: 3000, times: 1 });
+    await check({ serverIds: [id(1)] });
+    expect(lines).toEqual([
+      `ServerPowerState: 1 server declared stopped: ${id(1)}; those not already SHUTOFF will be stopped`,
+      "ServerPowerState: live plan unavailable (the reads took longer than 1 s); the lines above come from the inputs and the record alone",
+    ]);
+  });
+
   it("a read refused for permission (403): preview succeeds with one line naming Huawei's code, the request id and what to do", async () => {
     await handle.admin.injectFault({ route: "list", kind: "forbidden", code: "Pdp.0001" });
     await check({ serverIds: [id(1)] });

@@ -1,4 +1,10 @@
-import { readProviderConfig, resolveSettings, resolveTarget, settingsProblems } from "../../provider/settings";
+import {
+  previewReadTimeoutSeconds,
+  readProviderConfig,
+  resolveSettings,
+  resolveTarget,
+  settingsProblems,
+} from "../../provider/settings";
 
 const config = (entries: Record<string, string>) => readProviderConfig((k) => entries[k]);
 
@@ -93,6 +99,28 @@ describe("settings resolution", () => {
       expect(() => resolveSettings({}, config({ "huaweicloud:ecsRequestTimeoutSeconds": bad }), env)).toThrow(
         `huaweicloud:ecsRequestTimeoutSeconds "${bad}" is invalid: expected a number of seconds from 1 to 600`,
       );
+    }
+  });
+
+  it("huaweicloud:ecsPreviewReadTimeoutSeconds: 60 by default, else its value, from 1 to 600 seconds", () => {
+    const env = {
+      HW_ACCESS_KEY: "a",
+      HW_SECRET_KEY: "b",
+      HW_PROJECT_ID: "0a".repeat(16),
+      HW_REGION_NAME: "cn-north-4",
+    };
+    expect(previewReadTimeoutSeconds(config({}))).toBe(60);
+    expect(previewReadTimeoutSeconds(config({ "huaweicloud:ecsPreviewReadTimeoutSeconds": "1.5" }))).toBe(1.5);
+    for (const good of ["1", "600"]) {
+      expect(settingsProblems({}, config({ "huaweicloud:ecsPreviewReadTimeoutSeconds": good }), env)).toEqual([]);
+    }
+    for (const bad of ["0", "0.5", "600.5", "soon"]) {
+      expect(settingsProblems({}, config({ "huaweicloud:ecsPreviewReadTimeoutSeconds": bad }), env)).toEqual([
+        {
+          key: "",
+          reason: `huaweicloud:ecsPreviewReadTimeoutSeconds "${bad}" is invalid: expected a number of seconds from 1 to 600`,
+        },
+      ]);
     }
   });
 
