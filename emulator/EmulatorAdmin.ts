@@ -73,6 +73,11 @@ export class EmulatorAdmin {
     return this.call<EmulatorStatsSnapshot>("GET", "/_emulator/stats");
   }
 
+  /** How many connections that carried an API request are still open (admin requests not counted). */
+  async openConnections(): Promise<number> {
+    return (await this.call<{ open: number }>("GET", "/_emulator/connections")).open;
+  }
+
   /** The answers no source settles, as they stand now. */
   async variants(): Promise<Variants> {
     const body = await this.call<{ variants: Variants }>("GET", "/_emulator/variants");

@@ -1,4 +1,5 @@
 /** Everything one running emulator holds; built once from resolved options. */
+import { ApiConnections } from "./ApiConnections";
 import { AuthLock } from "./AuthLock";
 import type { MetadataState } from "./handleMetadata";
 import { TemporaryCredentials } from "./TemporaryCredentials";
@@ -32,6 +33,8 @@ export interface EmulatorState {
   readonly temporaryCredentials: TemporaryCredentials;
   /** The metadata service's current credentials and handshake tokens. */
   readonly metadata: MetadataState;
+  /** Connections that carried an API request and are still open (`GET /_emulator/connections`). */
+  readonly apiConnections: ApiConnections;
 }
 
 export function createEmulatorState(options: ResolvedEmulatorOptions): EmulatorState {
@@ -52,6 +55,7 @@ export function createEmulatorState(options: ResolvedEmulatorOptions): EmulatorS
     timers: new Set(),
     temporaryCredentials: new TemporaryCredentials(),
     metadata: { tokens: new Map() },
+    apiConnections: new ApiConnections(),
   };
 }
 

@@ -111,6 +111,9 @@ export function handleAdminRequest(
   if (pathname === "/_emulator/stats" && method === "GET") {
     return { status: 200, body: state.stats.snapshot() };
   }
+  if (pathname === "/_emulator/connections" && method === "GET") {
+    return { status: 200, body: { open: state.apiConnections.count } };
+  }
   if (pathname === "/_emulator/reset" && method === "POST") {
     resetEmulatorState(state);
     return { status: 204 };

@@ -129,6 +129,7 @@ async function onRequest(
     return;
   }
 
+  state.apiConnections.track(request.socket);
   if (isMetadataPath(pathname)) return serveMetadata(state, method, pathname, request, response);
 
   if (body === undefined) {

@@ -1,5 +1,7 @@
 /** The admin API through EmulatorAdmin: fleet setup, drift, validation, stats and reset. */
-import { EmulatorAdmin, EmulatorAdminError, seededServerId } from "../../emulator";
+import { Pool } from "undici";
+import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, EmulatorAdminError, seededServerId } from "../../emulator";
+import { openConnectionsSettled } from "../openConnections";
 import { startTestEmulator, type TestEmulator } from "./emulatorTestClient";
 
 const A = "aaaaaaaa-0000-4000-8000-000000000001";
@@ -254,6 +256,37 @@ describe("stats and reset", () => {
     try {
       expect(await new EmulatorAdmin(`${t.emulator.url}/`).listServers()).toHaveLength(1);
     } finally {
+      await t.emulator.stop();
+    }
+  });
+});
+
+describe("open API connections", () => {
+  it("counts each connection that carried an API request until it closes, never admin ones", async () => {
+    const t = await startTestEmulator({ seed: 1 });
+    const pools = [new Pool(t.emulator.url), new Pool(t.emulator.url)];
+    try {
+      expect(await t.admin.openConnections()).toBe(0);
+      await t.admin.listServers();
+      expect(await t.admin.openConnections()).toBe(0);
+      for (const pool of pools) {
+        // Unsigned: answered 401, still an API request on a keep-alive connection.
+        const answer = await pool.request({
+          method: "GET",
+          path: `/v1/${DEFAULT_EMULATOR_CREDENTIALS.projectId}/cloudservers/detail`,
+        });
+        await answer.body.dump();
+        expect(answer.statusCode).toBe(401);
+      }
+      expect(await t.admin.openConnections()).toBe(2);
+      await pools[0].close();
+      expect(await openConnectionsSettled(t.admin, 1)).toBe(1);
+      await t.admin.reset();
+      expect(await t.admin.openConnections()).toBe(1);
+      await pools[1].close();
+      expect(await openConnectionsSettled(t.admin, 0)).toBe(0);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.destroy()));
       await t.emulator.stop();
     }
   });

@@ -7,6 +7,7 @@ import { EcsClient } from "../../provider/ecsClient";
 import type { PowerStateOutputs } from "../../provider/recorded";
 import { serverPowerStateProvider as provider, type PartialFailureError } from "../../provider/provider";
 import { emulatorPerSuite } from "../emulatorPerSuite";
+import { openConnectionsSettled } from "../openConnections";
 import { configureProvider } from "./configureProvider";
 
 const { accessKey, secretKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
@@ -754,5 +755,37 @@ describe("delete", () => {
     );
     expect(await statuses()).toMatchObject({ [id(1)]: "ACTIVE", [id(2)]: "SHUTOFF" });
     expect((after as PowerStateOutputs).initialStates).toEqual({ [id(2)]: "ACTIVE" });
+  });
+});
+
+describe("connections", () => {
+  it("each lifecycle method closes what it opened: no connection left idle after preview, create, refresh, update or destroy", async () => {
+    await configure({ "huaweicloud:ecsPreviewReads": "true" });
+    let calls = 0;
+    /** The API calls since the last step (each step must have called, or it proves nothing), and the connections left open. */
+    const afterStep = async () => {
+      const total = (await handle.admin.stats()).total;
+      const made = total - calls;
+      calls = total;
+      return { made: made > 0, open: await openConnectionsSettled(handle.admin, 0) };
+    };
+    const closed = { made: true, open: 0 };
+    const inputs = await checked({ serverIds: [id(1)], onDelete: "restore" }); // a create's preview reads
+    expect(await afterStep()).toEqual(closed);
+    const { id: rid, outs } = await provider.create(inputs);
+    expect(await afterStep()).toEqual(closed);
+    const olds = { __provider: "test", ...outs };
+    await provider.read!(rid, olds);
+    expect(await afterStep()).toEqual(closed);
+    const news = {
+      __provider: "test",
+      ...(await provider.check(olds, { serverIds: [id(1), id(2)], onDelete: "restore" })).inputs,
+    };
+    expect(await provider.diff(rid, olds, news)).toMatchObject({ changes: true }); // an update's preview reads
+    expect(await afterStep()).toEqual(closed);
+    const { outs: after } = await provider.update!(rid, olds, news);
+    expect(await afterStep()).toEqual(closed);
+    await provider.delete!(rid, { __provider: "test", ...after });
+    expect(await afterStep()).toEqual(closed);
   });
 });
