@@ -3,7 +3,9 @@
  * makes it at preview, against a running emulator that must see no API request at all. Each row pins
  * the exact failures: the property path (the resource input, or "" for a stack config key, which the
  * reason then names), the value as written (whitespace visible, never a secret) and the rule.
- * docs/reliability.md lists the same rows with the reasons for each decision.
+ * docs/reliability.md lists the same rows with the reasons for each decision. Everything here runs in
+ * the test process (so mutation testing can run it); tests/lifecycle/badInput.test.ts checks that the
+ * failures reach the engine through Pulumi's host.
  */
 import { DEFAULT_EMULATOR_CREDENTIALS, EmulatorAdmin, startEmulator, type RunningEmulator } from "../../emulator";
 import type { JobRecord, ServerRecord } from "../../provider/converge";
@@ -11,13 +13,9 @@ import { MAX_SERVER_IDS, UNKNOWN_VALUE } from "../../provider/inputs";
 import { failureLines } from "../../provider/operation";
 import { serverPowerStateProvider as provider } from "../../provider/provider";
 import type { PowerStateOutputs } from "../../provider/recorded";
-import { PulumiSession, StepFailedError } from "../harness";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
 import { configureProvider } from "./configureProvider";
 
-const { accessKey, projectId } = DEFAULT_EMULATOR_CREDENTIALS;
+const { projectId } = DEFAULT_EMULATOR_CREDENTIALS;
 const A = "616fb98f-46ca-475e-917e-2563e5a8cd19";
 const B = "726fb98f-46ca-475e-917e-2563e5a8cd20";
 const id = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, "0")}`;
@@ -572,50 +570,6 @@ describe("bad input is refused at preview by check, with no API call", () => {
   it("made no API request in all the rows above", async () => {
     expect(await admin.stats()).toMatchObject({ total: 0, requests: {} });
   });
-});
-
-describe("through Pulumi's dynamic-provider host, as pulumi preview shows them", () => {
-  let workDir: string;
-  beforeAll(() => {
-    workDir = mkdtempSync(join(tmpdir(), "sps-bad-input-"));
-  });
-  afterAll(() => {
-    rmSync(workDir, { recursive: true, force: true });
-  });
-
-  it("the root program's preview fails with every problem, each naming its key, and no API call", async () => {
-    const session = new PulumiSession({
-      programDir: resolve(__dirname, "../.."),
-      project: "ecs-power",
-      stack: "dev",
-      stateFile: join(workDir, "state.json"),
-      config: {
-        "ecs-power:serverIds": JSON.stringify([A, ` ${B}`]),
-        "ecs-power:stopType": "soft",
-        "huaweicloud:ecsEndpoint": emulator.url,
-        "huaweicloud:projectId": projectId,
-        "huaweicloud:accessKey": accessKey,
-        "huaweicloud:ecsPreviewReads": "yes",
-      },
-      // Empty means unset: the test runner's own credentials, if any, must not reach the host.
-      env: { HW_SECRET_KEY: "", HUAWEICLOUD_SDK_SK: "" },
-    });
-    const failed = await session.preview().catch((e: unknown) => e);
-    expect(failed).toBeInstanceOf(StepFailedError);
-    expect((failed as StepFailedError).errors).toEqual([
-      {
-        urn: "urn:pulumi:dev::ecs-power::pulumi-nodejs:dynamic/huaweicloud:ServerPowerState::fleet",
-        op: "check",
-        message: expect.any(String),
-        reasons: [
-          `serverIds[1]: serverIds[1] " ${B}" is invalid: expected an ECS server id with no leading or trailing whitespace; ids are not trimmed silently, so remove it where the list is built`,
-          'stopType: stopType "soft" is invalid: expected "SOFT" or "HARD"; did you mean "SOFT"?',
-          `: ${PREVIEW_READS_INVALID}`,
-        ],
-      },
-    ]);
-    expect((await admin.stats()).total).toBe(0);
-  }, 120_000);
 });
 
 describe(`why ${MAX_SERVER_IDS} ids: the failure report of a whole fleet must reach the engine`, () => {
