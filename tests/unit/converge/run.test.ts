@@ -4,7 +4,7 @@
  * Each option given wins over its default. Pure: startRun builds the run and makes no call.
  */
 import type { PowerApi } from "../../../provider/converge/model";
-import { startRun } from "../../../provider/converge/run";
+import { callOptions, startRun } from "../../../provider/converge/run";
 import { LIST_LAG_GRACE_MS } from "../../../provider/constants";
 
 /** Never called: startRun only builds the run. */
@@ -73,5 +73,30 @@ describe("startRun", () => {
     expect(alone.operationSignal).toBe(alone.deadline);
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect(alone.deadline.aborted).toBe(true);
+  });
+});
+
+describe("callOptions: the throttling line", () => {
+  it("says so at the first throttled answer, then at most once per progress interval (a full interval counts)", () => {
+    let now = 0;
+    const lines: string[] = [];
+    const run = startRun({ ...base, progressIntervalMs: 1_000, now: () => now, log: (line) => lines.push(line) });
+    const { onThrottled } = callOptions(run);
+    const noticeAt = (ms: number) => {
+      now = ms;
+      onThrottled!({
+        operation: "listing 1 server",
+        huaweiCode: "APIGW.0308",
+        throttledForMs: ms,
+        nextAttemptInMs: 0,
+        attempts: 1,
+      });
+    };
+    for (const ms of [0, 500, 999, 1_000, 1_999, 2_500, 2_600]) noticeAt(ms);
+    expect(lines.map((line) => line.match(/throttled for (\d+) s/)?.[1])).toEqual(["0", "1", "3"]);
+    expect(lines[0]).toBe(
+      "ServerPowerState: the API is throttling this account (APIGW.0308) while listing 1 server: throttled for 0 s, " +
+        "next attempt in 0 s; a throttled call did nothing, so it is sent again until the 60s deadline",
+    );
   });
 });
